@@ -1,0 +1,54 @@
+/**
+ * The client: a piscina task, one per client of a run. Every client of a run is in flight at
+ * once, like the document's separate processes.
+ *
+ * 1. open the strategy session (its first-use costs are paid here, before the start);
+ * 2. arrive at the start barrier and wait for the release;
+ * 3. run the workload's client: its work outside the critical section, then the critical section
+ *    through the strategy, with the request time logged first;
+ * 4. report the outcome and the end time on the shared clock.
+ */
+import { threadId } from 'node:worker_threads';
+import { strategies, type StrategyName } from '../strategies/registry.ts';
+import { StartBarrier } from './barrier.ts';
+import { since } from './clock.ts';
+import { CriticalSectionLog } from './event-log.ts';
+import { createExecutor } from './executor.ts';
+import type { RunConfig } from './run-config.ts';
+import { FileStore } from './store.ts';
+import type { ClientOutcome } from './workload.ts';
+import { workloads } from './workloads.ts';
+
+/** The task a client receives. */
+export interface ClientTask {
+  readonly config: RunConfig;
+  readonly clientId: number;
+  /** The workload's input for this client (see `Workload.inputs`). */
+  readonly input: number;
+  /** This client's share of the strategy's setup. */
+  readonly share: unknown;
+}
+
+export default async function client({ config, clientId, input, share }: ClientTask): Promise<ClientOutcome> {
+  const strategy = strategies[config.strategy as StrategyName];
+  const workload = workloads[config.workload];
+  const store = new FileStore(config.dbPath, config.latency);
+  const log = new CriticalSectionLog(config.log);
+  const session = await strategy.connect({ share, store, execute: createExecutor(config) });
+  try {
+    await new StartBarrier(config.barrier).arriveAndWait();
+    const tornOutside = await workload.beforeCritical(store);
+    const op = { clientId, slot: clientId, input };
+    log.request(op.slot, since(config.clockBase));
+    const result = await session.run(op);
+    return {
+      clientId,
+      thread: threadId,
+      success: result.success,
+      tornReads: tornOutside + result.tornReads,
+      end: since(config.clockBase),
+    };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { latencyProfiles } from './latency.ts';
+import type { Percentiles, ResultRow, Spread } from './summary.ts';
+import type { WorkloadName } from './workloads.ts';
+
+/** A table column: its header (with the unit) and how a row fills it. */
+export interface Column {
+  readonly header: string;
+  readonly cell: (row: ResultRow) => string;
+}
+
+/** ms and ops/s, with precision that shrinks as the figure grows. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toFixed(3);
+}
+
+function formatSpread(s: Spread | null): string {
+  return s === null ? '–' : `${formatNumber(s.median)} [${formatNumber(s.min)}–${formatNumber(s.max)}]`;
+}
+
+function formatPercentile(p: Percentiles, key: 'p50' | 'p99'): string {
+  const value = p[key];
+  return value === null ? '–' : formatNumber(value);
+}
+
+const count = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : String(value));
+
+function verdictCell(row: ResultRow): string {
+  return row.verdict === 'correct' ? 'correct' : `${row.verdict}: ${row.reasons.join('; ')}`;
+}
+
+const common: readonly Column[] = [
+  { header: 'strategy', cell: (r) => r.strategy },
+  { header: 'state lives in', cell: (r) => r.stateLocation },
+  { header: 'verdict', cell: verdictCell },
+  { header: 'wall (ms) median [min–max]', cell: (r) => formatSpread(r.wallMs) },
+  { header: 'throughput (ops/s) median [min–max]', cell: (r) => formatSpread(r.throughput) },
+  { header: 'slowdown vs none (×)', cell: (r) => (r.slowdown === null ? '–' : r.slowdown.toFixed(2)) },
+  { header: 'wait p50 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p50') },
+  { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
+  { header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50') },
+  { header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50') },
+  { header: 'violations (count)', cell: (r) => count(r.violations) },
+];
+
+const specific: Record<WorkloadName, readonly Column[]> = {
+  'ticket-rush': [
+    { header: 'sold (tickets)', cell: (r) => count(r.sold) },
+    { header: 'oversold (tickets)', cell: (r) => count(r.oversold) },
+    { header: 'final count (tickets)', cell: (r) => count(r.finalCount) },
+    { header: 'lost updates (count)', cell: (r) => count(r.lostUpdates) },
+    { header: 'torn reads (count)', cell: (r) => count(r.tornReads) },
+  ],
+  'ordered-print': [{ header: 'interleaved (clients)', cell: (r) => count(r.interleaved) }],
+};
+
+/** The columns of a workload's table. */
+export function columnsFor(workload: WorkloadName): readonly Column[] {
+  return [...common, ...specific[workload]];
+}
+
+/** The line above a table: what was run, with which settings. */
+export function tableTitle(rows: readonly ResultRow[]): string {
+  const first = rows[0];
+  if (first === undefined) return '';
+  const latency = latencyProfiles[first.latency];
+  const tickets = first.workload === 'ticket-rush' ? ` · ${first.tickets} ticket${first.tickets === 1 ? '' : 's'}` : '';
+  return (
+    `${first.workload} · latency ${latency.name} (${latency.description}) · ` +
+    `${first.clients} clients on ${first.threads} threads (up to ${first.clientsPerThread} per thread)${tickets} · ` +
+    `${first.repetitions} repetition${first.repetitions === 1 ? '' : 's'}`
+  );
+}
+
+/** What the columns mean, printed under every table. */
+export const legend =
+  'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
+  'both median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
+  'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
+  'Verdict and correctness counts come from the event log and the final db of the worst repetition.';
+
+/** Splits rows into one group per table (workload × latency × clients), in order. */
+export function tableGroups(rows: readonly ResultRow[]): ResultRow[][] {
+  const groups = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    const key = `${row.workload}/${row.latency}/${row.clients}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()];
+}

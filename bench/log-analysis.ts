@@ -1,0 +1,59 @@
+import type { CriticalSectionRecord } from './event-log.ts';
+
+/** What the event log shows about a run's critical sections. Times in ms. */
+export interface LogAnalysis {
+  /** Critical sections that entered before an earlier-entered one had exited: mutual-exclusion violations. */
+  readonly violations: number;
+  /** The first few violations, as "slot a [enter, exit] overlaps slot b [enter, exit]". */
+  readonly violationExamples: readonly string[];
+  /** Critical sections whose body never ran. */
+  readonly missing: number;
+  /** Critical sections whose body ran more than once. */
+  readonly repeated: number;
+  /** enter − request for each critical section that ran: the time its client waited. */
+  readonly waitsMs: readonly number[];
+  /** exit − enter for each critical section that ran: the lock holder's hold time. */
+  readonly holdsMs: readonly number[];
+  /**
+   * For each handoff (a critical section exits while the next one's client has already asked):
+   * next.enter − exit. The serialisation cost each handoff adds.
+   */
+  readonly handoffGapsMs: readonly number[];
+}
+
+const EXAMPLES = 3;
+
+function describe(r: CriticalSectionRecord): string {
+  return `slot ${r.slot} [${r.enter.toFixed(3)}, ${r.exit.toFixed(3)}] ms`;
+}
+
+/**
+ * Replays the log in enter order. A section that enters before the latest exit so far overlaps
+ * a section still inside: a violation. Gaps are taken only between sections that do not overlap.
+ */
+export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalysis {
+  const ran = records.filter((r) => r.executions > 0 && Number.isFinite(r.enter) && Number.isFinite(r.exit));
+  const ordered = [...ran].sort((a, b) => a.enter - b.enter);
+  let violations = 0;
+  const violationExamples: string[] = [];
+  const handoffGapsMs: number[] = [];
+  let holder: CriticalSectionRecord | undefined;
+  for (const record of ordered) {
+    if (holder !== undefined && record.enter < holder.exit) {
+      violations++;
+      if (violationExamples.length < EXAMPLES) violationExamples.push(`${describe(record)} overlaps ${describe(holder)}`);
+    } else if (holder !== undefined && record.request <= holder.exit) {
+      handoffGapsMs.push(record.enter - holder.exit);
+    }
+    if (holder === undefined || record.exit > holder.exit) holder = record;
+  }
+  return {
+    violations,
+    violationExamples,
+    missing: records.filter((r) => r.executions === 0).length,
+    repeated: records.filter((r) => r.executions > 1).length,
+    waitsMs: ran.map((r) => r.enter - r.request),
+    holdsMs: ran.map((r) => r.exit - r.enter),
+    handoffGapsMs,
+  };
+}

@@ -1,0 +1,59 @@
+import { MessageChannel, type MessagePort, type Transferable } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { tsWorkerExecArgv } from './ts-loader.ts';
+
+/** The control port an owner task receives in its task data as `control`. */
+export interface OwnerTaskControl {
+  readonly control: MessagePort;
+}
+
+/** A running owner thread. */
+export interface OwnerThread {
+  /** Asks the owner task to return, waits for it, and ends its thread. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a long-lived owner thread (a queue owner, a token desk) for one run: a one-thread piscina
+ * pool running one task that does not return until told to. The task module's default export
+ * receives `data` plus a `control` port; it must post one message on `control` once it is ready,
+ * and return when a message arrives on it.
+ *
+ * A task rather than a bare `Worker` because piscina's workers load this project's TypeScript
+ * through the same loader the clients use, and because piscina parks idle workers in
+ * `Atomics.wait`, so an owner must never be idle between tasks.
+ *
+ * Rejects if the task fails or returns before it is ready.
+ */
+export async function startOwnerThread(module: URL, data: object, transfer: readonly Transferable[]): Promise<OwnerThread> {
+  const pool = new Piscina({
+    filename: fileURLToPath(module),
+    minThreads: 1,
+    maxThreads: 1,
+    atomics: 'disabled',
+    idleTimeout: 60_000,
+    execArgv: tsWorkerExecArgv,
+  });
+  const { port1: control, port2: remote } = new MessageChannel();
+  const task = pool.run({ ...data, control: remote }, { transferList: [...transfer, remote] as never });
+  task.catch(() => undefined);
+  try {
+    await Promise.race([
+      new Promise((resolve) => control.once('message', resolve)),
+      task.then(() => Promise.reject(new Error(`owner task ${module.pathname} returned before it was ready`))),
+    ]);
+  } catch (error) {
+    control.close();
+    await pool.destroy();
+    throw error;
+  }
+  return {
+    async stop() {
+      control.postMessage('stop');
+      await task.catch(() => undefined);
+      control.close();
+      await pool.destroy();
+    },
+  };
+}

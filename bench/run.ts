@@ -1,0 +1,161 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { strategies, type StrategyName } from '../strategies/registry.ts';
+import { StartBarrier } from './barrier.ts';
+import type { ClientTask } from './client.ts';
+import { clockBase, since } from './clock.ts';
+import { CriticalSectionLog } from './event-log.ts';
+import type { LatencyProfile } from './latency.ts';
+import { analyseLog, type LogAnalysis } from './log-analysis.ts';
+import { PrintLog } from './print-log.ts';
+import type { RunConfig } from './run-config.ts';
+import { FileStore } from './store.ts';
+import { tsWorkerExecArgv } from './ts-loader.ts';
+import type { ClientOutcome, WorkloadCheck } from './workload.ts';
+import { workloads, type WorkloadName } from './workloads.ts';
+
+/** The settings of one run: one workload under one strategy, once. */
+export interface RunSettings {
+  readonly workload: WorkloadName;
+  readonly strategy: StrategyName;
+  readonly clients: number;
+  readonly threads: number;
+  readonly tickets: number;
+  readonly latency: LatencyProfile;
+  readonly seed: number;
+}
+
+/** A run that ended: its figures and what its log and store show. */
+export interface CompletedRun {
+  readonly status: 'completed';
+  /** From the start barrier's release to the last client's end, ms. */
+  readonly wallMs: number;
+  /** Clients that ran on each pool thread (by threadId). */
+  readonly clientsPerThread: readonly number[];
+  readonly log: LogAnalysis;
+  readonly check: WorkloadCheck;
+  /** Why the run is incorrect; empty when it is correct. */
+  readonly problems: readonly string[];
+}
+
+/** A run that could not finish: a client or the strategy threw, or it timed out. */
+export interface FailedRun {
+  readonly status: 'failed';
+  readonly error: string;
+}
+
+export type RunResult = CompletedRun | FailedRun;
+
+/** How long the clients may take to open their sessions and reach the start barrier. */
+const START_TIMEOUT_MS = 60_000;
+
+const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
+
+/** A limit on the run after the release: generous against the workload's serial floor. */
+function runTimeoutMs(s: RunSettings): number {
+  const perClient = s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs;
+  return 60_000 + 3 * s.clients * perClient;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs one workload under one strategy once, in a fresh temporary directory with a fresh pool of
+ * `threads` piscina workers that holds every client in flight at once. Clients start together
+ * from a barrier once every one of them is up; wall time runs from the release to the last
+ * client's end. Everything the run created (directory, pool, strategy threads) is gone when the
+ * returned promise settles. Never throws: a failure is a {@link FailedRun}.
+ */
+export async function runOnce(settings: RunSettings): Promise<RunResult> {
+  const workload = workloads[settings.workload];
+  const strategy = strategies[settings.strategy];
+  const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+  try {
+    const dbPath = join(dir, 'db.json');
+    await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
+    const log = CriticalSectionLog.create(settings.clients);
+    const prints = PrintLog.create(2 * settings.clients);
+    const barrier = StartBarrier.create();
+    const config: RunConfig = {
+      workload: settings.workload,
+      strategy: settings.strategy,
+      clients: settings.clients,
+      threads: settings.threads,
+      tickets: settings.tickets,
+      latency: settings.latency,
+      dbPath,
+      clockBase: clockBase(),
+      log: log.buffer,
+      prints: prints.buffer,
+      barrier: barrier.buffer,
+    };
+    const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
+
+    let wallMs: number;
+    let outcomes: ClientOutcome[];
+    const host = await strategy.setup(config);
+    try {
+      const pool = new Piscina<ClientTask, ClientOutcome>({
+        filename: clientFile,
+        minThreads: settings.threads,
+        maxThreads: settings.threads,
+        concurrentTasksPerWorker: Math.ceil(settings.clients / settings.threads),
+        // Keep each worker's event loop running between tasks (piscina's default parks it in Atomics.wait).
+        atomics: 'disabled',
+        idleTimeout: 60_000,
+        execArgv: tsWorkerExecArgv,
+      });
+      try {
+        const tasks = inputs.map((input, clientId) => {
+          const share = host.forClient(clientId);
+          const task: ClientTask = { config, clientId, input, share: share.data };
+          return pool.run(task, { transferList: share.transfer as never });
+        });
+        const all = Promise.all(tasks);
+        all.catch(() => undefined);
+        await Promise.race([
+          barrier.allArrived(settings.clients, START_TIMEOUT_MS),
+          all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
+        ]);
+        const released = since(config.clockBase);
+        barrier.release();
+        outcomes = await withTimeout(all, runTimeoutMs(settings), 'the run');
+        wallMs = Math.max(...outcomes.map((o) => o.end)) - released;
+      } finally {
+        await pool.destroy();
+      }
+    } finally {
+      await host.teardown();
+    }
+
+    const analysis = analyseLog(log.records());
+    const check = workload.check({
+      tickets: settings.tickets,
+      clients: settings.clients,
+      outcomes,
+      finalState: await new FileStore(dbPath, settings.latency).load(),
+      prints,
+    });
+    const problems: string[] = [];
+    if (analysis.violations > 0) problems.push(`${analysis.violations} mutual-exclusion violations`);
+    if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never ran`);
+    if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections ran more than once`);
+    problems.push(...check.problems);
+    const threads = new Map<number, number>();
+    for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
+    return { status: 'completed', wallMs, clientsPerThread: [...threads.values()], log: analysis, check, problems };
+  } catch (error) {
+    return { status: 'failed', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,162 @@
+import { max, median, min, quantile } from 'simple-statistics';
+import { strategies, type StrategyName } from '../strategies/registry.ts';
+import type { LatencyName } from './latency.ts';
+import type { RunResult, RunSettings } from './run.ts';
+import type { WorkloadName } from './workloads.ts';
+
+/** A central figure with its spread over repetitions. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Percentiles of a sample pooled over a row's repetitions, ms. */
+export interface Percentiles {
+  readonly p50: number | null;
+  /** Only from at least {@link MIN_SAMPLES_FOR_P99} samples; null otherwise. */
+  readonly p99: number | null;
+  readonly max: number | null;
+  readonly samples: number;
+}
+
+export type Verdict = 'correct' | 'incorrect' | 'failed';
+
+/** One repetition, as kept in the JSON. */
+export interface RunRecord {
+  readonly repetition: number;
+  readonly verdict: Verdict;
+  readonly reasons: readonly string[];
+  readonly wallMs: number | null;
+  readonly clientsPerThread: readonly number[];
+  readonly violations: number | null;
+  readonly figures: Record<string, number | null> | null;
+}
+
+/** One strategy on one workload, latency profile and client count, over its repetitions. */
+export interface ResultRow {
+  readonly workload: WorkloadName;
+  readonly strategy: StrategyName;
+  readonly paradigm: string;
+  readonly stateLocation: string;
+  readonly latency: LatencyName;
+  readonly clients: number;
+  readonly threads: number;
+  /** ceil(clients / threads): the most clients a pool thread runs at once. */
+  readonly clientsPerThread: number;
+  readonly tickets: number;
+  readonly repetitions: number;
+  /** Release of the start barrier to the last client's end, ms. Null if every repetition failed. */
+  readonly wallMs: Spread | null;
+  /** Critical sections completed per second of wall time, ops/s. */
+  readonly throughput: Spread | null;
+  /** Median wall time / `none`'s median wall time in the same group; null without a `none` row. */
+  readonly slowdown: number | null;
+  /** Request to enter, pooled over repetitions. */
+  readonly waitMs: Percentiles;
+  /** Exit of one critical section to the enter of the next while a client waited, pooled. */
+  readonly handoffGapMs: Percentiles;
+  /** Enter to exit, pooled. */
+  readonly holdMs: Percentiles;
+  readonly verdict: Verdict;
+  /** Why the verdict is not `correct`, in the worst repetition (each repetition's are in `runs`). */
+  readonly reasons: readonly string[];
+  /** Mutual-exclusion violations in the worst repetition. */
+  readonly violations: number | null;
+  // ticket-rush, from the worst repetition
+  readonly sold?: number;
+  readonly oversold?: number;
+  readonly finalCount?: number | null;
+  readonly lostUpdates?: number | null;
+  readonly tornReads?: number;
+  // ordered-print, from the worst repetition
+  readonly interleaved?: number;
+  readonly runs: readonly RunRecord[];
+}
+
+/** Fewer samples than this and no p99 is printed: it would just be the maximum. */
+export const MIN_SAMPLES_FOR_P99 = 100;
+
+function spread(values: readonly number[]): Spread | null {
+  if (values.length === 0) return null;
+  const xs = [...values];
+  return { median: median(xs), min: min(xs), max: max(xs) };
+}
+
+function percentiles(values: readonly number[]): Percentiles {
+  const xs = [...values];
+  if (xs.length === 0) return { p50: null, p99: null, max: null, samples: 0 };
+  return {
+    p50: quantile(xs, 0.5),
+    p99: xs.length >= MIN_SAMPLES_FOR_P99 ? quantile(xs, 0.99) : null,
+    max: max(xs),
+    samples: xs.length,
+  };
+}
+
+function record(run: RunResult, repetition: number): RunRecord {
+  if (run.status === 'failed') {
+    return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, figures: null };
+  }
+  const { workload: _, ...figures } = run.check.figures;
+  return {
+    repetition,
+    verdict: run.problems.length === 0 ? 'correct' : 'incorrect',
+    reasons: run.problems,
+    wallMs: run.wallMs,
+    clientsPerThread: run.clientsPerThread,
+    violations: run.log.violations,
+    figures,
+  };
+}
+
+const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 };
+
+/**
+ * Folds the repetitions of one setting into a row: performance as median with min–max over
+ * repetitions, latency percentiles pooled over them, and correctness figures from the worst
+ * repetition (failed before incorrect before correct; then the most reasons).
+ */
+export function summarise(settings: RunSettings, runs: readonly RunResult[]): ResultRow {
+  const records = runs.map((run, i) => record(run, i + 1));
+  const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
+  const worst = [...records].sort(
+    (a, b) => severity[b.verdict] - severity[a.verdict] || b.reasons.length - a.reasons.length,
+  )[0];
+  const walls = completed.map((run) => run.wallMs);
+  const strategy = strategies[settings.strategy];
+  return {
+    workload: settings.workload,
+    strategy: settings.strategy,
+    paradigm: strategy.paradigm,
+    stateLocation: strategy.stateLocation,
+    latency: settings.latency.name,
+    clients: settings.clients,
+    threads: settings.threads,
+    clientsPerThread: Math.ceil(settings.clients / settings.threads),
+    tickets: settings.tickets,
+    repetitions: runs.length,
+    wallMs: spread(walls),
+    throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
+    slowdown: null,
+    waitMs: percentiles(completed.flatMap((run) => run.log.waitsMs)),
+    handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),
+    holdMs: percentiles(completed.flatMap((run) => run.log.holdsMs)),
+    verdict: worst?.verdict ?? 'failed',
+    reasons: worst?.reasons ?? [],
+    violations: worst?.violations ?? null,
+    ...(worst?.figures ?? {}),
+    runs: records,
+  };
+}
+
+/** Sets each row's slowdown against the `none` row of the same workload, latency and clients. */
+export function withSlowdowns(rows: readonly ResultRow[]): ResultRow[] {
+  return rows.map((row) => {
+    const baseline = rows.find(
+      (r) => r.strategy === 'none' && r.workload === row.workload && r.latency === row.latency && r.clients === row.clients,
+    );
+    const slowdown = baseline?.wallMs && row.wallMs ? row.wallMs.median / baseline.wallMs.median : null;
+    return { ...row, slowdown };
+  });
+}

@@ -1,0 +1,64 @@
+import type { Operation, OpResult, StateAccess } from './operation.ts';
+import type { FileStore } from './store.ts';
+import type { Evidence, Workload, WorkloadCheck } from './workload.ts';
+
+/** The db's shape: `{"count": remaining tickets}`. */
+interface Db {
+  count: number;
+}
+
+function isDb(value: unknown): value is Db {
+  return typeof value === 'object' && value !== null && typeof (value as { count?: unknown }).count === 'number';
+}
+
+/**
+ * ticket-rush ("抢票"), the seed document's second program. A JSON db holds `{"count": T}`.
+ * Each client first queries the count outside the critical section (`search`), then, inside it
+ * (`get`), reads the db, waits the read latency, and if a ticket is left decrements the count,
+ * waits the write latency and writes the db back.
+ *
+ * Check: sold (clients told they bought), oversold = max(0, sold − T), the final count, lost
+ * updates = sold − (T − final) and torn reads. Correct means none oversold, none lost, none torn.
+ */
+export const ticketRush: Workload = {
+  name: 'ticket-rush',
+  description: 'clients race to buy the last tickets in a JSON file db (read, decrement, write back)',
+  defaultClients: 50,
+
+  initialState(tickets: number): Db {
+    return { count: tickets };
+  },
+
+  inputs(clients: number): number[] {
+    return new Array<number>(clients).fill(0);
+  },
+
+  async beforeCritical(store: FileStore): Promise<number> {
+    const seen = await store.load();
+    return seen.ok && isDb(seen.state) ? 0 : 1;
+  },
+
+  async criticalSection(access: StateAccess, _op: Operation): Promise<OpResult> {
+    const read = await access.read();
+    if (!read.ok || !isDb(read.state)) return { success: false, tornReads: 1 };
+    const db = read.state;
+    if (db.count <= 0) return { success: false, tornReads: 0 };
+    db.count -= 1;
+    await access.write(db);
+    return { success: true, tornReads: 0 };
+  },
+
+  check({ tickets, outcomes, finalState }: Evidence): WorkloadCheck {
+    const sold = outcomes.filter((o) => o.success).length;
+    const oversold = Math.max(0, sold - tickets);
+    const finalCount = finalState.ok && isDb(finalState.state) ? finalState.state.count : null;
+    const lostUpdates = finalCount === null ? null : sold - (tickets - finalCount);
+    const tornReads = outcomes.reduce((sum, o) => sum + o.tornReads, 0) + (finalCount === null ? 1 : 0);
+    const problems: string[] = [];
+    if (oversold > 0) problems.push(`${oversold} oversold`);
+    if (finalCount === null) problems.push('final db does not parse');
+    if (lostUpdates !== null && lostUpdates !== 0) problems.push(`${lostUpdates} lost updates`);
+    if (tornReads > 0) problems.push(`${tornReads} torn reads`);
+    return { figures: { workload: 'ticket-rush', sold, oversold, finalCount, lostUpdates, tornReads }, problems };
+  },
+};

@@ -1,0 +1,76 @@
+import type { Operation, OpResult, StateAccess } from './operation.ts';
+import type { LatencyProfile } from './latency.ts';
+import type { PrintLog } from './print-log.ts';
+import type { FileStore } from './store.ts';
+
+/** What a client did, as it reports back to the main thread. */
+export interface ClientOutcome {
+  readonly clientId: number;
+  /** `threadId` of the pool thread that ran the client. */
+  readonly thread: number;
+  readonly success: boolean;
+  /** Torn reads the client saw, outside and inside its critical section. */
+  readonly tornReads: number;
+  /** When the client finished, ms on the shared clock. */
+  readonly end: number;
+}
+
+/** What the critical section's body may use besides the state. */
+export interface CriticalContext {
+  readonly prints: PrintLog;
+}
+
+/** The evidence a workload's check reads: never what the strategy claims. */
+export interface Evidence {
+  readonly tickets: number;
+  readonly clients: number;
+  readonly outcomes: readonly ClientOutcome[];
+  /** The db as it is on disk after the run. */
+  readonly finalState: { readonly ok: true; readonly state: unknown } | { readonly ok: false; readonly text: string };
+  readonly prints: PrintLog;
+}
+
+export interface TicketRushFigures {
+  readonly workload: 'ticket-rush';
+  /** Clients told they bought a ticket. */
+  readonly sold: number;
+  /** max(0, sold − tickets). */
+  readonly oversold: number;
+  /** `count` in the final db; null if it did not parse. */
+  readonly finalCount: number | null;
+  /** sold − (tickets − finalCount): sales the db does not show. */
+  readonly lostUpdates: number | null;
+  /** Reads, by clients or of the final db, that found JSON that would not parse. */
+  readonly tornReads: number;
+}
+
+export interface OrderedPrintFigures {
+  readonly workload: 'ordered-print';
+  /** Clients whose "running" and "done" lines are not adjacent in the global order. */
+  readonly interleaved: number;
+}
+
+export type WorkloadFigures = TicketRushFigures | OrderedPrintFigures;
+
+/** A workload's own verdict: its figures and the problems they show (empty when correct). */
+export interface WorkloadCheck {
+  readonly figures: WorkloadFigures;
+  readonly problems: readonly string[];
+}
+
+/** A workload: the seed document's program, its client, its critical section and its check. */
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  readonly defaultClients: number;
+  /** Content of the db file at start. */
+  initialState(tickets: number): unknown;
+  /** Each client's {@link Operation.input}, reproducible from `seed`. */
+  inputs(clients: number, latency: LatencyProfile, seed: number): number[];
+  /** What a client does before asking for its critical section; returns torn reads seen. */
+  beforeCritical(store: FileStore): Promise<number>;
+  /** The critical section's body. */
+  criticalSection(access: StateAccess, op: Operation, context: CriticalContext): Promise<OpResult>;
+  /** Correctness from the evidence. */
+  check(evidence: Evidence): WorkloadCheck;
+}

@@ -1,0 +1,63 @@
+import lockfile from 'proper-lockfile';
+import type { Strategy } from './strategy.ts';
+
+/**
+ * How a waiter polls for the lock: every `POLL_MS`, with no back-off. proper-lockfile's own
+ * defaults either fail at once (`retries: 0`, `ELOCKED`) or back off from a whole second, which
+ * under contention would dominate every handoff.
+ */
+const POLL_MS = 2;
+/** A lock not refreshed for this long is stale and may be taken over (proper-lockfile's minimum is 2000). */
+const STALE_MS = 10_000;
+/** The holder refreshes the lock's mtime this often. */
+const UPDATE_MS = 2_000;
+
+/**
+ * `file-lock`: proper-lockfile on the db file. The lock is a directory `<db>.lock` created with
+ * `mkdir`, atomic on every local and network file system; a waiter retries every {@link POLL_MS}.
+ * Reaches processes of one machine (and machines sharing the file system).
+ *
+ * If proper-lockfile reports the lock compromised (its mtime refresh failed or another process
+ * took it over as stale), the critical section's run fails with that error.
+ */
+export const fileLock: Strategy = {
+  name: 'file-lock',
+  description: `proper-lockfile (mkdir lock directory) on the db file, polled every ${POLL_MS} ms`,
+  paradigm: 'shared state + lock',
+  stateLocation: 'db file (disk)',
+  reach: 'processes of one machine',
+
+  setup() {
+    return Promise.resolve({
+      forClient: () => ({ data: null, transfer: [] }),
+      teardown: () => Promise.resolve(),
+    });
+  },
+
+  connect(env) {
+    let compromised: Error | null = null;
+    const options: lockfile.LockOptions = {
+      stale: STALE_MS,
+      update: UPDATE_MS,
+      realpath: false,
+      // `forever`: the run's watchdog, not the lock, bounds a wait. (A finite count makes the retry
+      // module precompute one timeout per retry, which at this poll rate is costly on every lock call.)
+      retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS, randomize: false },
+      onCompromised: (error) => {
+        compromised = error;
+      },
+    };
+    return Promise.resolve({
+      async run(op) {
+        const release = await lockfile.lock(env.store.path, options);
+        try {
+          return await env.execute(op, env.store);
+        } finally {
+          if (compromised === null) await release();
+          if (compromised !== null) throw new Error(`file lock compromised: ${(compromised as Error).message}`);
+        }
+      },
+      close: () => Promise.resolve(),
+    });
+  },
+};

@@ -1,0 +1,67 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { startOwnerThread } from '../bench/owner-thread.ts';
+import { MemoryState } from '../bench/store.ts';
+import { nextMessage } from './message-port.ts';
+import type { Strategy } from './strategy.ts';
+
+/** Messages between a client and the token desk. */
+export type DeskRequest = { readonly type: 'acquire' } | { readonly type: 'release'; readonly state: unknown };
+/** The token: the state itself. Whoever has received it and not yet released it owns the state. */
+export interface Token {
+  readonly state: unknown;
+}
+
+/**
+ * `message-channel`: ownership travels. The state itself is a token that moves in messages over
+ * MessagePorts; there is exactly one token, so whoever holds it has exclusive access, with no
+ * shared memory and no lock. The holder applies its operation to the in-memory state, persists
+ * a change to the db file (with the write latency), and passes the token on.
+ *
+ * The token is passed through a desk thread (`message-channel.thread.ts`), which keeps it while
+ * nobody wants it and hands it to requesters in arrival order; a handoff is thus two messages
+ * (holder → desk → next holder). The desk never reads or changes the state.
+ */
+export const messageChannel: Strategy = {
+  name: 'message-channel',
+  description: 'the state is a token passed in messages over MessagePorts, through a desk, in request order',
+  paradigm: 'ownership travels',
+  stateLocation: 'memory of the token holder',
+  reach: 'threads of one process',
+
+  async setup(config) {
+    const channels = Array.from({ length: config.clients }, () => new MessageChannel());
+    const deskPorts = channels.map((c) => c.port1);
+    const desk = await startOwnerThread(new URL('./message-channel.thread.ts', import.meta.url), { dbPath: config.dbPath, ports: deskPorts }, deskPorts);
+    return {
+      forClient(clientId) {
+        const port = channels[clientId]?.port2;
+        if (port === undefined) throw new RangeError(`no client ${clientId}`);
+        return { data: port, transfer: [port] };
+      },
+      async teardown() {
+        await desk.stop();
+      },
+    };
+  },
+
+  connect(env) {
+    const port = env.share as MessagePort;
+    const send = (message: DeskRequest) => port.postMessage(message);
+    return Promise.resolve({
+      async run(op) {
+        send({ type: 'acquire' });
+        const token = (await nextMessage(port)) as Token;
+        const state = new MemoryState(token.state, env.store);
+        try {
+          return await env.execute(op, state);
+        } finally {
+          send({ type: 'release', state: state.current });
+        }
+      },
+      close() {
+        port.close();
+        return Promise.resolve();
+      },
+    });
+  },
+};

@@ -1,0 +1,18 @@
+import { atomicsMutex } from './atomics-mutex.ts';
+import { fileLock } from './file-lock.ts';
+import { messageChannel } from './message-channel.ts';
+import { none } from './none.ts';
+import { queueOwner } from './queue-owner.ts';
+import type { Strategy } from './strategy.ts';
+
+/** Every strategy, by name, in the order the tables list them. */
+export const strategies = {
+  none,
+  'file-lock': fileLock,
+  'atomics-mutex': atomicsMutex,
+  'message-channel': messageChannel,
+  'queue-owner': queueOwner,
+} as const satisfies Record<string, Strategy>;
+
+export type StrategyName = keyof typeof strategies;
+export const strategyNames = Object.keys(strategies) as StrategyName[];

@@ -1,0 +1,79 @@
+/**
+ * The strategy interface: how clients get exclusive access to a workload's shared state.
+ *
+ * A strategy has two halves. `setup` runs once per run on the main thread, before any client
+ * starts, and creates what the clients will share (a SharedArrayBuffer, an owner thread, ports).
+ * `connect` runs in a worker thread, once per client, and returns a {@link Session} whose `run`
+ * executes one critical section under mutual exclusion.
+ *
+ * A strategy never runs the workload's code itself and never writes the event log: it calls
+ * {@link ClientEnv.execute} (or the executor of its own thread) while it holds exclusion, and the
+ * harness logs enter and exit around the workload's body. Correctness is judged from that log and
+ * from the final store, never from what a strategy says about itself.
+ */
+import type { Transferable } from 'node:worker_threads';
+import type { Operation, OpResult, StateAccess } from '../bench/operation.ts';
+import type { FileStore } from '../bench/store.ts';
+import type { RunConfig } from '../bench/run-config.ts';
+
+/** How far a strategy's exclusion reaches. */
+export type Reach = 'threads of one process' | 'processes of one machine' | 'machines' | 'not applicable';
+
+/** The three ways to share state that the project compares, plus the uncoordinated baseline. */
+export type Paradigm = 'no coordination' | 'shared state + lock' | 'ownership travels' | 'operations travel';
+
+/** What one client receives from the strategy's main-thread half. */
+export interface ClientShare {
+  /** Structured-cloneable data (a SharedArrayBuffer is shared, not copied). */
+  readonly data: unknown;
+  /** MessagePorts inside `data` that must be transferred with it. */
+  readonly transfer: readonly Transferable[];
+}
+
+/** The main-thread half of a strategy for one run. */
+export interface StrategyHost {
+  /** The share of client `clientId` (0-based); called once per client. */
+  forClient(clientId: number): ClientShare;
+  /** Releases everything `setup` created: threads, ports, files. Called once, after every client ended. */
+  teardown(): Promise<void>;
+}
+
+/** What a worker-side session can use. */
+export interface ClientEnv {
+  /** This client's share, as returned by {@link StrategyHost.forClient}. */
+  readonly share: unknown;
+  /** The workload's store on disk, accessed with the profile's simulated latencies. */
+  readonly store: FileStore;
+  /**
+   * Runs the workload's critical section for `op` once, against `access`, and logs its enter and
+   * exit. Call it only while this client holds exclusion.
+   */
+  readonly execute: (op: Operation, access: StateAccess) => Promise<OpResult>;
+}
+
+/** One client's connection to a strategy. */
+export interface Session {
+  /** Runs `op`'s critical section exactly once under mutual exclusion and resolves with its result. */
+  run(op: Operation): Promise<OpResult>;
+  /** Releases this client's resources (ports, handles). */
+  close(): Promise<void>;
+}
+
+/** A strategy module. Register it in `registry.ts`. */
+export interface Strategy {
+  /** Unique name, as given to `--strategy`. */
+  readonly name: string;
+  /** One line, shown by `--list` and in the tables' legend. */
+  readonly description: string;
+  readonly paradigm: Paradigm;
+  /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
+  readonly stateLocation: string;
+  readonly reach: Reach;
+  /** Main thread: creates what the clients share. `run` is the run's full configuration. */
+  setup(run: RunConfig): Promise<StrategyHost>;
+  /**
+   * Worker thread: opens one client's session. First-use costs (module loading, a first message,
+   * a first `mkdir`) belong here: the harness calls it before the start barrier.
+   */
+  connect(env: ClientEnv): Promise<Session>;
+}
