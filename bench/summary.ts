@@ -98,7 +98,7 @@ function record(run: RunResult, repetition: number): RunRecord {
   if (run.status === 'failed') {
     return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, figures: null };
   }
-  const { workload: _, ...figures } = run.check.figures;
+  const { workload, ...figures } = run.check.figures;
   return {
     repetition,
     verdict: run.problems.length === 0 ? 'correct' : 'incorrect',

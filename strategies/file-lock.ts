@@ -1,4 +1,5 @@
 import lockfile from 'proper-lockfile';
+import type { OpResult } from '../bench/operation.ts';
 import type { Strategy } from './strategy.ts';
 
 /**
@@ -35,7 +36,8 @@ export const fileLock: Strategy = {
   },
 
   connect(env) {
-    let compromised: Error | null = null;
+    /** Set by proper-lockfile if it finds the lock compromised while this client holds it. */
+    const lock: { compromised: Error | null } = { compromised: null };
     const options: lockfile.LockOptions = {
       stale: STALE_MS,
       update: UPDATE_MS,
@@ -44,18 +46,21 @@ export const fileLock: Strategy = {
       // module precompute one timeout per retry, which at this poll rate is costly on every lock call.)
       retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS, randomize: false },
       onCompromised: (error) => {
-        compromised = error;
+        lock.compromised = error;
       },
     };
     return Promise.resolve({
       async run(op) {
         const release = await lockfile.lock(env.store.path, options);
+        let result: OpResult;
         try {
-          return await env.execute(op, env.store);
+          result = await env.execute(op, env.store);
         } finally {
-          if (compromised === null) await release();
-          if (compromised !== null) throw new Error(`file lock compromised: ${(compromised as Error).message}`);
+          // A compromised lock is no longer ours to release.
+          if (lock.compromised === null) await release();
         }
+        if (lock.compromised !== null) throw new Error(`file lock compromised: ${lock.compromised.message}`);
+        return result;
       },
       close: () => Promise.resolve(),
     });

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/cli.ts', ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm run bench: bad command lines', () => {
+  const bad: [string[], RegExp][] = [
+    [['--clients', '0'], /--clients '0'.*1 to 4096/],
+    [['--clients', '-3'], /--clients '-3'/],
+    [['--clients', '2.5'], /--clients '2.5'/],
+    [['--repeat', '0'], /--repeat '0'.*1 to 100/],
+    [['--threads', 'many'], /--threads 'many'/],
+    [['--tickets', '99999999'], /--tickets '99999999'.*1 to 1000000/],
+    [['--strategy', 'spinlock'], /--strategy 'spinlock'.*none, file-lock, atomics-mutex, message-channel, queue-owner/],
+    [['--workload', 'ticket-rush,nope'], /--workload 'ticket-rush,nope'.*ordered-print, ticket-rush/],
+    [['--latency', 'slow'], /--latency 'slow'.*doc, quick, zero/],
+    [['--json', '/no/such/dir/out.json'], /--json '\/no\/such\/dir\/out.json'.*does not exist or is not writable/],
+    [['--frobnicate'], /unknown option '--frobnicate'/],
+  ];
+
+  it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {
+    const json = join(scratch, 'should-not-exist.json');
+    const { code, stdout, stderr } = await bench(...args, ...(args[0] === '--json' ? [] : ['--json', json]));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+    expect(existsSync(json)).toBe(false);
+  });
+});
+
+describe('npm run bench: good command lines', () => {
+  it('--list names every strategy with its paradigm', async () => {
+    const { code, stdout } = await bench('--list');
+    expect(code).toBe(0);
+    for (const name of ['none', 'file-lock', 'atomics-mutex', 'message-channel', 'queue-owner', 'ticket-rush', 'ordered-print', 'doc', 'zero']) {
+      expect(stdout).toContain(name);
+    }
+  });
+
+  it('a small run prints its table and writes JSON rows with the documented fields', async () => {
+    const json = join(scratch, 'run.json');
+    const { code, stdout } = await bench('--workload', 'ticket-rush', '--strategy', 'none,atomics-mutex', '--latency', 'zero', '--clients', '8', '--repeat', '1', '--json', json);
+    expect(code).toBe(0);
+    expect(stdout).toContain('atomics-mutex');
+    expect(stdout).toContain('wall (ms)');
+    const { rows } = JSON.parse(readFileSync(json, 'utf8')) as { rows: Record<string, unknown>[] };
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      for (const key of ['workload', 'strategy', 'latency', 'clients', 'wallMs', 'throughput', 'verdict', 'violations', 'sold', 'oversold', 'finalCount', 'lostUpdates', 'tornReads']) {
+        expect(row).toHaveProperty(key);
+      }
+    }
+  });
+});

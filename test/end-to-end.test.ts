@@ -1,0 +1,47 @@
+/**
+ * The seed document's claims, end to end at the quick latency profile (doc scaled by 1/10):
+ * without coordination the last ticket is sold many times and prints interleave; with any
+ * strategy it is sold exactly once and nothing overlaps.
+ */
+import { describe, expect, it } from 'vitest';
+import { latencyProfiles } from '../bench/latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
+import { strategyNames } from '../strategies/registry.ts';
+
+function completed(result: RunResult): CompletedRun {
+  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
+  return result;
+}
+
+const ticketRush: RunSettings = {
+  workload: 'ticket-rush',
+  strategy: 'none',
+  clients: 16,
+  threads: 2,
+  tickets: 1,
+  latency: latencyProfiles.quick,
+  seed: 1,
+};
+
+describe('ticket-rush, 16 clients, 1 ticket, quick latency', () => {
+  it('none oversells: every client reads count 1 inside the 10 ms read window', async () => {
+    const run = completed(await runOnce(ticketRush));
+    expect(run.check.figures).toMatchObject({ oversold: 15, lostUpdates: 15 });
+    // Every client was in flight at once: all 16 critical sections overlap the first.
+    expect(run.log.violations).toBe(15);
+  });
+
+  it.each(strategyNames.filter((s) => s !== 'none'))('%s sells the ticket exactly once, with no violation', async (strategy) => {
+    const run = completed(await runOnce({ ...ticketRush, strategy }));
+    expect(run.check.figures).toEqual({ workload: 'ticket-rush', sold: 1, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0 });
+    expect(run.log.violations).toBe(0);
+    expect(run.problems).toEqual([]);
+  });
+});
+
+describe('ordered-print, 3 clients, quick latency', () => {
+  it('none interleaves the prints', async () => {
+    const run = completed(await runOnce({ ...ticketRush, workload: 'ordered-print', clients: 3 }));
+    expect(run.check.figures.workload === 'ordered-print' && run.check.figures.interleaved).toBeGreaterThan(0);
+  });
+});

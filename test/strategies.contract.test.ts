@@ -1,0 +1,67 @@
+/**
+ * The contract every registered strategy must keep. It runs over the registry, so a new strategy
+ * is tested as soon as it is registered. Exclusion is judged from the harness's event log and the
+ * final db, never from what the strategy reports.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { latencyProfiles } from '../bench/latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
+import { strategies, strategyNames } from '../strategies/registry.ts';
+
+function completed(result: RunResult): CompletedRun {
+  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
+  return result;
+}
+
+const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith('sync-bench-')).length;
+const osThreads = () => (existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : 0);
+
+describe.each(strategyNames)('strategy %s', (name) => {
+  const exclusive = strategies[name].paradigm !== 'no coordination';
+  const base: RunSettings = {
+    workload: 'ticket-rush',
+    strategy: name,
+    clients: 200,
+    threads: 1,
+    tickets: 120,
+    latency: latencyProfiles.zero,
+    seed: 1,
+  };
+
+  it('runs 200 clients on one thread to the end (no deadlock)', async () => {
+    const run = completed(await runOnce(base));
+    expect(run.clientsPerThread).toEqual([200]);
+    expect(run.log.missing).toBe(0);
+    expect(run.log.repeated).toBe(0);
+  });
+
+  it.runIf(exclusive)('keeps mutual exclusion under contention, on one thread and on two', async () => {
+    for (const threads of [1, 2]) {
+      const run = completed(await runOnce({ ...base, threads }));
+      expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
+      expect(run.check.figures).toMatchObject({ sold: 120, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0 });
+      expect(run.problems).toEqual([]);
+      expect(run.log.handoffGapsMs.length).toBeGreaterThan(0);
+    }
+  });
+
+  it.runIf(exclusive)('keeps every ordered-print pair adjacent with random sleeps', async () => {
+    const run = completed(
+      await runOnce({ ...base, workload: 'ordered-print', clients: 12, threads: 2, latency: latencyProfiles.quick }),
+    );
+    expect(run.check.figures).toEqual({ workload: 'ordered-print', interleaved: 0 });
+    expect(run.log.violations).toBe(0);
+  });
+
+  it('leaves no temporary directory and no thread behind', async () => {
+    completed(await runOnce({ ...base, clients: 16, threads: 2 })); // warm-up: libuv's pool threads start on first use
+    const dirs = leftovers();
+    const threads = osThreads();
+    completed(await runOnce({ ...base, clients: 16, threads: 2 }));
+    expect(leftovers()).toBe(dirs);
+    // Worker threads end asynchronously after terminate(); give them a moment, then compare.
+    await expect.poll(osThreads, { timeout: 5_000 }).toBe(threads);
+  });
+});
