@@ -45,7 +45,8 @@ export default async function client({ config, clientId, input, share }: ClientT
       clientId,
       thread: threadId,
       success: result.success,
-      tornReads: tornOutside + result.tornReads,
+      tornReadsOutside: tornOutside,
+      tornReadsInside: result.tornReads,
       end: since(config.clockBase),
     };
   } finally {

@@ -53,6 +53,7 @@ const specific: Record<WorkloadName, readonly Column[]> = {
     { header: 'final count (tickets)', cell: (r) => count(r.finalCount) },
     { header: 'lost updates (count)', cell: (r) => count(r.lostUpdates) },
     { header: 'torn reads (count)', cell: (r) => count(r.tornReads) },
+    { header: 'torn inside CS (count)', cell: (r) => count(r.tornReadsInside) },
   ],
   'ordered-print': [{ header: 'interleaved (clients)', cell: (r) => count(r.interleaved) }],
 };
@@ -80,7 +81,8 @@ export const legend =
   'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
   'both median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
   'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
-  'Verdict and correctness counts come from the event log and the final db of the worst repetition.';
+  'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
+  'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';
 
 /** Splits rows into one group per table (workload × latency × clients), in order. */
 export function tableGroups(rows: readonly ResultRow[]): ResultRow[][] {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /** Where a set of figures came from. */
 export interface Environment {
@@ -19,10 +19,10 @@ export interface Environment {
 
 const MEASURED_PACKAGES = ['piscina', 'proper-lockfile', 'tinybench', 'tsx', 'simple-statistics'];
 
+/** The installed version, read from the package's manifest (some packages do not export it). */
 function packageVersion(name: string): string {
   try {
-    const require = createRequire(import.meta.url);
-    const manifest = require.resolve(`${name}/package.json`);
+    const manifest = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
     return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';

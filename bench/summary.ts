@@ -69,6 +69,7 @@ export interface ResultRow {
   readonly finalCount?: number | null;
   readonly lostUpdates?: number | null;
   readonly tornReads?: number;
+  readonly tornReadsInside?: number;
   // ordered-print, from the worst repetition
   readonly interleaved?: number;
   readonly runs: readonly RunRecord[];

@@ -9,8 +9,10 @@ export interface ClientOutcome {
   /** `threadId` of the pool thread that ran the client. */
   readonly thread: number;
   readonly success: boolean;
-  /** Torn reads the client saw, outside and inside its critical section. */
-  readonly tornReads: number;
+  /** Reads outside the critical section (ticket-rush's search) that found JSON that would not parse. */
+  readonly tornReadsOutside: number;
+  /** Reads inside the critical section that found JSON that would not parse. */
+  readonly tornReadsInside: number;
   /** When the client finished, ms on the shared clock. */
   readonly end: number;
 }
@@ -40,8 +42,10 @@ export interface TicketRushFigures {
   readonly finalCount: number | null;
   /** sold − (tickets − finalCount): sales the db does not show. */
   readonly lostUpdates: number | null;
-  /** Reads, by clients or of the final db, that found JSON that would not parse. */
+  /** Reads of the db that found JSON that would not parse: by clients, outside or inside their critical sections, and of the final db. */
   readonly tornReads: number;
+  /** Of those, the reads inside critical sections: the ones a strategy must prevent. */
+  readonly tornReadsInside: number;
 }
 
 export interface OrderedPrintFigures {

@@ -1,6 +1,7 @@
 import lockfile from 'proper-lockfile';
 import type { OpResult } from '../bench/operation.ts';
 import type { Strategy } from './strategy.ts';
+import { syncFs } from './sync-fs.ts';
 
 /**
  * How a waiter polls for the lock: every `POLL_MS`, with no back-off. proper-lockfile's own
@@ -42,6 +43,7 @@ export const fileLock: Strategy = {
       stale: STALE_MS,
       update: UPDATE_MS,
       realpath: false,
+      fs: syncFs,
       // `forever`: the run's watchdog, not the lock, bounds a wait. (A finite count makes the retry
       // module precompute one timeout per retry, which at this poll rate is costly on every lock call.)
       retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS, randomize: false },

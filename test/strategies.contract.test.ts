@@ -41,7 +41,7 @@ describe.each(strategyNames)('strategy %s', (name) => {
     for (const threads of [1, 2]) {
       const run = completed(await runOnce({ ...base, threads }));
       expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
-      expect(run.check.figures).toMatchObject({ sold: 120, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0 });
+      expect(run.check.figures).toMatchObject({ sold: 120, oversold: 0, finalCount: 0, lostUpdates: 0, tornReadsInside: 0 });
       expect(run.problems).toEqual([]);
       expect(run.log.handoffGapsMs.length).toBeGreaterThan(0);
     }

@@ -10,8 +10,8 @@ function printed(lines: [number, PrintKind][]): PrintLog {
   return log;
 }
 
-function outcome(clientId: number, success: boolean, tornReads = 0): ClientOutcome {
-  return { clientId, thread: 1, success, tornReads, end: 0 };
+function outcome(clientId: number, success: boolean, tornReadsInside = 0, tornReadsOutside = 0): ClientOutcome {
+  return { clientId, thread: 1, success, tornReadsInside, tornReadsOutside, end: 0 };
 }
 
 const evidence = (overrides: Partial<Evidence>): Evidence => ({
@@ -48,7 +48,7 @@ describe('ticket-rush check', () => {
   it('accepts one sale of one ticket', () => {
     const outcomes = [outcome(0, true), outcome(1, false), outcome(2, false)];
     const { figures, problems } = ticketRush.check(evidence({ outcomes }));
-    expect(figures).toEqual({ workload: 'ticket-rush', sold: 1, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0 });
+    expect(figures).toEqual({ workload: 'ticket-rush', sold: 1, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0, tornReadsInside: 0 });
     expect(problems).toEqual([]);
   });
 
@@ -68,7 +68,15 @@ describe('ticket-rush check', () => {
   it('counts torn reads, including a final db that does not parse, without throwing', () => {
     const outcomes = [outcome(0, false, 1), outcome(1, true)];
     const { figures, problems } = ticketRush.check(evidence({ outcomes, finalState: { ok: false, text: '{"cou' } }));
-    expect(figures).toMatchObject({ finalCount: null, lostUpdates: null, tornReads: 2 });
+    expect(figures).toMatchObject({ finalCount: null, lostUpdates: null, tornReads: 2, tornReadsInside: 1 });
     expect(problems).toContain('final db does not parse');
+    expect(problems).toContain('1 torn reads inside critical sections');
+  });
+
+  it('counts a torn read in search but does not blame the strategy for it', () => {
+    const outcomes = [outcome(0, true, 0, 1), outcome(1, false)];
+    const { figures, problems } = ticketRush.check(evidence({ outcomes }));
+    expect(figures).toMatchObject({ tornReads: 1, tornReadsInside: 0 });
+    expect(problems).toEqual([]);
   });
 });
