@@ -43,7 +43,9 @@ const common: readonly Column[] = [
   { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
   { header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50') },
   { header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50') },
-  { header: 'violations (count)', cell: (r) => count(r.violations) },
+  { header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)) },
+  { header: 'aborts (count)', cell: (r) => String(r.aborts) },
+  { header: 'max retries (per client)', cell: (r) => String(r.maxRetries) },
 ];
 
 const specific: Record<WorkloadName, readonly Column[]> = {
@@ -82,6 +84,7 @@ export const legend =
   'both median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
   'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
   'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
+  'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations. ' +
   'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';
 
 /** Splits rows into one group per table (workload × latency × clients), in order. */

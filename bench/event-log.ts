@@ -7,15 +7,19 @@
  * | request    | ms on the shared clock | the client, just before it asks the strategy |
  * | enter/exit | ms on the shared clock | the harness, around the workload's body      |
  * | thread     | `threadId`             | the thread that ran the body                 |
- * | executions | count                  | the harness, each time the body starts       |
+ * | attempts   | count                  | the harness, each time the body starts       |
+ * | aborts     | count                  | the harness, each time an attempt aborts     |
  *
- * The strategy never writes here. A slot whose body never ran has NaN enter/exit.
+ * An attempt aborts when its state access throws a `ConflictError` (optimistic concurrency);
+ * enter/exit then belong to the attempt that committed. The strategy never writes here. A slot
+ * whose body never committed has NaN enter/exit.
  */
 const FIELDS = 4;
 const REQUEST = 0;
 const ENTER = 1;
 const EXIT = 2;
 const THREAD = 3;
+const BYTES_PER_SLOT = FIELDS * 8 + 2 * 4;
 
 /** One logged critical section. Times in ms on the run's shared clock. */
 export interface CriticalSectionRecord {
@@ -24,29 +28,32 @@ export interface CriticalSectionRecord {
   readonly request: number;
   readonly enter: number;
   readonly exit: number;
-  /** How many times the body was started: exactly 1 in a correct run. */
-  readonly executions: number;
+  /** How many times the body was started. */
+  readonly attempts: number;
+  /** How many of those attempts aborted on a conflict. attempts − aborts is exactly 1 in a correct run. */
+  readonly aborts: number;
 }
 
 export class CriticalSectionLog {
   private readonly times: Float64Array;
-  private readonly executions: Int32Array;
+  /** Per slot: attempts, aborts. */
+  private readonly counts: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer) {
-    const slots = buffer.byteLength / (FIELDS * 8 + 4);
+    const slots = buffer.byteLength / BYTES_PER_SLOT;
     this.times = new Float64Array(buffer, 0, slots * FIELDS);
-    this.executions = new Int32Array(buffer, slots * FIELDS * 8, slots);
+    this.counts = new Int32Array(buffer, slots * FIELDS * 8, slots * 2);
   }
 
   /** A fresh log for `slots` critical sections. */
   static create(slots: number): CriticalSectionLog {
-    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * (FIELDS * 8 + 4)));
+    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT));
     log.times.fill(Number.NaN);
     return log;
   }
 
   get slots(): number {
-    return this.executions.length;
+    return this.counts.length / 2;
   }
 
   request(slot: number, at: number): void {
@@ -54,13 +61,19 @@ export class CriticalSectionLog {
   }
 
   enter(slot: number, thread: number, at: number): void {
-    Atomics.add(this.executions, slot, 1);
+    Atomics.add(this.counts, 2 * slot, 1);
     this.times[slot * FIELDS + THREAD] = thread;
     this.times[slot * FIELDS + ENTER] = at;
   }
 
   exit(slot: number, at: number): void {
     this.times[slot * FIELDS + EXIT] = at;
+  }
+
+  /** The attempt that entered last aborted: count it and forget its enter time. */
+  abort(slot: number): void {
+    Atomics.add(this.counts, 2 * slot + 1, 1);
+    this.times[slot * FIELDS + ENTER] = Number.NaN;
   }
 
   /** Every slot, in slot order. Read it only after every writer has finished. */
@@ -74,7 +87,8 @@ export class CriticalSectionLog {
         request: at(REQUEST),
         enter: at(ENTER),
         exit: at(EXIT),
-        executions: Atomics.load(this.executions, slot),
+        attempts: Atomics.load(this.counts, 2 * slot),
+        aborts: Atomics.load(this.counts, 2 * slot + 1),
       });
     }
     return out;

@@ -6,10 +6,14 @@ export interface LogAnalysis {
   readonly violations: number;
   /** The first few violations, as "slot a [enter, exit] overlaps slot b [enter, exit]". */
   readonly violationExamples: readonly string[];
-  /** Critical sections whose body never ran. */
+  /** Critical sections whose body never committed. */
   readonly missing: number;
-  /** Critical sections whose body ran more than once. */
+  /** Critical sections whose body committed more than once. */
   readonly repeated: number;
+  /** Attempts that aborted on a conflict (optimistic strategies), over all critical sections. */
+  readonly aborts: number;
+  /** The most aborted attempts (so retries) of any one critical section. */
+  readonly maxRetries: number;
   /** enter − request for each critical section that ran: the time its client waited. */
   readonly waitsMs: readonly number[];
   /** exit − enter for each critical section that ran: the lock holder's hold time. */
@@ -32,7 +36,8 @@ function describe(r: CriticalSectionRecord): string {
  * a section still inside: a violation. Gaps are taken only between sections that do not overlap.
  */
 export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalysis {
-  const ran = records.filter((r) => r.executions > 0 && Number.isFinite(r.enter) && Number.isFinite(r.exit));
+  const committed = (r: CriticalSectionRecord) => r.attempts - r.aborts;
+  const ran = records.filter((r) => committed(r) > 0 && Number.isFinite(r.enter) && Number.isFinite(r.exit));
   const ordered = [...ran].sort((a, b) => a.enter - b.enter);
   let violations = 0;
   const violationExamples: string[] = [];
@@ -50,8 +55,10 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
   return {
     violations,
     violationExamples,
-    missing: records.filter((r) => r.executions === 0).length,
-    repeated: records.filter((r) => r.executions > 1).length,
+    missing: records.filter((r) => committed(r) === 0).length,
+    repeated: records.filter((r) => committed(r) > 1).length,
+    aborts: records.reduce((sum, r) => sum + r.aborts, 0),
+    maxRetries: records.reduce((most, r) => Math.max(most, r.aborts), 0),
     waitsMs: ran.map((r) => r.enter - r.request),
     holdsMs: ran.map((r) => r.exit - r.enter),
     handoffGapsMs,

@@ -25,6 +25,15 @@ export interface OpResult {
 export type ReadResult = { readonly ok: true; readonly state: unknown } | { readonly ok: false; readonly text: string };
 
 /**
+ * Thrown by a {@link StateAccess} to abort the current attempt of a critical section, because
+ * the state changed since the attempt read it (optimistic concurrency). The harness counts the
+ * abort; the strategy retries.
+ */
+export class ConflictError extends Error {
+  readonly code = 'ECONFLICT';
+}
+
+/**
  * The state as a critical section sees it. Where it lives (the db file, or memory) is the
  * strategy's choice; the simulated latencies belong to the store on disk.
  */

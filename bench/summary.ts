@@ -30,6 +30,7 @@ export interface RunRecord {
   readonly wallMs: number | null;
   readonly clientsPerThread: readonly number[];
   readonly violations: number | null;
+  readonly aborts: number | null;
   readonly figures: Record<string, number | null> | null;
 }
 
@@ -61,8 +62,17 @@ export interface ResultRow {
   readonly verdict: Verdict;
   /** Why the verdict is not `correct`, in the worst repetition (each repetition's are in `runs`). */
   readonly reasons: readonly string[];
-  /** Mutual-exclusion violations in the worst repetition. */
+  /**
+   * Mutual-exclusion violations (overlapping committed critical sections) in the worst repetition;
+   * null for a strategy that does not promise mutual exclusion (optimistic: bodies overlap by design).
+   */
   readonly violations: number | null;
+  /** Critical sections committed, over all repetitions. */
+  readonly commits: number;
+  /** Attempts aborted on a conflict and retried, over all repetitions (0 for locks). */
+  readonly aborts: number;
+  /** The most retries any one client needed, over all repetitions. */
+  readonly maxRetries: number;
   // ticket-rush, from the worst repetition
   readonly sold?: number;
   readonly oversold?: number;
@@ -97,7 +107,7 @@ function percentiles(values: readonly number[]): Percentiles {
 
 function record(run: RunResult, repetition: number): RunRecord {
   if (run.status === 'failed') {
-    return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, figures: null };
+    return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, aborts: null, figures: null };
   }
   const { workload, ...figures } = run.check.figures;
   return {
@@ -107,6 +117,7 @@ function record(run: RunResult, repetition: number): RunRecord {
     wallMs: run.wallMs,
     clientsPerThread: run.clientsPerThread,
     violations: run.log.violations,
+    aborts: run.log.aborts,
     figures,
   };
 }
@@ -145,7 +156,10 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     holdMs: percentiles(completed.flatMap((run) => run.log.holdsMs)),
     verdict: worst?.verdict ?? 'failed',
     reasons: worst?.reasons ?? [],
-    violations: worst?.violations ?? null,
+    violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),
+    commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
+    aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
+    maxRetries: completed.reduce((most, run) => Math.max(most, run.log.maxRetries), 0),
     ...(worst?.figures ?? {}),
     runs: records,
   };

@@ -49,6 +49,7 @@ export const atomicsMutex: Strategy = {
   name: 'atomics-mutex',
   description: 'three-state futex mutex in a SharedArrayBuffer (Atomics CAS + waitAsync/notify)',
   paradigm: 'shared state + lock',
+  guarantee: 'mutual exclusion',
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
 

@@ -1,7 +1,7 @@
 import lockfile from 'proper-lockfile';
 import type { OpResult } from '../bench/operation.ts';
 import type { Strategy } from './strategy.ts';
-import { syncFs } from './sync-fs.ts';
+import { syncFs } from './support/sync-fs.ts';
 
 /**
  * How a waiter polls for the lock: every `POLL_MS`, with no back-off. proper-lockfile's own
@@ -26,6 +26,7 @@ export const fileLock: Strategy = {
   name: 'file-lock',
   description: `proper-lockfile (mkdir lock directory) on the db file, polled every ${POLL_MS} ms`,
   paradigm: 'shared state + lock',
+  guarantee: 'mutual exclusion',
   stateLocation: 'db file (disk)',
   reach: 'processes of one machine',
 

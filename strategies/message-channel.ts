@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startOwnerThread } from '../bench/owner-thread.ts';
 import { MemoryState } from '../bench/store.ts';
-import { nextMessage } from './message-port.ts';
+import { nextMessage } from './support/message-port.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Messages between a client and the token desk. */
@@ -25,6 +25,7 @@ export const messageChannel: Strategy = {
   name: 'message-channel',
   description: 'the state is a token passed in messages over MessagePorts, through a desk, in request order',
   paradigm: 'ownership travels',
+  guarantee: 'mutual exclusion',
   stateLocation: 'memory of the token holder',
   reach: 'threads of one process',
 

@@ -9,6 +9,7 @@ export const none: Strategy = {
   name: 'none',
   description: 'no coordination: the uncoordinated baseline, expected to be wrong',
   paradigm: 'no coordination',
+  guarantee: 'none',
   stateLocation: 'db file (disk)',
   reach: 'not applicable',
 

@@ -9,7 +9,7 @@ import type { Operation } from '../bench/operation.ts';
 import type { OwnerTaskControl } from '../bench/owner-thread.ts';
 import type { RunConfig } from '../bench/run-config.ts';
 import { FileStore, MemoryState } from '../bench/store.ts';
-import { nextMessage } from './message-port.ts';
+import { nextMessage } from './support/message-port.ts';
 import type { OwnerReply } from './queue-owner.ts';
 
 export interface QueueOwnerTask extends OwnerTaskControl {

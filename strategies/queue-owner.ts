@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startOwnerThread } from '../bench/owner-thread.ts';
 import type { OpResult } from '../bench/operation.ts';
-import { nextMessage } from './message-port.ts';
+import { nextMessage } from './support/message-port.ts';
 import type { Strategy } from './strategy.ts';
 
 /** What the owner thread answers to one operation. */
@@ -18,6 +18,7 @@ export const queueOwner: Strategy = {
   name: 'queue-owner',
   description: 'an owner thread holds the state in memory and applies requests one at a time, in arrival order',
   paradigm: 'operations travel',
+  guarantee: 'mutual exclusion',
   stateLocation: 'memory of the owner thread',
   reach: 'threads of one process',
 

@@ -2,6 +2,7 @@ import { atomicsMutex } from './atomics-mutex.ts';
 import { fileLock } from './file-lock.ts';
 import { messageChannel } from './message-channel.ts';
 import { none } from './none.ts';
+import { optimistic } from './optimistic.ts';
 import { queueOwner } from './queue-owner.ts';
 import type { Strategy } from './strategy.ts';
 
@@ -12,6 +13,7 @@ export const strategies = {
   'atomics-mutex': atomicsMutex,
   'message-channel': messageChannel,
   'queue-owner': queueOwner,
+  optimistic,
 } as const satisfies Record<string, Strategy>;
 
 export type StrategyName = keyof typeof strategies;

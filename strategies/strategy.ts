@@ -19,8 +19,22 @@ import type { RunConfig } from '../bench/run-config.ts';
 /** How far a strategy's exclusion reaches. */
 export type Reach = 'threads of one process' | 'processes of one machine' | 'machines' | 'not applicable';
 
-/** The three ways to share state that the project compares, plus the uncoordinated baseline. */
-export type Paradigm = 'no coordination' | 'shared state + lock' | 'ownership travels' | 'operations travel';
+/** The ways to share state that the project compares, plus the uncoordinated baseline. */
+export type Paradigm =
+  | 'no coordination'
+  | 'shared state + lock'
+  | 'ownership travels'
+  | 'operations travel'
+  | 'optimistic concurrency';
+
+/**
+ * What a strategy promises, and so what the harness holds it to.
+ * - `mutual exclusion`: committed critical sections never overlap in time (checked from the log).
+ * - `serializable commits`: bodies may run concurrently and abort (`ConflictError`); only the
+ *   committed outcome must equal some serial order (checked from the final state, not the log).
+ * - `none`: the baseline promises nothing; its overlaps are still reported as violations.
+ */
+export type Guarantee = 'mutual exclusion' | 'serializable commits' | 'none';
 
 /** What one client receives from the strategy's main-thread half. */
 export interface ClientShare {
@@ -66,6 +80,7 @@ export interface Strategy {
   /** One line, shown by `--list` and in the tables' legend. */
   readonly description: string;
   readonly paradigm: Paradigm;
+  readonly guarantee: Guarantee;
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;

@@ -3,8 +3,8 @@ import type { CriticalSectionRecord } from '../bench/event-log.ts';
 import { analyseLog } from '../bench/log-analysis.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
-function cs(slot: number, request: number, enter: number, exit: number, executions = 1): CriticalSectionRecord {
-  return { slot, thread: 1, request, enter, exit, executions };
+function cs(slot: number, request: number, enter: number, exit: number, attempts = 1, aborts = 0): CriticalSectionRecord {
+  return { slot, thread: 1, request, enter, exit, attempts, aborts };
 }
 
 describe('analyseLog on synthetic histories', () => {
@@ -37,5 +37,13 @@ describe('analyseLog on synthetic histories', () => {
     const result = analyseLog([cs(0, 0, 0, 10), cs(1, 0, Number.NaN, Number.NaN, 0), cs(2, 0, 20, 30, 2)]);
     expect(result.missing).toBe(1);
     expect(result.repeated).toBe(1);
+  });
+
+  it('counts aborted attempts apart from commits, and a section that only aborted as missing', () => {
+    const result = analyseLog([cs(0, 0, 0, 10, 3, 2), cs(1, 0, Number.NaN, Number.NaN, 1, 1), cs(2, 0, 20, 30)]);
+    expect(result.aborts).toBe(3);
+    expect(result.maxRetries).toBe(2);
+    expect(result.missing).toBe(1);
+    expect(result.repeated).toBe(0);
   });
 });
