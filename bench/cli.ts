@@ -69,7 +69,7 @@ function program(): Command {
   return new Command()
     .name('npm run bench --')
     .description(
-      "Runs the seed document's workloads (ordered-print, ticket-rush) under each synchronisation strategy and " +
+      "Runs the two workloads of the multiprocessing.Lock tutorial (ordered-print, ticket-rush) under each synchronisation strategy and " +
         'prints throughput, correctness (from the event log and the final db) and serialisation cost. ' +
         'With no options: the default suite, whose tables and JSON are written to results/.',
     )
@@ -86,7 +86,7 @@ function program(): Command {
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+    .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}; run with --help for the accepted options\n`) });
 }
 
 interface Parsed {

@@ -18,7 +18,9 @@ export function formatNumber(value: number): string {
 }
 
 function formatSpread(s: Spread | null): string {
-  return s === null ? '–' : `${formatNumber(s.median)} [${formatNumber(s.min)}–${formatNumber(s.max)}]`;
+  if (s === null) return '–';
+  if (s.min === s.max) return formatNumber(s.median);
+  return `${formatNumber(s.median)} [${formatNumber(s.min)}–${formatNumber(s.max)}]`;
 }
 
 function formatPercentile(p: Percentiles, key: 'p50' | 'p99'): string {
@@ -70,9 +72,11 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   const first = rows[0];
   if (first === undefined) return '';
   const latency = latencyProfiles[first.latency];
-  const tickets = first.workload === 'ticket-rush' ? ` · ${first.tickets} ticket${first.tickets === 1 ? '' : 's'}` : '';
+  const rush = first.workload === 'ticket-rush';
+  const tickets = rush ? ` · ${first.tickets} ticket${first.tickets === 1 ? '' : 's'}` : '';
+  const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
   return (
-    `${first.workload} · latency ${latency.name} (${latency.description}) · ` +
+    `${first.workload} · latency ${latency.name} (${nominal}) · ` +
     `${first.clients} clients on ${first.threads} threads (up to ${first.clientsPerThread} per thread)${tickets} · ` +
     `${first.repetitions} repetition${first.repetitions === 1 ? '' : 's'}`
   );

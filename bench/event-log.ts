@@ -38,16 +38,19 @@ export class CriticalSectionLog {
   private readonly times: Float64Array;
   /** Per slot: attempts, aborts. */
   private readonly counts: Int32Array;
+  /** One cell: events logged so far (requests, enters, exits, aborts), for the watchdog. */
+  private readonly events: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer) {
-    const slots = buffer.byteLength / BYTES_PER_SLOT;
+    const slots = (buffer.byteLength - 4) / BYTES_PER_SLOT;
     this.times = new Float64Array(buffer, 0, slots * FIELDS);
     this.counts = new Int32Array(buffer, slots * FIELDS * 8, slots * 2);
+    this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, 1);
   }
 
   /** A fresh log for `slots` critical sections. */
   static create(slots: number): CriticalSectionLog {
-    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT));
+    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + 4));
     log.times.fill(Number.NaN);
     return log;
   }
@@ -56,24 +59,33 @@ export class CriticalSectionLog {
     return this.counts.length / 2;
   }
 
+  /** Events logged so far: it grows while the run makes progress. */
+  get progress(): number {
+    return Atomics.load(this.events, 0);
+  }
+
   request(slot: number, at: number): void {
     this.times[slot * FIELDS + REQUEST] = at;
+    Atomics.add(this.events, 0, 1);
   }
 
   enter(slot: number, thread: number, at: number): void {
     Atomics.add(this.counts, 2 * slot, 1);
     this.times[slot * FIELDS + THREAD] = thread;
     this.times[slot * FIELDS + ENTER] = at;
+    Atomics.add(this.events, 0, 1);
   }
 
   exit(slot: number, at: number): void {
     this.times[slot * FIELDS + EXIT] = at;
+    Atomics.add(this.events, 0, 1);
   }
 
   /** The attempt that entered last aborted: count it and forget its enter time. */
   abort(slot: number): void {
     Atomics.add(this.counts, 2 * slot + 1, 1);
     this.times[slot * FIELDS + ENTER] = Number.NaN;
+    Atomics.add(this.events, 0, 1);
   }
 
   /** Every slot, in slot order. Read it only after every writer has finished. */

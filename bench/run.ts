@@ -57,18 +57,44 @@ const START_TIMEOUT_MS = 60_000;
 
 const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
 
-/** A limit on the run after the release: generous against the workload's serial floor. */
-function runTimeoutMs(s: RunSettings): number {
-  const perClient = s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs;
-  return 60_000 + 3 * s.clients * perClient;
+/**
+ * The watchdog's limit: a run whose event log has not moved for this long has deadlocked or a
+ * client is stuck. 10 s, or twice the longest nominal critical section if that is longer.
+ */
+export function noProgressLimitMs(s: RunSettings): number {
+  return Math.max(10_000, 2 * (s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs));
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** How often the watchdog looks at the log, ms. */
+const WATCH_INTERVAL_MS = 250;
+
+/**
+ * Resolves with `work`, or rejects with a NoProgressError once `log` has not moved for `limitMs`
+ * while `work` is still pending.
+ */
+function watchdog<T>(work: Promise<T>, log: CriticalSectionLog, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  const stuck = new Promise<never>((_, reject) => {
+    let seen = log.progress;
+    let since = Date.now();
+    timer = setInterval(() => {
+      const now = log.progress;
+      if (now !== seen) {
+        seen = now;
+        since = Date.now();
+      } else if (Date.now() - since >= limitMs) {
+        reject(new NoProgressError(limitMs));
+      }
+    }, WATCH_INTERVAL_MS);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, stuck]).finally(() => clearInterval(timer));
+}
+
+export class NoProgressError extends Error {
+  readonly code = 'ENOPROGRESS';
+  constructor(limitMs: number) {
+    super(`no progress for ${limitMs / 1000} s: no critical section was requested, entered or left (deadlock or stuck client)`);
+  }
 }
 
 /**
@@ -131,7 +157,7 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
         ]);
         const released = since(config.clockBase);
         barrier.release();
-        outcomes = await withTimeout(all, runTimeoutMs(settings), 'the run');
+        outcomes = await watchdog(all, log, noProgressLimitMs(settings));
         wallMs = Math.max(...outcomes.map((o) => o.end)) - released;
       } finally {
         await pool.destroy();

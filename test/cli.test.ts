@@ -33,7 +33,8 @@ describe('npm run bench: bad command lines', () => {
     [['--workload', 'ticket-rush,nope'], /--workload 'ticket-rush,nope'.*ordered-print, ticket-rush/],
     [['--latency', 'slow'], /--latency 'slow'.*doc, quick, zero/],
     [['--json', '/no/such/dir/out.json'], /--json '\/no\/such\/dir\/out.json'.*does not exist or is not writable/],
-    [['--frobnicate'], /unknown option '--frobnicate'/],
+    [['--frobnicate'], /unknown option '--frobnicate'; run with --help for the accepted options/],
+    [['--repeat'], /option '--repeat <n>' argument missing; run with --help/],
   ];
 
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {
