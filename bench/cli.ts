@@ -86,7 +86,7 @@ function program(): Command {
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}; run with --help for the accepted options\n`) });
+    .configureOutput({ outputError: (text, write) => write(`${(text.split('\n')[0] ?? '').replace(/\.$/, '')}; run with --help for the accepted options\n`) });
 }
 
 interface Parsed {

@@ -39,7 +39,7 @@ describe('npm run bench: bad command lines', () => {
 
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {
     const json = join(scratch, 'should-not-exist.json');
-    const { code, stdout, stderr } = await bench(...args, ...(args[0] === '--json' ? [] : ['--json', json]));
+    const { code, stdout, stderr } = await bench(...(args[0] === '--json' ? [] : ['--json', json]), ...args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
