@@ -40,6 +40,7 @@ const common: readonly Column[] = [
   { header: 'verdict', cell: verdictCell },
   { header: 'wall (ms) median [min–max]', cell: (r) => formatSpread(r.wallMs) },
   { header: 'throughput (ops/s) median [min–max]', cell: (r) => formatSpread(r.throughput) },
+  { header: 'CPU (ms) median [min–max]', cell: (r) => formatSpread(r.cpuMs) },
   { header: 'slowdown vs none (×)', cell: (r) => (r.slowdown === null ? '–' : r.slowdown.toFixed(2)) },
   { header: 'wait p50 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p50') },
   { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
@@ -85,7 +86,8 @@ export function tableTitle(rows: readonly ResultRow[]): string {
 /** What the columns mean, printed under every table. */
 export const legend =
   'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
-  'both median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
+  'CPU: user + system time of the whole process (all threads) over the same interval, the cost of waiting included; ' +
+  'all three median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
   'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
   'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
   'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations. ' +

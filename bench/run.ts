@@ -35,6 +35,11 @@ export interface CompletedRun {
   readonly workDir: string;
   /** From the start barrier's release to the last client's end, ms. */
   readonly wallMs: number;
+  /**
+   * CPU time (user + system) of the whole process, all threads, over the same interval, ms:
+   * what waiting costs (a spinning waiter burns it, a parked one does not).
+   */
+  readonly cpuMs: number;
   /** Clients that ran on each pool thread (by threadId). */
   readonly clientsPerThread: readonly number[];
   readonly log: LogAnalysis;
@@ -130,6 +135,7 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
     const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
 
     let wallMs: number;
+    let cpuMs: number;
     let outcomes: ClientOutcome[];
     const host = await strategy.setup(config);
     try {
@@ -155,9 +161,12 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
           barrier.allArrived(settings.clients, START_TIMEOUT_MS),
           all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
         ]);
+        const cpuAtRelease = process.cpuUsage();
         const released = since(config.clockBase);
         barrier.release();
         outcomes = await watchdog(all, log, noProgressLimitMs(settings));
+        const cpu = process.cpuUsage(cpuAtRelease);
+        cpuMs = (cpu.user + cpu.system) / 1000;
         wallMs = Math.max(...outcomes.map((o) => o.end)) - released;
       } finally {
         await pool.destroy();
@@ -183,7 +192,7 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
     problems.push(...check.problems);
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
-    return { status: 'completed', workDir: dir, wallMs, clientsPerThread: [...threads.values()], log: analysis, check, problems };
+    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, problems };
   } catch (error) {
     return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };
   } finally {

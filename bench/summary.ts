@@ -51,6 +51,8 @@ export interface ResultRow {
   readonly wallMs: Spread | null;
   /** Critical sections completed per second of wall time, ops/s. */
   readonly throughput: Spread | null;
+  /** CPU time of the process (all threads) from the release to the last client's end, ms. */
+  readonly cpuMs: Spread | null;
   /** Median wall time / `none`'s median wall time in the same group; null without a `none` row. */
   readonly slowdown: number | null;
   /** Request to enter, pooled over repetitions. */
@@ -150,6 +152,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     repetitions: runs.length,
     wallMs: spread(walls),
     throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
+    cpuMs: spread(completed.map((run) => run.cpuMs)),
     slowdown: null,
     waitMs: percentiles(completed.flatMap((run) => run.log.waitsMs)),
     handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),
