@@ -15,6 +15,7 @@ import { since } from './clock.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { createExecutor } from './executor.ts';
 import type { RunConfig } from './run-config.ts';
+import { sleepExact } from './sleep.ts';
 import { FileStore } from './store.ts';
 import type { ClientOutcome } from './workload.ts';
 import { workloads } from './workloads.ts';
@@ -37,6 +38,7 @@ export default async function client({ config, clientId, input, share }: ClientT
   const session = await strategy.connect({ share, store, execute: createExecutor(config) });
   try {
     await new StartBarrier(config.barrier).arriveAndWait();
+    await sleepExact(clientId * config.staggerMs);
     const tornOutside = await workload.beforeCritical(store);
     const op = { clientId, slot: clientId, input };
     log.request(op.slot, since(config.clockBase));

@@ -47,6 +47,7 @@ const common: readonly Column[] = [
   { header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50') },
   { header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50') },
   { header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)) },
+  { header: 'FIFO inversions (pairs)', cell: (r) => String(r.inversions) },
   { header: 'aborts (count)', cell: (r) => String(r.aborts) },
   { header: 'max retries (per client)', cell: (r) => String(r.maxRetries) },
 ];
@@ -90,6 +91,7 @@ export const legend =
   'all three median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
   'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
   'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
+  'FIFO inversions: pairs of clients where one asked over 1 ms before the other yet entered after it (most in one repetition). ' +
   'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations. ' +
   'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';
 

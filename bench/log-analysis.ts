@@ -23,7 +23,15 @@ export interface LogAnalysis {
    * next.enter − exit. The serialisation cost each handoff adds.
    */
   readonly handoffGapsMs: readonly number[];
+  /**
+   * Pairs of critical sections where one client asked more than {@link ORDER_TOLERANCE_MS}
+   * before another yet entered after it: departures from first-come, first-served.
+   */
+  readonly inversions: number;
 }
+
+/** Requests closer together than this are not ordered by the inversion count, ms. */
+export const ORDER_TOLERANCE_MS = 1;
 
 const EXAMPLES = 3;
 
@@ -62,5 +70,20 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
     waitsMs: ran.map((r) => r.enter - r.request),
     holdsMs: ran.map((r) => r.exit - r.enter),
     handoffGapsMs,
+    inversions: countInversions(ran),
   };
+}
+
+function countInversions(records: readonly CriticalSectionRecord[]): number {
+  const byRequest = [...records].sort((a, b) => a.request - b.request);
+  let inversions = 0;
+  for (let i = 0; i < byRequest.length; i++) {
+    const earlier = byRequest[i];
+    if (earlier === undefined) continue;
+    for (let j = i + 1; j < byRequest.length; j++) {
+      const later = byRequest[j];
+      if (later !== undefined && later.request - earlier.request > ORDER_TOLERANCE_MS && later.enter < earlier.enter) inversions++;
+    }
+  }
+  return inversions;
 }

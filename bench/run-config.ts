@@ -15,6 +15,8 @@ export interface RunConfig {
   /** ticket-rush: tickets in the db at start. */
   readonly tickets: number;
   readonly latency: LatencyProfile;
+  /** Client i starts i × staggerMs after the release (see `RunSettings`). */
+  readonly staggerMs: number;
   /** The workload's db file, in the run's own temporary directory. */
   readonly dbPath: string;
   /** Base of the shared clock (see `clock.ts`). */

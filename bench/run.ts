@@ -26,6 +26,8 @@ export interface RunSettings {
   readonly tickets: number;
   readonly latency: LatencyProfile;
   readonly seed: number;
+  /** Client i asks for its critical section i × staggerMs after the release; 0: all at once. */
+  readonly staggerMs: number;
 }
 
 /** A run that ended: its figures and what its log and store show. */
@@ -126,6 +128,7 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
       threads: settings.threads,
       tickets: settings.tickets,
       latency: settings.latency,
+      staggerMs: settings.staggerMs,
       dbPath,
       clockBase: clockBase(),
       log: log.buffer,

@@ -48,6 +48,7 @@ export async function runSuite(suite: SuiteSettings, onProgress: (p: Progress) =
         tickets: suite.tickets,
         latency: latencyProfiles[latency],
         seed: suite.seed + repetition - 1,
+        staggerMs: 0,
       });
       const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
       for (let repetition = 1; repetition <= suite.repeat; repetition++) {

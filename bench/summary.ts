@@ -75,6 +75,8 @@ export interface ResultRow {
   readonly aborts: number;
   /** The most retries any one client needed, over all repetitions. */
   readonly maxRetries: number;
+  /** Departures from first-come, first-served (see `LogAnalysis.inversions`), most in one repetition. */
+  readonly inversions: number;
   // ticket-rush, from the worst repetition
   readonly sold?: number;
   readonly oversold?: number;
@@ -163,6 +165,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
     aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
     maxRetries: completed.reduce((most, run) => Math.max(most, run.log.maxRetries), 0),
+    inversions: completed.reduce((most, run) => Math.max(most, run.log.inversions), 0),
     ...(worst?.figures ?? {}),
     runs: records,
   };

@@ -50,6 +50,7 @@ export const atomicsMutex: Strategy = {
   description: 'three-state futex mutex in a SharedArrayBuffer (Atomics CAS + waitAsync/notify)',
   paradigm: 'shared state + lock',
   guarantee: 'mutual exclusion',
+  order: 'unspecified',
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
 

@@ -27,6 +27,7 @@ export const fileLock: Strategy = {
   description: `proper-lockfile (mkdir lock directory) on the db file, polled every ${POLL_MS} ms`,
   paradigm: 'shared state + lock',
   guarantee: 'mutual exclusion',
+  order: 'unspecified',
   stateLocation: 'db file (disk)',
   reach: 'processes of one machine',
 

@@ -26,6 +26,7 @@ export const messageChannel: Strategy = {
   description: 'the state is a token passed in messages over MessagePorts, through a desk, in request order',
   paradigm: 'ownership travels',
   guarantee: 'mutual exclusion',
+  order: 'arrival',
   stateLocation: 'memory of the token holder',
   reach: 'threads of one process',
 

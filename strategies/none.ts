@@ -10,6 +10,7 @@ export const none: Strategy = {
   description: 'no coordination: the uncoordinated baseline, expected to be wrong',
   paradigm: 'no coordination',
   guarantee: 'none',
+  order: 'unspecified',
   stateLocation: 'db file (disk)',
   reach: 'not applicable',
 

@@ -78,6 +78,7 @@ export const optimistic: Strategy = {
   description: 'optimistic concurrency: work without waiting, commit by compare-and-swap on a version counter, retry on conflict',
   paradigm: 'optimistic concurrency',
   guarantee: 'serializable commits',
+  order: 'unspecified',
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
 

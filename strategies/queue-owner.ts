@@ -19,6 +19,7 @@ export const queueOwner: Strategy = {
   description: 'an owner thread holds the state in memory and applies requests one at a time, in arrival order',
   paradigm: 'operations travel',
   guarantee: 'mutual exclusion',
+  order: 'arrival',
   stateLocation: 'memory of the owner thread',
   reach: 'threads of one process',
 

@@ -36,6 +36,13 @@ export type Paradigm =
  */
 export type Guarantee = 'mutual exclusion' | 'serializable commits' | 'none';
 
+/**
+ * The order in which waiting clients enter. `arrival`: first come, first served; checked from the
+ * log (no client enters before one that asked more than 1 ms earlier). `unspecified`: any order
+ * (a futex mutex lets newcomers barge; file-lock waiters poll).
+ */
+export type Order = 'arrival' | 'unspecified';
+
 /** What one client receives from the strategy's main-thread half. */
 export interface ClientShare {
   /** Structured-cloneable data (a SharedArrayBuffer is shared, not copied). */
@@ -81,6 +88,7 @@ export interface Strategy {
   readonly description: string;
   readonly paradigm: Paradigm;
   readonly guarantee: Guarantee;
+  readonly order: Order;
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;

@@ -21,6 +21,7 @@ const ticketRush: RunSettings = {
   tickets: 1,
   latency: latencyProfiles.quick,
   seed: 1,
+  staggerMs: 0,
 };
 
 describe('ticket-rush, 16 clients, 1 ticket, quick latency', () => {

@@ -39,6 +39,13 @@ describe('analyseLog on synthetic histories', () => {
     expect(result.repeated).toBe(1);
   });
 
+  it('counts FIFO inversions: a later request that entered first, beyond the 1 ms tolerance', () => {
+    // Asked at 0, 5, 10; entered in the order 0, 10, 5: slot 2 overtook slot 1.
+    expect(analyseLog([cs(0, 0, 0, 10), cs(1, 5, 20, 30), cs(2, 10, 10, 20)]).inversions).toBe(1);
+    // Requests 0.5 ms apart are not ordered.
+    expect(analyseLog([cs(0, 0, 10, 20), cs(1, 0.5, 0, 10)]).inversions).toBe(0);
+  });
+
   it('counts aborted attempts apart from commits, and a section that only aborted as missing', () => {
     const result = analyseLog([cs(0, 0, 0, 10, 3, 2), cs(1, 0, Number.NaN, Number.NaN, 1, 1), cs(2, 0, 20, 30)]);
     expect(result.aborts).toBe(3);

@@ -28,6 +28,7 @@ describe.each(strategyNames)('strategy %s', (name) => {
     tickets: 120,
     latency: latencyProfiles.zero,
     seed: 1,
+    staggerMs: 0,
   };
 
   it('runs 200 clients on one thread to the end (no deadlock)', async () => {
@@ -49,6 +50,21 @@ describe.each(strategyNames)('strategy %s', (name) => {
         expect(run.log.handoffGapsMs.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it.runIf(exclusive)('keeps mutual exclusion with latency inside the critical section', async () => {
+    // With latency, a strategy that ran two bodies at once would overlap them for milliseconds.
+    const run = completed(await runOnce({ ...base, clients: 40, tickets: 25, threads: 2, latency: latencyProfiles.quick }));
+    expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
+    expect(run.check.figures).toMatchObject({ sold: 25, oversold: 0, finalCount: 0, lostUpdates: 0 });
+  });
+
+  it.runIf(strategies[name].order === 'arrival')('lets clients in first come, first served', async () => {
+    // Requests 5 ms apart, all made while the first client is inside its 30 ms critical section.
+    const run = completed(
+      await runOnce({ ...base, clients: 12, tickets: 12, threads: 2, latency: latencyProfiles.quick, staggerMs: 5 }),
+    );
+    expect(run.log.inversions).toBe(0);
   });
 
   it.runIf(exclusive)('keeps every ordered-print pair adjacent with random sleeps', async () => {
