@@ -2,13 +2,16 @@
  * `npm run bench`: runs the suite and prints one table per workload and latency profile.
  * With no options it runs the default suite and rewrites `results/`. See `--help`.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
+import { faultNames, type FaultName } from './fault.ts';
+import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from './fault-suite.ts';
+import { InterruptedError } from './run.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
 import { renderMarkdown, writeAtomically, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
@@ -28,6 +31,12 @@ export const limits = {
 } as const;
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+
+/** Clients of a fault run unless --clients says otherwise: the victim and 9 survivors. */
+const FAULT_DEFAULT_CLIENTS = 10;
+
+/** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
+const INTERRUPTED = 130;
 
 class UsageError extends Error {}
 
@@ -81,6 +90,10 @@ function program(): Command {
     .addOption(new Option('--tickets <n>', `tickets in the db at start, ticket-rush (${limits.tickets.min}–${limits.tickets.max})`).default(1))
     .addOption(new Option('--repeat <n>', `repetitions of every setting (${limits.repeat.min}–${limits.repeat.max})`).default(3))
     .addOption(new Option('--seed <n>', "seed of ordered-print's random sleeps").default(1))
+    .addOption(new Option('--db <path>', 'ticket-rush starts from this db file\'s count, e.g. {"count": 3} (instead of --tickets)'))
+    .addOption(
+      new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, once, unless told otherwise`),
+    )
     .addOption(new Option('--json <path>', 'also write the figures of this run as JSON to <path>'))
     .option('--list', 'list the workloads, strategies and latency profiles, then exit')
     .helpOption('-h, --help', 'show this help')
@@ -89,13 +102,30 @@ function program(): Command {
     .configureOutput({ outputError: (text, write) => write(`${(text.split('\n')[0] ?? '').replace(/\.$/, '')}; run with --help for the accepted options\n`) });
 }
 
-interface Parsed {
-  readonly suite: SuiteSettings;
-  readonly json: string | null;
-  readonly list: boolean;
-  /** Every option at its default: the run is the default suite. */
-  readonly isDefaultSuite: boolean;
-  readonly args: string;
+type Parsed =
+  | { readonly mode: 'list' }
+  | { readonly mode: 'suite'; readonly suite: SuiteSettings; readonly json: string | null; readonly isDefault: boolean; readonly args: string }
+  | { readonly mode: 'fault'; readonly suite: FaultSuiteSettings; readonly json: string | null; readonly isDefault: boolean; readonly args: string };
+
+/** The count of a db file given with --db: it must be JSON with an integer `count` in range. */
+function ticketsFromDb(value: string): number {
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--db '${value}' is not accepted: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let db: unknown;
+  try {
+    db = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--db '${value}' is not accepted: it is not valid JSON; give a file like {"count": 1}`);
+  }
+  const count = (db as { count?: unknown } | null)?.count;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || count > limits.tickets.max) {
+    throw new UsageError(`--db '${value}' is not accepted: it needs an integer "count" from 0 to ${limits.tickets.max}, like {"count": 1}`);
+  }
+  return count;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -104,19 +134,49 @@ function parse(argv: readonly string[]): Parsed {
   const o = cmd.opts<Record<string, unknown>>();
   const given = (key: string) => cmd.getOptionValueSource(key) !== 'default' && o[key] !== undefined;
   const str = (key: string) => String(o[key]);
+  if (o.list === true) return { mode: 'list' };
+  const args = argv.join(' ');
+  const json = given('json') ? writablePath(str('json')) : null;
+  const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
+  const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
+  const dbTickets = given('db') ? ticketsFromDb(str('db')) : null;
+  if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
+  const settingsGiven = ['workload', 'strategy', 'latency', 'clients', 'threads', 'tickets', 'repeat', 'seed', 'db'].filter(given);
+
+  if (given('fault')) {
+    const [fault] = list<FaultName>('fault', faultNames)(str('fault'));
+    if (fault === undefined) throw new UsageError(`--fault: choose one of ${faultNames.join(', ')}`);
+    if (given('workload') && str('workload') !== 'ticket-rush') {
+      throw new UsageError(`--workload '${str('workload')}' is not accepted with --fault: faults run ticket-rush only`);
+    }
+    const latencies = given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['quick' as const];
+    const [latency] = latencies;
+    if (latency === undefined || latencies.length > 1) throw new UsageError(`--latency '${str('latency')}' is not accepted with --fault: give one profile`);
+    const clients = given('clients') ? integer('clients')(str('clients')) : FAULT_DEFAULT_CLIENTS;
+    if (clients < 2) throw new UsageError(`--clients '${clients}' is not accepted with --fault: give at least 2 (the victim and one survivor)`);
+    const suite: FaultSuiteSettings = {
+      fault,
+      strategies: strategiesChosen,
+      latency,
+      clients,
+      threads,
+      tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : clients),
+      repeat: given('repeat') ? integer('repeat')(str('repeat')) : 1,
+    };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args };
+  }
+
   const suite: SuiteSettings = {
     workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : workloadNames,
-    strategies: given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames,
+    strategies: strategiesChosen,
     latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['doc', 'zero'],
     clients: given('clients') ? integer('clients')(str('clients')) : null,
-    threads: given('threads') ? integer('threads')(str('threads')) : os.availableParallelism(),
-    tickets: given('tickets') ? integer('tickets')(str('tickets')) : 1,
+    threads,
+    tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : 1),
     repeat: given('repeat') ? integer('repeat')(str('repeat')) : 3,
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
   };
-  const json = given('json') ? writablePath(str('json')) : null;
-  const isDefaultSuite = ['workload', 'strategy', 'latency', 'clients', 'threads', 'tickets', 'repeat', 'seed'].every((k) => !given(k));
-  return { suite, json, list: o.list === true, isDefaultSuite, args: argv.join(' ') };
+  return { mode: 'suite', suite, json, isDefault: settingsGiven.length === 0, args };
 }
 
 function listing(): string {
@@ -159,12 +219,30 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  if (parsed.list) {
+  if (parsed.mode === 'list') {
     process.stdout.write(listing());
     return 0;
   }
 
-  const rows = await runSuite(parsed.suite, progressLine);
+  // Ctrl-C: the current run ends, its temporary directory, lock files and threads are removed,
+  // and nothing is written. A second Ctrl-C ends the process at once.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return parsed.mode === 'fault' ? await runFaults(parsed, interrupt.signal) : await runBench(parsed, interrupt.signal);
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stderr.write('interrupted: the run\'s temporary files and threads were removed; nothing was written\n');
+    return INTERRUPTED;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: AbortSignal): Promise<number> {
+  const rows = await runSuite(parsed.suite, progressLine, signal);
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(renderTerminal(rows));
 
@@ -174,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeAtomically(parsed.json, json);
     process.stderr.write(`wrote ${parsed.json}\n`);
   }
-  if (parsed.isDefaultSuite) {
+  if (parsed.isDefault) {
     await writeAtomically(`${resultsDir}default-suite.md`, renderMarkdown(report));
     await writeAtomically(`${resultsDir}default-suite.json`, json);
     process.stderr.write('wrote results/default-suite.md and results/default-suite.json\n');
@@ -183,6 +261,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (failed.length > 0) {
     process.stderr.write(`${failed.length} row(s) failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
     return 1;
+  }
+  return 0;
+}
+
+async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: AbortSignal): Promise<number> {
+  const rows = await runFaultSuite(parsed.suite, progressLine, signal);
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write(renderFaultTerminal(parsed.suite, rows));
+  const report: FaultReport = { schema: 'sync-bench/faults@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (parsed.json !== null) {
+    await writeAtomically(parsed.json, json);
+    process.stderr.write(`wrote ${parsed.json}\n`);
+  }
+  if (parsed.isDefault) {
+    await writeAtomically(`${resultsDir}faults.md`, renderFaultMarkdown(report));
+    await writeAtomically(`${resultsDir}faults.json`, json);
+    process.stderr.write('wrote results/faults.md and results/faults.json\n');
   }
   return 0;
 }

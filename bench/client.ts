@@ -14,6 +14,7 @@ import { StartBarrier } from './barrier.ts';
 import { since } from './clock.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { createExecutor } from './executor.ts';
+import { FaultGate, VICTIM } from './fault.ts';
 import type { RunConfig } from './run-config.ts';
 import { sleepExact } from './sleep.ts';
 import { FileStore } from './store.ts';
@@ -35,10 +36,12 @@ export default async function client({ config, clientId, input, share }: ClientT
   const workload = workloads[config.workload];
   const store = new FileStore(config.dbPath, config.latency);
   const log = new CriticalSectionLog(config.log);
-  const session = await strategy.connect({ share, store, execute: createExecutor(config) });
+  const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM) });
   try {
     await new StartBarrier(config.barrier).arriveAndWait();
     await sleepExact(clientId * config.staggerMs);
+    // Under a fault the others ask only once the victim is inside: they are all waiting when it fails.
+    if (config.fault !== null && clientId !== VICTIM) await new FaultGate(config.faultGate).victimInside();
     const tornOutside = await workload.beforeCritical(store);
     const op = { clientId, slot: clientId, input };
     log.request(op.slot, since(config.clockBase));

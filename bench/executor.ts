@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { since } from './clock.ts';
+import { FaultGate, never, VICTIM } from './fault.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { ConflictError, type Operation, type OpResult, type StateAccess } from './operation.ts';
 import { PrintLog } from './print-log.ts';
@@ -13,14 +14,25 @@ export type Executor = (op: Operation, access: StateAccess) => Promise<OpResult>
  * The harness's wrapper around the workload's critical section, for any thread of a run (a client
  * worker, or an owner thread a strategy started). It stamps enter and exit into the shared event
  * log on the shared clock, with the running thread's id, around the body and nothing else. An
- * attempt that ends in a `ConflictError` is logged as aborted.
+ * attempt that ends in a `ConflictError` is logged as aborted. Under an injected fault it is also
+ * where the victim's critical section fails. `inVictimThread`: this executor runs in the victim
+ * client's own thread.
  */
-export function createExecutor(config: RunConfig): Executor {
+export function createExecutor(config: RunConfig, inVictimThread = false): Executor {
   const log = new CriticalSectionLog(config.log);
+  const gate = new FaultGate(config.faultGate);
   const context = { prints: new PrintLog(config.prints) };
   const workload = workloads[config.workload];
   return async (op, access) => {
     log.enter(op.slot, threadId, since(config.clockBase));
+    if (config.fault !== null && op.clientId === VICTIM) {
+      gate.markInside();
+      // In the victim's own thread it stays until the thread is terminated (crash) or forever
+      // (hang). Elsewhere (an owner thread runs its body) a crash is of the client only: the body
+      // goes on once the client is dead.
+      if (inVictimThread || config.fault === 'hang-in-cs') await never();
+      await gate.victimKilled();
+    }
     try {
       const result = await workload.criticalSection(access, op, context);
       log.exit(op.slot, since(config.clockBase));

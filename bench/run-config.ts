@@ -1,3 +1,4 @@
+import type { FaultName } from './fault.ts';
 import type { LatencyProfile } from './latency.ts';
 import type { WorkloadName } from './workloads.ts';
 
@@ -21,6 +22,10 @@ export interface RunConfig {
   readonly dbPath: string;
   /** Base of the shared clock (see `clock.ts`). */
   readonly clockBase: bigint;
+  /** The fault injected into client 0 (see `fault.ts`); null: none. */
+  readonly fault: FaultName | null;
+  /** Buffer of the run's `FaultGate`. */
+  readonly faultGate: SharedArrayBuffer;
   /** Buffers of the run's `CriticalSectionLog`, `PrintLog` and `StartBarrier`. */
   readonly log: SharedArrayBuffer;
   readonly prints: SharedArrayBuffer;

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,8 @@ import { strategies, type StrategyName } from '../strategies/registry.ts';
 import { StartBarrier } from './barrier.ts';
 import type { ClientTask } from './client.ts';
 import { clockBase, since } from './clock.ts';
-import { CriticalSectionLog } from './event-log.ts';
+import { CriticalSectionLog, type CriticalSectionRecord } from './event-log.ts';
+import { FaultGate, VICTIM, type FaultName } from './fault.ts';
 import type { LatencyProfile } from './latency.ts';
 import { analyseLog, type LogAnalysis } from './log-analysis.ts';
 import { PrintLog } from './print-log.ts';
@@ -28,6 +30,17 @@ export interface RunSettings {
   readonly seed: number;
   /** Client i asks for its critical section i × staggerMs after the release; 0: all at once. */
   readonly staggerMs: number;
+  /** A fault to inject into client 0 (see `fault.ts`); null: none. */
+  readonly fault: FaultName | null;
+}
+
+/** What an injected fault did. Times in ms on the run's clock. */
+export interface FaultOutcome {
+  readonly name: FaultName;
+  /** When the victim's thread was terminated; null if it was not (hang). */
+  readonly killedAt: number | null;
+  /** From the kill to the first critical section another client entered after it; null if none did. */
+  readonly recoveryMs: number | null;
 }
 
 /** A run that ended: its figures and what its log and store show. */
@@ -46,6 +59,8 @@ export interface CompletedRun {
   readonly clientsPerThread: readonly number[];
   readonly log: LogAnalysis;
   readonly check: WorkloadCheck;
+  /** Under an injected fault: what it did. The victim's outcome is not in `check`. */
+  readonly fault: FaultOutcome | null;
   /** Why the run is incorrect; empty when it is correct. */
   readonly problems: readonly string[];
 }
@@ -97,6 +112,23 @@ function watchdog<T>(work: Promise<T>, log: CriticalSectionLog, limitMs: number)
   return Promise.race([work, stuck]).finally(() => clearInterval(timer));
 }
 
+/** The run was interrupted (Ctrl-C); everything it created has been removed. */
+export class InterruptedError extends Error {
+  readonly code = 'EINTERRUPTED';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/** Rejects with an {@link InterruptedError} once `signal` aborts; never settles without one. */
+function interruption(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    if (signal.aborted) reject(new InterruptedError());
+    signal.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
+  });
+}
+
 export class NoProgressError extends Error {
   readonly code = 'ENOPROGRESS';
   constructor(limitMs: number) {
@@ -104,14 +136,66 @@ export class NoProgressError extends Error {
   }
 }
 
+/** A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. */
+function clientPool(threads: number, clients: number): Piscina<ClientTask, ClientOutcome> {
+  return new Piscina<ClientTask, ClientOutcome>({
+    filename: clientFile,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: Math.max(1, Math.ceil(clients / threads)),
+    // Keep each worker's event loop running between tasks (piscina's default parks it in Atomics.wait).
+    atomics: 'disabled',
+    idleTimeout: 60_000,
+    execArgv: tsWorkerExecArgv,
+  });
+}
+
+/** How long the victim may take to get inside its critical section, and the others to ask for theirs, ms. */
+const STRIKE_WAIT_MS = 5_000;
+
+/**
+ * Injects the fault: waits until the victim is inside its critical section and every other
+ * client has asked for its own (or {@link STRIKE_WAIT_MS} passed), lets them reach their wait,
+ * then terminates the victim's thread (crash) or leaves it stuck (hang). Returns when it killed.
+ */
+async function strike(
+  fault: FaultName,
+  gate: FaultGate,
+  log: CriticalSectionLog,
+  clients: number,
+  kill: () => Promise<void>,
+  base: bigint,
+): Promise<number | null> {
+  const deadline = Date.now() + STRIKE_WAIT_MS;
+  await Promise.race([gate.victimInside(), delay(STRIKE_WAIT_MS)]);
+  const asked = () => log.records().filter((r) => r.slot !== VICTIM && Number.isFinite(r.request)).length;
+  while (asked() < clients - 1 && Date.now() < deadline) await delay(5);
+  await delay(20);
+  if (fault === 'hang-in-cs') return null;
+  const killedAt = since(base);
+  await kill();
+  gate.markKilled();
+  return killedAt;
+}
+
+/** From `killedAt` to the first enter by another client after it, ms. */
+function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
+  if (killedAt === null) return null;
+  const after = records.filter((r) => r.slot !== VICTIM && r.enter > killedAt).map((r) => r.enter);
+  return after.length === 0 ? null : Math.min(...after) - killedAt;
+}
+
 /**
  * Runs one workload under one strategy once, in a fresh temporary directory with a fresh pool of
  * `threads` piscina workers that holds every client in flight at once. Clients start together
  * from a barrier once every one of them is up; wall time runs from the release to the last
  * client's end. Everything the run created (directory, pool, strategy threads) is gone when the
- * returned promise settles. Never throws: a failure is a {@link FailedRun}.
+ * returned promise settles. A failure is a {@link FailedRun}; the only rejection is an
+ * {@link InterruptedError} when `signal` aborts, after the same clean-up.
  */
-export async function runOnce(settings: RunSettings): Promise<RunResult> {
+export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
+  const interrupted = interruption(signal);
+  interrupted.catch(() => undefined);
   const workload = workloads[settings.workload];
   const strategy = strategies[settings.strategy];
   const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
@@ -121,6 +205,7 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
     const log = CriticalSectionLog.create(settings.clients);
     const prints = PrintLog.create(2 * settings.clients);
     const barrier = StartBarrier.create();
+    const gate = FaultGate.create();
     const config: RunConfig = {
       workload: settings.workload,
       strategy: settings.strategy,
@@ -129,6 +214,8 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
       tickets: settings.tickets,
       latency: settings.latency,
       staggerMs: settings.staggerMs,
+      fault: settings.fault,
+      faultGate: gate.buffer,
       dbPath,
       clockBase: clockBase(),
       log: log.buffer,
@@ -140,45 +227,50 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
     let wallMs: number;
     let cpuMs: number;
     let outcomes: ClientOutcome[];
+    let killedAt: number | null = null;
+    // Under a fault the victim runs alone in a thread of its own, so killing it kills nobody else.
+    const victimAlone = settings.fault !== null;
     const host = await strategy.setup(config);
     try {
-      const pool = new Piscina<ClientTask, ClientOutcome>({
-        filename: clientFile,
-        minThreads: settings.threads,
-        maxThreads: settings.threads,
-        concurrentTasksPerWorker: Math.ceil(settings.clients / settings.threads),
-        // Keep each worker's event loop running between tasks (piscina's default parks it in Atomics.wait).
-        atomics: 'disabled',
-        idleTimeout: 60_000,
-        execArgv: tsWorkerExecArgv,
-      });
+      const pool = clientPool(settings.threads, victimAlone ? settings.clients - 1 : settings.clients);
+      const victimPool = victimAlone ? clientPool(1, 1) : null;
       try {
         const tasks = inputs.map((input, clientId) => {
           const share = host.forClient(clientId);
           const task: ClientTask = { config, clientId, input, share: share.data };
-          return pool.run(task, { transferList: share.transfer as never });
+          const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
+          return runner.run(task, { transferList: share.transfer as never });
         });
-        const all = Promise.all(tasks);
+        tasks[VICTIM]?.catch(() => undefined);
+        const all = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
         all.catch(() => undefined);
         await Promise.race([
           barrier.allArrived(settings.clients, START_TIMEOUT_MS),
           all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
+          interrupted,
         ]);
         const cpuAtRelease = process.cpuUsage();
         const released = since(config.clockBase);
         barrier.release();
-        outcomes = await watchdog(all, log, noProgressLimitMs(settings));
+        if (settings.fault !== null && victimPool !== null) {
+          killedAt = await Promise.race([
+            strike(settings.fault, gate, log, settings.clients, () => victimPool.destroy(), config.clockBase),
+            interrupted,
+          ]);
+        }
+        outcomes = await Promise.race([watchdog(all, log, noProgressLimitMs(settings)), interrupted]);
         const cpu = process.cpuUsage(cpuAtRelease);
         cpuMs = (cpu.user + cpu.system) / 1000;
         wallMs = Math.max(...outcomes.map((o) => o.end)) - released;
       } finally {
         await pool.destroy();
+        await victimPool?.destroy();
       }
     } finally {
       await host.teardown();
     }
 
-    const analysis = analyseLog(log.records());
+    const analysis = analyseLog(log.records().filter((r) => settings.fault === null || r.slot !== VICTIM));
     const check = workload.check({
       tickets: settings.tickets,
       clients: settings.clients,
@@ -193,10 +285,16 @@ export async function runOnce(settings: RunSettings): Promise<RunResult> {
     if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
     if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
     problems.push(...check.problems);
+    const records = log.records();
+    const fault: FaultOutcome | null =
+      settings.fault === null
+        ? null
+        : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) };
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
-    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, problems };
+    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, problems };
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -33,7 +33,11 @@ export interface Progress {
  * the order rotates by one strategy per repetition, so no strategy always runs first or after the
  * same neighbour.
  */
-export async function runSuite(suite: SuiteSettings, onProgress: (p: Progress) => void = () => undefined): Promise<ResultRow[]> {
+export async function runSuite(
+  suite: SuiteSettings,
+  onProgress: (p: Progress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<ResultRow[]> {
   const started = Date.now();
   const total = suite.workloads.length * suite.latencies.length * suite.repeat * suite.strategies.length;
   let done = 0;
@@ -49,6 +53,7 @@ export async function runSuite(suite: SuiteSettings, onProgress: (p: Progress) =
         latency: latencyProfiles[latency],
         seed: suite.seed + repetition - 1,
         staggerMs: 0,
+        fault: null,
       });
       const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
       for (let repetition = 1; repetition <= suite.repeat; repetition++) {
@@ -57,7 +62,7 @@ export async function runSuite(suite: SuiteSettings, onProgress: (p: Progress) =
         for (const strategy of order) {
           const settings = settingsOf(strategy, repetition);
           onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-          results.get(strategy)?.push(await runOnce(settings));
+          results.get(strategy)?.push(await runOnce(settings, signal));
           done++;
         }
       }

@@ -9,10 +9,16 @@ import { syncFs } from './support/sync-fs.ts';
  * under contention would dominate every handoff.
  */
 const POLL_MS = 2;
-/** A lock not refreshed for this long is stale and may be taken over (proper-lockfile's minimum is 2000). */
-const STALE_MS = 10_000;
-/** The holder refreshes the lock's mtime this often. */
-const UPDATE_MS = 2_000;
+/**
+ * A lock whose mtime has not been refreshed for this long is stale: its holder is taken to be
+ * dead and a waiter removes it. proper-lockfile's minimum is 2000; its default, 10 s.
+ */
+const STALE_MS = 5_000;
+/**
+ * The holder refreshes the lock's mtime this often. A live holder is declared stale only if its
+ * thread cannot run a timer for STALE_MS − UPDATE_MS = 4 s: five missed refreshes.
+ */
+const UPDATE_MS = 1_000;
 
 /**
  * `file-lock`: proper-lockfile on the db file. The lock is a directory `<db>.lock` created with
@@ -28,6 +34,8 @@ export const fileLock: Strategy = {
   paradigm: 'shared state + lock',
   guarantee: 'mutual exclusion',
   order: 'unspecified',
+  onHolderCrash:
+    `stale lock: a lock directory whose mtime is not refreshed for ${STALE_MS / 1000} s is removed by a waiter, who takes the lock`,
   stateLocation: 'db file (disk)',
   reach: 'processes of one machine',
 

@@ -1,7 +1,9 @@
 /**
  * The token desk of `message-channel`. Task data: the db path (to load the first token) and one
  * MessagePort per client (see `bench/owner-thread.ts`). It holds the token while nobody wants it
- * and grants it to requesters in arrival order. It never reads or changes the state inside.
+ * and grants it to requesters in arrival order. It never reads or changes the state inside. If the
+ * holder's thread dies (its port closes), it re-issues the token from the db file: the last state
+ * a holder persisted.
  */
 import { readFile } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
@@ -15,7 +17,10 @@ export interface TokenDeskTask extends OwnerTaskControl {
 }
 
 export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTask): Promise<void> {
-  let token: Token | null = { state: JSON.parse(await readFile(dbPath, 'utf8')) as unknown };
+  const lastPersisted = async (): Promise<Token> => ({ state: JSON.parse(await readFile(dbPath, 'utf8')) as unknown });
+  let token: Token | null = await lastPersisted();
+  /** The port of the client that holds the token; null while the desk holds it. */
+  let holder: MessagePort | null = null;
   const waiting: MessagePort[] = [];
   const grant = (): void => {
     if (token === null) return;
@@ -23,12 +28,28 @@ export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTas
     if (next === undefined) return;
     next.postMessage(token);
     token = null;
+    holder = next;
   };
   for (const port of ports) {
     port.on('message', (message: DeskRequest) => {
       if (message.type === 'acquire') waiting.push(port);
-      else token = { state: message.state };
+      else {
+        token = { state: message.state };
+        holder = null;
+      }
       grant();
+    });
+    // A client's thread died: its port closes. If it held the token, the token died with it:
+    // issue a new one from the last state persisted to the db file.
+    port.on('close', () => {
+      const queued = waiting.indexOf(port);
+      if (queued >= 0) waiting.splice(queued, 1);
+      if (holder !== port) return;
+      holder = null;
+      void lastPersisted().then((reissued) => {
+        token = reissued;
+        grant();
+      });
     });
   }
   const stop = nextMessage(control);

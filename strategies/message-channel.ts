@@ -27,6 +27,8 @@ export const messageChannel: Strategy = {
   paradigm: 'ownership travels',
   guarantee: 'mutual exclusion',
   order: 'arrival',
+  onHolderCrash:
+    "the desk sees the holder's port close and re-issues the token from the state last persisted to the db file",
   stateLocation: 'memory of the token holder',
   reach: 'threads of one process',
 
@@ -52,7 +54,7 @@ export const messageChannel: Strategy = {
     return Promise.resolve({
       async run(op) {
         send({ type: 'acquire' });
-        const token = (await nextMessage(port)) as Token;
+        const token = (await nextMessage(port, 'the token desk thread')) as Token;
         const state = new MemoryState(token.state, env.store);
         try {
           return await env.execute(op, state);

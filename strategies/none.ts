@@ -11,6 +11,8 @@ export const none: Strategy = {
   paradigm: 'no coordination',
   guarantee: 'none',
   order: 'unspecified',
+  onHolderCrash:
+    'nothing to recover: nobody waits for anybody',
   stateLocation: 'db file (disk)',
   reach: 'not applicable',
 

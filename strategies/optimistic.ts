@@ -79,6 +79,8 @@ export const optimistic: Strategy = {
   paradigm: 'optimistic concurrency',
   guarantee: 'serializable commits',
   order: 'unspecified',
+  onHolderCrash:
+    'nothing is held while a client works, so a crash loses only its own attempt; a crash inside the few microseconds of a commit would leave the version odd and block readers (not recovered)',
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
 

@@ -20,6 +20,8 @@ export const queueOwner: Strategy = {
   paradigm: 'operations travel',
   guarantee: 'mutual exclusion',
   order: 'arrival',
+  onHolderCrash:
+    "unaffected: the owner applies the dead client's request and replies to a closed port; if the owner itself dies, every waiting client fails with 'the queue owner thread is gone'",
   stateLocation: 'memory of the owner thread',
   reach: 'threads of one process',
 
@@ -44,7 +46,7 @@ export const queueOwner: Strategy = {
     return Promise.resolve({
       async run(op) {
         port.postMessage(op);
-        const reply = (await nextMessage(port)) as OwnerReply;
+        const reply = (await nextMessage(port, 'the queue owner thread')) as OwnerReply;
         if ('error' in reply) throw new Error(`queue owner: ${reply.error}`);
         return reply.result;
       },

@@ -89,6 +89,8 @@ export interface Strategy {
   readonly paradigm: Paradigm;
   readonly guarantee: Guarantee;
   readonly order: Order;
+  /** What the strategy does when a lock holder dies inside its critical section (shown in the fault table). */
+  readonly onHolderCrash: string;
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,12 @@ describe('npm run bench: bad command lines', () => {
     [['--workload', 'ticket-rush,nope'], /--workload 'ticket-rush,nope'.*ordered-print, ticket-rush/],
     [['--latency', 'slow'], /--latency 'slow'.*doc, quick, zero/],
     [['--json', '/no/such/dir/out.json'], /--json '\/no\/such\/dir\/out.json'.*does not exist or is not writable/],
+    [['--db', '/no/such/db.json'], /--db '\/no\/such\/db.json' is not accepted: cannot read it \(ENOENT\)/],
+    [['--db', 'package-lock.json'], /--db 'package-lock.json' is not accepted: it needs an integer "count"/],
+    [['--db', 'README.md'], /--db 'README.md' is not accepted: it is not valid JSON/],
+    [['--fault', 'meteor'], /--fault 'meteor' is not accepted: choose from crash-in-cs, hang-in-cs/],
+    [['--fault', 'crash-in-cs', '--workload', 'ordered-print'], /--workload 'ordered-print' is not accepted with --fault/],
+    [['--fault', 'crash-in-cs', '--clients', '1'], /--clients '1' is not accepted with --fault: give at least 2/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help for the accepted options/],
     [['--repeat'], /option '--repeat <n>' argument missing; run with --help/],
   ];
@@ -70,5 +77,28 @@ describe('npm run bench: good command lines', () => {
         expect(row).toHaveProperty(key);
       }
     }
+  });
+});
+
+describe('npm run bench: Ctrl-C', () => {
+  it('stops the run, removes its temporary directory and threads, and leaves results/ as it was', async () => {
+    const digest = () =>
+      createHash('sha256')
+        .update(readdirSync(join(root, 'results')).sort().map((f) => readFileSync(join(root, 'results', f), 'utf8')).join('\0'))
+        .digest('hex');
+    const before = digest();
+    const tmp = mkdtempSync(join(scratch, 'tmp-'));
+    // The default suite: the one run that rewrites results/, at its end.
+    const child = spawn(process.execPath, [...tsWorkerExecArgv, 'bench/cli.ts'], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once a run is under way: its temporary directory exists.
+    await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-')), { timeout: 30_000, interval: 50 }).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted: the run\'s temporary files and threads were removed; nothing was written');
+    expect(readdirSync(tmp).filter((f) => f.startsWith('sync-bench-'))).toEqual([]);
+    expect(digest()).toBe(before);
   });
 });

@@ -22,6 +22,7 @@ const ticketRush: RunSettings = {
   latency: latencyProfiles.quick,
   seed: 1,
   staggerMs: 0,
+  fault: null,
 };
 
 describe('ticket-rush, 16 clients, 1 ticket, quick latency', () => {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { FutexMutex } from '../strategies/atomics-mutex.ts';
+import { OWNER_DEAD_AFTER_MS, RobustFutexMutex } from '../strategies/atomics-mutex.ts';
 
-describe('FutexMutex in one thread', () => {
+describe('RobustFutexMutex in one thread', () => {
   it('keeps 200 async lockers on one thread mutually exclusive, and ends unlocked', async () => {
-    const cell = new Int32Array(new SharedArrayBuffer(4));
-    const mutex = new FutexMutex(cell);
+    const buffer = RobustFutexMutex.allocate();
+    const mutex = new RobustFutexMutex(buffer);
     let inside = 0;
     let maxInside = 0;
     let entries = 0;
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
-        await mutex.lock();
+        const { ownerDied } = await mutex.lock();
+        expect(ownerDied).toBe(false);
         inside++;
         entries++;
         maxInside = Math.max(maxInside, inside);
@@ -20,8 +21,42 @@ describe('FutexMutex in one thread', () => {
         mutex.unlock();
       }),
     );
+    mutex.close();
     expect(entries).toBe(200);
     expect(maxInside).toBe(1);
-    expect(Atomics.load(cell, 0)).toBe(0);
+    expect(new Int32Array(buffer)[0]).toBe(0);
+  });
+
+  it('does not take the mutex from a live holder that holds it longer than the dead-owner limit', async () => {
+    const mutex = new RobustFutexMutex(RobustFutexMutex.allocate());
+    await mutex.lock();
+    let waiterIn = false;
+    const waiter = mutex.lock().then((r) => {
+      waiterIn = true;
+      return r;
+    });
+    // This thread's heartbeat keeps running, so the holder is alive however long it holds.
+    await new Promise((r) => setTimeout(r, OWNER_DEAD_AFTER_MS + 500));
+    expect(waiterIn).toBe(false);
+    mutex.unlock();
+    expect(await waiter).toEqual({ ownerDied: false });
+    mutex.unlock();
+    mutex.close();
+  });
+
+  it('lets a waiter take over, told the owner died, when the holder\'s heartbeat stops', async () => {
+    const buffer = RobustFutexMutex.allocate();
+    const cells = new Int32Array(buffer);
+    // A holder in thread slot 7, which no thread ever heartbeats: as if its thread had died.
+    cells[0] = 1;
+    cells[1] = 7;
+    cells[2] = 8;
+    const mutex = new RobustFutexMutex(buffer);
+    const started = Date.now();
+    expect(await mutex.lock()).toEqual({ ownerDied: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(OWNER_DEAD_AFTER_MS);
+    mutex.unlock();
+    expect(cells[0]).toBe(0);
+    mutex.close();
   });
 });

@@ -29,6 +29,7 @@ describe.each(strategyNames)('strategy %s', (name) => {
     latency: latencyProfiles.zero,
     seed: 1,
     staggerMs: 0,
+    fault: null,
   };
 
   it('runs 200 clients on one thread to the end (no deadlock)', async () => {

@@ -1,0 +1,181 @@
+import Table from 'cli-table3';
+import { markdownTable } from 'markdown-table';
+import { max, median, min } from 'simple-statistics';
+import { strategies, type StrategyName } from '../strategies/registry.ts';
+import { formatNumber } from './columns.ts';
+import type { Environment } from './environment.ts';
+import { faults, type FaultName } from './fault.ts';
+import { latencyProfiles, type LatencyName } from './latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from './run.ts';
+import type { Spread } from './summary.ts';
+import type { Progress } from './suite.ts';
+
+/** A fault suite: every selected strategy on ticket-rush with one fault injected. */
+export interface FaultSuiteSettings {
+  readonly fault: FaultName;
+  readonly strategies: readonly StrategyName[];
+  readonly latency: LatencyName;
+  readonly clients: number;
+  readonly threads: number;
+  readonly tickets: number;
+  readonly repeat: number;
+}
+
+/** One strategy under one fault, over its repetitions. */
+export interface FaultRow {
+  readonly strategy: StrategyName;
+  readonly fault: FaultName;
+  /** What the strategy is designed to do when a holder dies. */
+  readonly design: string;
+  readonly repetitions: number;
+  /** Repetitions in which every client but the victim finished. */
+  readonly othersFinished: number;
+  /** Kill → the next critical section entered by another client, ms; null if none waited or nothing recovered. */
+  readonly recoveryMs: Spread | null;
+  /**
+   * In every repetition whose clients finished: the db parses, no ticket is oversold, the db shows
+   * exactly the survivors' sales (plus at most the victim's own), and no survivors' critical
+   * sections overlapped (for strategies that promise mutual exclusion). Null if no repetition finished.
+   */
+  readonly consistent: boolean | null;
+  /** What a user of the strategy would see, per distinct outcome. */
+  readonly userSees: readonly string[];
+}
+
+/** The fault JSON file's top level (`--fault … --json PATH`, `results/faults.json`). */
+export interface FaultReport {
+  readonly schema: 'sync-bench/faults@1';
+  readonly environment: Environment;
+  readonly command: string;
+  readonly settings: FaultSuiteSettings;
+  readonly rows: readonly FaultRow[];
+}
+
+function consistent(run: CompletedRun, strategy: StrategyName, tickets: number): boolean {
+  const figures = run.check.figures;
+  if (figures.workload !== 'ticket-rush' || figures.finalCount === null) return false;
+  const applied = tickets - figures.finalCount - figures.sold; // 1 if the victim's purchase went through
+  const overlap = strategies[strategy].guarantee === 'mutual exclusion' && run.log.violations > 0;
+  return figures.oversold === 0 && (applied === 0 || applied === 1) && !overlap;
+}
+
+function userSees(run: RunResult, tickets: number): string {
+  if (run.status === 'failed') return `run failed: ${run.error}`;
+  const figures = run.check.figures;
+  const victim =
+    figures.workload === 'ticket-rush' && figures.finalCount !== null && tickets - figures.finalCount > figures.sold
+      ? "the victim's purchase was applied"
+      : "the victim's purchase was not applied";
+  return `every other client finished; ${victim}`;
+}
+
+/** Runs the fault suite: strategies in the given order, `repeat` times each, one fresh run each. */
+export async function runFaultSuite(
+  suite: FaultSuiteSettings,
+  onProgress: (p: Progress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<FaultRow[]> {
+  const started = Date.now();
+  const total = suite.strategies.length * suite.repeat;
+  let done = 0;
+  const rows: FaultRow[] = [];
+  for (const strategy of suite.strategies) {
+    const runs: RunResult[] = [];
+    for (let repetition = 1; repetition <= suite.repeat; repetition++) {
+      const settings: RunSettings = {
+        workload: 'ticket-rush',
+        strategy,
+        clients: suite.clients,
+        threads: suite.threads,
+        tickets: suite.tickets,
+        latency: latencyProfiles[suite.latency],
+        seed: repetition,
+        staggerMs: 0,
+        fault: suite.fault,
+      };
+      onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
+      runs.push(await runOnce(settings, signal));
+      done++;
+    }
+    const finished = runs.flatMap((r) => (r.status === 'completed' ? [r] : []));
+    const recoveries = runs.flatMap((r) => (r.status === 'completed' && r.fault?.recoveryMs != null ? [r.fault.recoveryMs] : []));
+    rows.push({
+      strategy,
+      fault: suite.fault,
+      design: strategies[strategy].onHolderCrash,
+      repetitions: runs.length,
+      othersFinished: finished.length,
+      recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
+      consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, strategy, suite.tickets)),
+      userSees: [...new Set(runs.map((r) => userSees(r, suite.tickets)))],
+    });
+  }
+  return rows;
+}
+
+const columns: readonly { header: string; cell: (r: FaultRow) => string }[] = [
+  { header: 'strategy', cell: (r) => r.strategy },
+  { header: 'designed recovery from a holder crash', cell: (r) => r.design },
+  { header: 'others finished (runs)', cell: (r) => `${r.othersFinished} of ${r.repetitions}` },
+  {
+    header: 'recovery (ms) median [min–max]',
+    cell: (r) =>
+      r.recoveryMs === null
+        ? '–'
+        : r.recoveryMs.min === r.recoveryMs.max
+          ? formatNumber(r.recoveryMs.median)
+          : `${formatNumber(r.recoveryMs.median)} [${formatNumber(r.recoveryMs.min)}–${formatNumber(r.recoveryMs.max)}]`,
+  },
+  { header: 'state consistent', cell: (r) => (r.consistent === null ? '–' : r.consistent ? 'yes' : 'NO') },
+  { header: 'what the user sees', cell: (r) => r.userSees.join(' | ') },
+];
+
+/** The title above a fault table. */
+export function faultTitle(settings: FaultSuiteSettings): string {
+  const latency = latencyProfiles[settings.latency];
+  return (
+    `fault ${settings.fault} (${faults[settings.fault]}) · ticket-rush · latency ${latency.name} ` +
+    `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${settings.clients} clients (the victim alone on its own thread, ` +
+    `the others on ${settings.threads}) · ${settings.tickets} tickets · ${settings.repeat} repetition${settings.repeat === 1 ? '' : 's'}`
+  );
+}
+
+const faultLegend =
+  'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
+  'state consistent (– when no run finished): the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
+  'A run that makes no progress for 10 s is ended by the watchdog.';
+
+/** The fault rows as a terminal table. */
+export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[]): string {
+  const table = new Table({
+    head: columns.map((c) => c.header),
+    colWidths: [17, 40, 10, 16, 12, 40],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  for (const row of rows) table.push(columns.map((c) => c.cell(row)));
+  return `${faultTitle(settings)}\n${table.toString()}\n${faultLegend}\n`;
+}
+
+/** The fault rows as a Markdown section. */
+export function renderFaultMarkdown(report: FaultReport): string {
+  const env = report.environment;
+  const table = markdownTable([columns.map((c) => c.header), ...report.rows.map((row) => columns.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
+  return [
+    '# Faults: a lock holder dies inside its critical section',
+    '',
+    `Generated by \`npm run bench -- ${report.command}\` on ${env.date}.`,
+    '',
+    `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
+    `- runtime: Node ${env.node}; ${Object.entries(env.packages).map(([n, v]) => `${n} ${v}`).join(', ')}`,
+    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- settings: ${JSON.stringify(report.settings)}`,
+    '',
+    `## ${faultTitle(report.settings)}`,
+    '',
+    table,
+    '',
+    faultLegend,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * Fault injection: one client, the victim, fails inside its critical section while the others
+ * wait for theirs.
+ *
+ * The victim (client 0) runs alone in a thread of its own, so that killing it kills nobody else.
+ * Every other client waits until the victim is inside its critical section before asking for its
+ * own, so they are all waiting when the fault strikes.
+ */
+
+/** The faults the harness can inject. */
+export type FaultName = 'crash-in-cs' | 'hang-in-cs';
+
+export const faults: Record<FaultName, string> = {
+  'crash-in-cs':
+    "the victim's thread is terminated inside its critical section once every other client waits: no finally, no release",
+  'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
+};
+
+export const faultNames = Object.keys(faults) as FaultName[];
+
+/** The client that fails. */
+export const VICTIM = 0;
+
+const INSIDE = 0;
+const KILLED = 1;
+
+/** Shared between the victim, the other clients and the main thread of one run. */
+export class FaultGate {
+  private readonly cells: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  static create(): FaultGate {
+    return new FaultGate(new SharedArrayBuffer(2 * 4));
+  }
+
+  /** The victim: it is inside its critical section now. */
+  markInside(): void {
+    Atomics.store(this.cells, INSIDE, 1);
+    Atomics.notify(this.cells, INSIDE);
+  }
+
+  /** Resolves once the victim is inside its critical section. */
+  victimInside(): Promise<void> {
+    return this.until(INSIDE);
+  }
+
+  /** The main thread: the victim's thread has been terminated. */
+  markKilled(): void {
+    Atomics.store(this.cells, KILLED, 1);
+    Atomics.notify(this.cells, KILLED);
+  }
+
+  /** Resolves once the victim's thread has been terminated. */
+  victimKilled(): Promise<void> {
+    return this.until(KILLED);
+  }
+
+  private async until(cell: number): Promise<void> {
+    while (Atomics.load(this.cells, cell) === 0) {
+      const wait = Atomics.waitAsync(this.cells, cell, 0);
+      if (wait.async) await wait.value;
+    }
+  }
+}
+
+/** Never resolves: where the victim stays until its thread is terminated (or forever). */
+export function never(): Promise<never> {
+  return new Promise<never>(() => undefined);
+}

@@ -1,0 +1,61 @@
+/**
+ * Faults: a lock holder dies (or hangs) inside its critical section while the others wait.
+ * Every strategy must let the others finish with the state consistent, within its designed
+ * recovery time; a stuck holder must end in a failed run, not a hang.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { latencyProfiles } from '../bench/latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
+import { strategyNames } from '../strategies/registry.ts';
+import { nextMessage, PeerGoneError } from '../strategies/support/message-port.ts';
+
+function completed(result: RunResult): CompletedRun {
+  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
+  return result;
+}
+
+const crash: RunSettings = {
+  workload: 'ticket-rush',
+  strategy: 'none',
+  clients: 6,
+  threads: 2,
+  tickets: 6,
+  latency: latencyProfiles.quick,
+  seed: 1,
+  staggerMs: 0,
+  fault: 'crash-in-cs',
+};
+
+describe.each(strategyNames)('%s, when a holder crashes inside its critical section', (strategy) => {
+  it('lets every other client finish, and (coordinated) the db shows their sales plus at most the victim\'s', async () => {
+    const run = completed(await runOnce({ ...crash, strategy }));
+    expect(run.fault?.killedAt).toEqual(expect.any(Number));
+    const figures = run.check.figures;
+    if (figures.workload !== 'ticket-rush' || figures.finalCount === null) throw new Error('no final count');
+    expect(figures.sold).toBe(5);
+    if (strategy === 'none') return; // uncoordinated: it loses updates with or without a crash
+    expect(figures.oversold).toBe(0);
+    expect(crash.tickets - figures.finalCount - figures.sold).toBeGreaterThanOrEqual(0);
+    expect(crash.tickets - figures.finalCount - figures.sold).toBeLessThanOrEqual(1);
+    if (strategy !== 'optimistic') expect(run.log.violations).toBe(0);
+  });
+});
+
+describe('a holder stuck inside its critical section', () => {
+  it('ends in a failed run naming the watchdog, not a hang', async () => {
+    const result = await runOnce({ ...crash, strategy: 'atomics-mutex', fault: 'hang-in-cs' });
+    expect(result.status).toBe('failed');
+    expect(result.status === 'failed' && result.error).toMatch(/^no progress for 10 s/);
+  });
+});
+
+describe('a dead owner thread', () => {
+  it('fails the client waiting on it with a clear error instead of leaving it waiting', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const reply = nextMessage(port1, 'the queue owner thread');
+    port2.close();
+    await expect(reply).rejects.toThrow(PeerGoneError);
+    await expect(reply).rejects.toThrow('the queue owner thread is gone');
+  });
+});
