@@ -92,7 +92,7 @@ function program(): Command {
     .addOption(new Option('--seed <n>', "seed of ordered-print's random sleeps").default(1))
     .addOption(new Option('--db <path>', 'ticket-rush starts from this db file\'s count, e.g. {"count": 3} (instead of --tickets)'))
     .addOption(
-      new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, once, unless told otherwise`),
+      new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
     .addOption(new Option('--json <path>', 'also write the figures of this run as JSON to <path>'))
     .option('--list', 'list the workloads, strategies and latency profiles, then exit')
@@ -161,7 +161,7 @@ function parse(argv: readonly string[]): Parsed {
       clients,
       threads,
       tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : clients),
-      repeat: given('repeat') ? integer('repeat')(str('repeat')) : 1,
+      repeat: given('repeat') ? integer('repeat')(str('repeat')) : 3,
     };
     return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args };
   }

@@ -120,13 +120,21 @@ export class InterruptedError extends Error {
   }
 }
 
-/** Rejects with an {@link InterruptedError} once `signal` aborts; never settles without one. */
-function interruption(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise<never>((_, reject) => {
+/**
+ * A promise that rejects with an {@link InterruptedError} once `signal` aborts (never settles
+ * without one), and a function that stops listening.
+ */
+function interruption(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
+  let dispose = () => undefined as void;
+  const promise = new Promise<never>((_, reject) => {
     if (signal === undefined) return;
-    if (signal.aborted) reject(new InterruptedError());
-    signal.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
+    const onAbort = () => reject(new InterruptedError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => signal.removeEventListener('abort', onAbort);
   });
+  promise.catch(() => undefined);
+  return { promise, dispose };
 }
 
 export class NoProgressError extends Error {
@@ -194,8 +202,7 @@ function recoveryAfter(killedAt: number | null, records: readonly CriticalSectio
  * {@link InterruptedError} when `signal` aborts, after the same clean-up.
  */
 export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
-  const interrupted = interruption(signal);
-  interrupted.catch(() => undefined);
+  const { promise: interrupted, dispose } = interruption(signal);
   const workload = workloads[settings.workload];
   const strategy = strategies[settings.strategy];
   const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
@@ -297,6 +304,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };
   } finally {
+    dispose();
     await rm(dir, { recursive: true, force: true });
   }
 }
