@@ -17,6 +17,7 @@ export const orderedPrint: Workload = {
   name: 'ordered-print',
   description: 'each client prints "running", sleeps a random time, prints "done" (whole body is the critical section)',
   defaultClients: 3,
+  needs: 'mutual exclusion',
 
   initialState(): null {
     return null;

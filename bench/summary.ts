@@ -2,7 +2,7 @@ import { max, median, min, quantile } from 'simple-statistics';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
 import type { LatencyName } from './latency.ts';
 import type { RunResult, RunSettings } from './run.ts';
-import type { WorkloadName } from './workloads.ts';
+import { workloads, type WorkloadName } from './workloads.ts';
 
 /** A central figure with its spread over repetitions. */
 export interface Spread {
@@ -39,6 +39,12 @@ export interface ResultRow {
   readonly workload: WorkloadName;
   readonly strategy: StrategyName;
   readonly paradigm: string;
+  readonly guarantee: string;
+  /**
+   * The strategy's guarantee covers what the workload needs, so anything but `correct` is a
+   * defect of the strategy (for `none`, and `optimistic` on ordered-print, it is the expected result).
+   */
+  readonly covered: boolean;
   readonly stateLocation: string;
   readonly latency: LatencyName;
   readonly clients: number;
@@ -145,6 +151,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     workload: settings.workload,
     strategy: settings.strategy,
     paradigm: strategy.paradigm,
+    guarantee: strategy.guarantee,
+    covered: strategy.guarantee === 'mutual exclusion' || strategy.guarantee === workloads[settings.workload].needs,
     stateLocation: strategy.stateLocation,
     latency: settings.latency.name,
     clients: settings.clients,

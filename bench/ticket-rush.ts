@@ -27,6 +27,7 @@ export const ticketRush: Workload = {
   name: 'ticket-rush',
   description: 'clients race to buy the last tickets in a JSON file db (read, decrement, write back)',
   defaultClients: 50,
+  needs: 'serializable commits',
 
   initialState(tickets: number): Db {
     return { count: tickets };

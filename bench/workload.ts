@@ -67,6 +67,11 @@ export interface Workload {
   readonly name: string;
   readonly description: string;
   readonly defaultClients: number;
+  /**
+   * The weakest guarantee under which the workload is correct: ordered-print's prints are side
+   * effects that only mutual exclusion orders; ticket-rush only needs serializable commits.
+   */
+  readonly needs: 'mutual exclusion' | 'serializable commits';
   /** Content of the db file at start. */
   initialState(tickets: number): unknown;
   /** Each client's {@link Operation.input}, reproducible from `seed`. */
