@@ -16,7 +16,7 @@ import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
 import { renderMarkdown, writeAtomically, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
 import { renderTerminal } from './table.ts';
-import { workloadNames, workloads, type WorkloadName } from './workloads.ts';
+import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from './workloads.ts';
 
 /** Exit code for a bad command line: nothing was run. */
 const USAGE_ERROR = 2;
@@ -82,7 +82,7 @@ function program(): Command {
         'prints throughput, correctness (from the event log and the final db) and serialisation cost. ' +
         'With no options: the default suite, whose tables and JSON are written to results/.',
     )
-    .addOption(new Option('--workload <names>', `workloads, comma-separated: ${workloadNames.join(', ')}`).default(workloadNames, 'all'))
+    .addOption(new Option('--workload <names>', `workloads, comma-separated: ${workloadNames.join(', ')}`).default(suiteWorkloadNames, suiteWorkloadNames.join(',')))
     .addOption(new Option('--strategy <names>', `strategies, comma-separated: ${strategyNames.join(', ')}`).default(strategyNames, 'all'))
     .addOption(new Option('--latency <names>', `latency profiles, comma-separated: ${latencyNames.join(', ')}`).default(['doc', 'zero'], 'doc,zero'))
     .addOption(new Option('--clients <n>', `clients per run (${limits.clients.min}–${limits.clients.max}); default: the workload's own (ordered-print ${workloads['ordered-print'].defaultClients}, ticket-rush ${workloads['ticket-rush'].defaultClients})`))
@@ -167,7 +167,7 @@ function parse(argv: readonly string[]): Parsed {
   }
 
   const suite: SuiteSettings = {
-    workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : workloadNames,
+    workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : suiteWorkloadNames,
     strategies: strategiesChosen,
     latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['doc', 'zero'],
     clients: given('clients') ? integer('clients')(str('clients')) : null,

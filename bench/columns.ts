@@ -62,6 +62,7 @@ const specific: Record<WorkloadName, readonly Column[]> = {
     { header: 'torn inside CS (count)', cell: (r) => count(r.tornReadsInside) },
   ],
   'ordered-print': [{ header: 'interleaved (clients)', cell: (r) => count(r.interleaved) }],
+  noop: [],
 };
 
 /** The columns of a workload's table. */

@@ -104,7 +104,8 @@ function spread(values: readonly number[]): Spread | null {
   return { median: median(xs), min: min(xs), max: max(xs) };
 }
 
-function percentiles(values: readonly number[]): Percentiles {
+/** p50, p99 (from enough samples), max and count of `values`. */
+export function percentiles(values: readonly number[]): Percentiles {
   const xs = [...values];
   if (xs.length === 0) return { p50: null, p99: null, max: null, samples: 0 };
   return {

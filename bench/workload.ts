@@ -54,7 +54,11 @@ export interface OrderedPrintFigures {
   readonly interleaved: number;
 }
 
-export type WorkloadFigures = TicketRushFigures | OrderedPrintFigures;
+export interface NoopFigures {
+  readonly workload: 'noop';
+}
+
+export type WorkloadFigures = TicketRushFigures | OrderedPrintFigures | NoopFigures;
 
 /** A workload's own verdict: its figures and the problems they show (empty when correct). */
 export interface WorkloadCheck {

@@ -1,0 +1,306 @@
+/**
+ * `npm run bench:micro`: what each strategy's primitive costs, beside the physical floor it is
+ * built on, measured side by side in one run inside worker threads (tinybench). Rewrites
+ * `results/micro.md` and `results/micro.json`.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import Table from 'cli-table3';
+import { markdownTable } from 'markdown-table';
+import { Piscina } from 'piscina';
+import { median } from 'simple-statistics';
+import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
+import { StartBarrier } from './barrier.ts';
+import { clockBase } from './clock.ts';
+import { formatNumber } from './columns.ts';
+import { environment, type Environment } from './environment.ts';
+import { CriticalSectionLog } from './event-log.ts';
+import { FaultGate } from './fault.ts';
+import { latencyProfiles } from './latency.ts';
+import { analyseLog } from './log-analysis.ts';
+import type { MicroTask, PerOp } from './micro-worker.ts';
+import { PrintLog } from './print-log.ts';
+import { writeAtomically } from './report.ts';
+import { runOnce } from './run.ts';
+import { percentiles, type Percentiles } from './summary.ts';
+import type { RunConfig } from './run-config.ts';
+import { tsWorkerExecArgv } from './ts-loader.ts';
+
+/** One line of the micro table. */
+export interface MicroRow {
+  readonly name: string;
+  readonly what: string;
+  /** ns per operation; null for a row measured otherwise (see `note`). */
+  readonly perOp: PerOp | null;
+  /** The floor row this one is compared with. */
+  readonly floor: string | null;
+  /** perOp median / the floor's median. */
+  readonly ratio: number | null;
+  /** The target the project set, in words, and whether the figure meets it. */
+  readonly target: string | null;
+  readonly met: boolean | null;
+  readonly note: string | null;
+}
+
+export interface MicroReport {
+  readonly schema: 'sync-bench/micro@1';
+  readonly environment: Environment;
+  readonly rows: readonly MicroRow[];
+}
+
+/** Operations per tinybench iteration: enough that the timer's own cost is noise. */
+const SYNC_BATCH = 10_000;
+const ASYNC_BATCH = 100;
+
+const workerFile = fileURLToPath(new URL('./micro-worker.ts', import.meta.url));
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+
+function microPool(): Piscina<MicroTask, PerOp | number> {
+  return new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2, atomics: 'disabled', execArgv: tsWorkerExecArgv, idleTimeout: 60_000 });
+}
+
+function configFor(strategy: StrategyName, dbPath: string, clients: number): RunConfig {
+  return {
+    workload: 'noop',
+    strategy,
+    clients,
+    threads: 2,
+    tickets: 0,
+    latency: latencyProfiles.zero,
+    staggerMs: 0,
+    fault: null,
+    faultGate: FaultGate.create().buffer,
+    dbPath,
+    clockBase: clockBase(),
+    log: CriticalSectionLog.create(clients).buffer,
+    prints: PrintLog.create(1).buffer,
+    barrier: StartBarrier.create().buffer,
+  };
+}
+
+function perOp(value: PerOp | number): PerOp {
+  if (typeof value === 'number') throw new Error('expected a timed result');
+  return value;
+}
+
+function us(ns: number): string {
+  return formatNumber(ns / 1000);
+}
+
+/** Operations per client in a contended measurement. */
+const CONTENDED_OPS = 2_000;
+
+/** Contended figures: per operation over both clients, and the handoffs between them from the log. */
+interface Contended {
+  readonly perOpNs: number;
+  readonly handoff: Percentiles;
+  readonly violations: number;
+}
+
+/**
+ * Measures one strategy: uncontended (one client alone, tinybench) and contended (two clients on
+ * two threads run CONTENDED_OPS critical sections each from a common start; the handoffs between
+ * them are read from the event log).
+ */
+async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string): Promise<[PerOp, Contended]> {
+  const alone = await (async () => {
+    const config = configFor(strategy, dbPath, 1);
+    const host = await strategies[strategy].setup(config);
+    try {
+      const share = host.forClient(0);
+      return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
+    } finally {
+      await host.teardown();
+    }
+  })();
+  const config = configFor(strategy, dbPath, 2 * CONTENDED_OPS);
+  const host = await strategies[strategy].setup(config);
+  try {
+    const runs = [0, 1].map((clientId) => {
+      const share = host.forClient(clientId);
+      return pool.run({ kind: 'session-count', config, clientId, share: share.data, ops: CONTENDED_OPS }, { transferList: share.transfer as never });
+    });
+    const barrier = new StartBarrier(config.barrier);
+    await barrier.allArrived(2, 60_000);
+    barrier.release();
+    const elapsed = (await Promise.all(runs)) as number[];
+    const log = analyseLog(new CriticalSectionLog(config.log).records());
+    return [alone, { perOpNs: (Math.max(...elapsed) * 1e6) / (2 * CONTENDED_OPS), handoff: percentiles(log.handoffGapsMs), violations: log.violations }];
+  } finally {
+    await host.teardown();
+  }
+}
+
+export async function runMicro(onStep: (what: string) => void = () => undefined): Promise<MicroRow[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'sync-bench-micro-'));
+  const dbPath = join(dir, 'db.json');
+  await writeFile(dbPath, 'null');
+  const pool = microPool();
+  try {
+    onStep('floor: Atomics compare-exchange + store');
+    const cas = perOp(await pool.run({ kind: 'cas-store', batch: SYNC_BATCH }));
+    onStep('floor: mkdir + rmdir');
+    const mkdir = perOp(await pool.run({ kind: 'mkdir-rmdir', batch: ASYNC_BATCH, dir }));
+    onStep('floor: Atomics.wait/notify ping-pong');
+    const waitBuffer = new SharedArrayBuffer(2 * 4);
+    const pong = pool.run({ kind: 'wait-pong', buffer: waitBuffer });
+    const waitRoundTrip = perOp(await pool.run({ kind: 'wait-ping', batch: ASYNC_BATCH * 10, buffer: waitBuffer }));
+    await pong;
+    const halve = (p: PerOp): PerOp => ({ ...p, medianNs: p.medianNs / 2, meanNs: p.meanNs / 2, minNs: p.minNs / 2, maxNs: p.maxNs / 2 });
+    const waitHandoff = halve(waitRoundTrip);
+    onStep('floor: MessagePort ping-pong');
+    const { port1, port2 } = new MessageChannel();
+    const portPong = pool.run({ kind: 'port-pong', port: port2 }, { transferList: [port2] as never });
+    const portRoundTrip = perOp(await pool.run({ kind: 'port-ping', batch: ASYNC_BATCH, port: port1 }, { transferList: [port1] as never }));
+    await portPong;
+    onStep("the harness's event-log stamps");
+    const stamps = perOp(await pool.run({ kind: 'log-stamps', batch: ASYNC_BATCH * 10, config: configFor('none', dbPath, 1) }));
+
+    const floor = (name: string, what: string, p: PerOp): MicroRow => ({ name, what, perOp: p, floor: null, ratio: null, target: null, met: null, note: null });
+    const rows: MicroRow[] = [
+      floor('floor: CAS + store', 'Atomics.compareExchange then Atomics.store on one cell, one thread', cas),
+      floor('floor: wait/notify handoff', 'Atomics.wait/notify ping-pong between two threads, per handoff (half a round trip)', waitHandoff),
+      floor('floor: MessagePort round trip', 'postMessage to a thread that echoes it, until the echo arrives', portRoundTrip),
+      floor('floor: mkdir + rmdir', 'mkdirSync then rmdirSync of one directory', mkdir),
+      floor('harness: log stamps', 'the event-log stamps around an empty body, included in every strategy row below', stamps),
+    ];
+    const floorOf: Record<StrategyName, [string, PerOp] | null> = {
+      none: null,
+      'file-lock': ['floor: mkdir + rmdir', mkdir],
+      'atomics-mutex': ['floor: CAS + store', cas],
+      'message-channel': ['floor: MessagePort round trip', portRoundTrip],
+      'queue-owner': ['floor: MessagePort round trip', portRoundTrip],
+      optimistic: ['floor: CAS + store', cas],
+    };
+    const contendedFloorOf: Partial<Record<StrategyName, [string, PerOp]>> = {
+      'atomics-mutex': ['floor: wait/notify handoff', waitHandoff],
+      'message-channel': ['floor: MessagePort round trip', portRoundTrip],
+      'file-lock': ['floor: mkdir + rmdir', mkdir],
+    };
+    const targets: Partial<Record<string, [string, number]>> = {
+      'atomics-mutex uncontended': ['≤ 2× its floor', 2],
+      'atomics-mutex contended': ['≤ 1.5× its floor (handoff p50)', 1.5],
+      'queue-owner uncontended': ['≤ 1.3× its floor', 1.3],
+    };
+    for (const strategy of strategyNames) {
+      onStep(`${strategy}: uncontended, then contended`);
+      const [alone, contended] = await measureStrategy(pool, strategy, dbPath);
+      const f = floorOf[strategy];
+      const ratio = f === null ? null : alone.medianNs / f[1].medianNs;
+      const target = targets[`${strategy} uncontended`];
+      rows.push({
+        name: `${strategy} uncontended`,
+        what: 'one client alone: session.run of an empty critical section (acquire + release, or one round trip to an owner)',
+        perOp: alone,
+        floor: f?.[0] ?? null,
+        ratio,
+        target: target?.[0] ?? null,
+        met: target === undefined || ratio === null ? null : ratio <= target[1],
+        note: null,
+      });
+      // Handoffs exist only where clients wait for each other.
+      if (strategies[strategy].guarantee !== 'mutual exclusion') continue;
+      const cf = contendedFloorOf[strategy];
+      const gapNs = contended.handoff.p50 === null ? null : contended.handoff.p50 * 1e6;
+      const cRatio = cf === undefined || gapNs === null ? null : gapNs / cf[1].medianNs;
+      const cTarget = targets[`${strategy} contended`];
+      rows.push({
+        name: `${strategy} contended handoff`,
+        what: `two clients on two threads, ${CONTENDED_OPS} empty critical sections each from a common start: exit → the other client's enter (event log)`,
+        perOp: null,
+        floor: cf?.[0] ?? null,
+        ratio: cRatio,
+        target: cTarget?.[0] ?? null,
+        met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
+        note:
+          `handoff p50 ${gapNs === null ? '–' : us(gapNs)} µs, p99 ${contended.handoff.p99 === null ? '–' : us(contended.handoff.p99 * 1e6)} µs ` +
+          `(${contended.handoff.samples} handoffs); ${us(contended.perOpNs)} µs per op overall` +
+          (contended.violations > 0 ? `; ${contended.violations} overlaps` : ''),
+      });
+    }
+    onStep('file-lock: handoff gap under contention (ticket-rush, zero latency, 50 clients, 2 threads, 3 runs)');
+    const gaps: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const result = await runOnce({ workload: 'ticket-rush', strategy: 'file-lock', clients: 50, threads: 2, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null });
+      if (result.status === 'completed') gaps.push(...result.log.handoffGapsMs);
+    }
+    const gap = gaps.length === 0 ? null : median(gaps);
+    rows.push({
+      name: 'file-lock handoff gap',
+      what: 'median exit → next enter while a client waited, ticket-rush at zero latency with 50 clients (from the event log)',
+      perOp: null,
+      floor: null,
+      ratio: null,
+      target: '≤ 2 ms',
+      met: gap === null ? null : gap <= 2,
+      note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${gaps.length} handoffs`,
+    });
+    return rows;
+  } finally {
+    await pool.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const columns: readonly { header: string; cell: (r: MicroRow) => string }[] = [
+  { header: 'measurement', cell: (r) => r.name },
+  { header: 'per op (µs) median [min–max]', cell: (r) => (r.perOp === null ? (r.note ?? '–') : `${us(r.perOp.medianNs)} [${us(r.perOp.minNs)}–${us(r.perOp.maxNs)}]`) },
+  { header: 'mean ± rme (µs)', cell: (r) => (r.perOp === null ? '–' : `${us(r.perOp.meanNs)} ± ${r.perOp.rmePercent.toFixed(1)}%`) },
+  { header: 'samples (× ops)', cell: (r) => (r.perOp === null ? '–' : `${r.perOp.samples} × ${r.perOp.batch}`) },
+  { header: 'floor', cell: (r) => r.floor ?? '–' },
+  { header: 'ratio to floor (×)', cell: (r) => (r.ratio === null ? '–' : formatNumber(r.ratio)) },
+  { header: 'target', cell: (r) => (r.target === null ? '–' : `${r.target}: ${r.met === null ? '?' : r.met ? 'met' : 'MISSED'}`) },
+];
+
+const legend =
+  'Each figure is per operation: tinybench iterations of a batch of operations, divided by the batch, inside a piscina worker thread. ' +
+  'min–max are of those per-iteration means. Strategy rows run an empty critical section through session.run, so they include the harness\'s log stamps (their own row). ' +
+  'Contended handoff: from the event log, the time from one client\'s exit to the other client\'s enter when it was already waiting; compared with the floor the handoff is built on.';
+
+export function renderMicroTerminal(rows: readonly MicroRow[]): string {
+  const table = new Table({ head: columns.map((c) => c.header), colWidths: [30, 24, 18, 14, 30, 10, 22], wordWrap: true, style: { head: [], border: [] } });
+  for (const row of rows) table.push(columns.map((c) => c.cell(row)));
+  return `${table.toString()}\n${legend}\n`;
+}
+
+export function renderMicroMarkdown(report: MicroReport): string {
+  const env = report.environment;
+  return [
+    '# Primitive costs beside their floors',
+    '',
+    `Generated by \`npm run bench:micro\` on ${env.date}.`,
+    '',
+    `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
+    `- runtime: Node ${env.node}; ${Object.entries(env.packages).map(([n, v]) => `${n} ${v}`).join(', ')}`,
+    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    '',
+    markdownTable([columns.map((c) => c.header), ...report.rows.map((r) => columns.map((c) => c.cell(r)))]),
+    '',
+    legend,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write('Usage: npm run bench:micro\n\nMeasures each strategy\'s primitive cost beside its floor (about a minute) and rewrites results/micro.md and results/micro.json.\n');
+    return 0;
+  }
+  const rows = await runMicro((what) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write(renderMicroTerminal(rows));
+  const report: MicroReport = { schema: 'sync-bench/micro@1', environment: environment(), rows };
+  await writeAtomically(`${resultsDir}micro.md`, renderMicroMarkdown(report));
+  await writeAtomically(`${resultsDir}micro.json`, `${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write('wrote results/micro.md and results/micro.json\n');
+  return 0;
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main();
+}
