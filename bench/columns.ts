@@ -46,6 +46,7 @@ const common: readonly Column[] = [
   { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
   { header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50') },
   { header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50') },
+  { header: 'hold over nominal p50 (ms)', cell: (r) => formatPercentile(r.holdOvershootMs, 'p50') },
   { header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)) },
   { header: 'FIFO inversions (pairs)', cell: (r) => String(r.inversions) },
   { header: 'aborts (count)', cell: (r) => String(r.aborts) },
@@ -90,7 +91,7 @@ export const legend =
   'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
   'CPU: user + system time of the whole process (all threads) over the same interval, the cost of waiting included; ' +
   'all three median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
-  'hold: enter to exit; percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
+  'hold: enter to exit; hold over nominal: hold minus the simulated latency it was meant to take (the file access, timers and scheduling); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
   'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
   'FIFO inversions: pairs of clients where one asked over 1 ms before the other yet entered after it (most in one repetition). ' +
   'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations. ' +

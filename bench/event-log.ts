@@ -7,6 +7,7 @@
  * | request    | ms on the shared clock | the client, just before it asks the strategy |
  * | enter/exit | ms on the shared clock | the harness, around the workload's body      |
  * | thread     | `threadId`             | the thread that ran the body                 |
+ * | nominal    | ms                     | the harness: the simulated latency the body was meant to take |
  * | attempts   | count                  | the harness, each time the body starts       |
  * | aborts     | count                  | the harness, each time an attempt aborts     |
  *
@@ -14,11 +15,12 @@
  * enter/exit then belong to the attempt that committed. The strategy never writes here. A slot
  * whose body never committed has NaN enter/exit.
  */
-const FIELDS = 4;
+const FIELDS = 5;
 const REQUEST = 0;
 const ENTER = 1;
 const EXIT = 2;
 const THREAD = 3;
+const NOMINAL = 4;
 const BYTES_PER_SLOT = FIELDS * 8 + 2 * 4;
 
 /** One logged critical section. Times in ms on the run's shared clock. */
@@ -28,6 +30,8 @@ export interface CriticalSectionRecord {
   readonly request: number;
   readonly enter: number;
   readonly exit: number;
+  /** The simulated latency the committed body was meant to take, ms (NaN if it never committed). */
+  readonly nominal: number;
   /** How many times the body was started. */
   readonly attempts: number;
   /** How many of those attempts aborted on a conflict. attempts − aborts is exactly 1 in a correct run. */
@@ -76,7 +80,8 @@ export class CriticalSectionLog {
     Atomics.add(this.events, 0, 1);
   }
 
-  exit(slot: number, at: number): void {
+  exit(slot: number, at: number, nominal = Number.NaN): void {
+    this.times[slot * FIELDS + NOMINAL] = nominal;
     this.times[slot * FIELDS + EXIT] = at;
     Atomics.add(this.events, 0, 1);
   }
@@ -99,6 +104,7 @@ export class CriticalSectionLog {
         request: at(REQUEST),
         enter: at(ENTER),
         exit: at(EXIT),
+        nominal: at(NOMINAL),
         attempts: Atomics.load(this.counts, 2 * slot),
         aborts: Atomics.load(this.counts, 2 * slot + 1),
       });

@@ -35,7 +35,7 @@ export function createExecutor(config: RunConfig, inVictimThread = false): Execu
     }
     try {
       const result = await workload.criticalSection(access, op, context);
-      log.exit(op.slot, since(config.clockBase));
+      log.exit(op.slot, since(config.clockBase), workload.nominalMs(op, result, access));
       return result;
     } catch (error) {
       if (error instanceof ConflictError) log.abort(op.slot);

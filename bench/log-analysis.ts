@@ -18,6 +18,8 @@ export interface LogAnalysis {
   readonly waitsMs: readonly number[];
   /** exit − enter for each critical section that ran: the lock holder's hold time. */
   readonly holdsMs: readonly number[];
+  /** hold − the simulated latency it was meant to take, for each critical section that ran. */
+  readonly holdOvershootsMs: readonly number[];
   /**
    * For each handoff (a critical section exits while the next one's client has already asked):
    * next.enter − exit. The serialisation cost each handoff adds.
@@ -69,6 +71,7 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
     maxRetries: records.reduce((most, r) => Math.max(most, r.aborts), 0),
     waitsMs: ran.map((r) => r.enter - r.request),
     holdsMs: ran.map((r) => r.exit - r.enter),
+    holdOvershootsMs: ran.filter((r) => Number.isFinite(r.nominal)).map((r) => r.exit - r.enter - r.nominal),
     handoffGapsMs,
     inversions: countInversions(ran),
   };

@@ -16,5 +16,6 @@ export const noop: Workload = {
   inputs: (clients: number) => new Array<number>(clients).fill(0),
   beforeCritical: () => Promise.resolve(0),
   criticalSection: () => Promise.resolve(RESULT),
+  nominalMs: () => 0,
   check: (): WorkloadCheck => ({ figures: { workload: 'noop' }, problems: [] }),
 };

@@ -40,4 +40,8 @@ export class ConflictError extends Error {
 export interface StateAccess {
   read(): Promise<ReadResult>;
   write(state: unknown): Promise<void>;
+  /** The simulated latency one `read` waits, ms (0 for state in memory). */
+  readonly readLatencyMs: number;
+  /** The simulated latency one `write` waits, ms. */
+  readonly writeLatencyMs: number;
 }

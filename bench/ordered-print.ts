@@ -40,6 +40,10 @@ export const orderedPrint: Workload = {
     return { success: true, tornReads: 0 };
   },
 
+  nominalMs(op: Operation): number {
+    return op.input;
+  },
+
   check({ prints, clients }: Evidence): WorkloadCheck {
     const lines = prints.lines();
     let interleaved = 0;

@@ -28,6 +28,14 @@ export class FileStore implements StateAccess {
     readonly latency: StoreLatency,
   ) {}
 
+  get readLatencyMs(): number {
+    return this.latency.readMs;
+  }
+
+  get writeLatencyMs(): number {
+    return this.latency.writeMs;
+  }
+
   load(): Promise<ReadResult> {
     const text = readFileSync(this.path, 'utf8');
     try {
@@ -64,6 +72,12 @@ export class MemoryState implements StateAccess {
     public current: unknown,
     private readonly store: FileStore,
   ) {}
+
+  readonly readLatencyMs = 0;
+
+  get writeLatencyMs(): number {
+    return this.store.writeLatencyMs;
+  }
 
   read(): Promise<ReadResult> {
     return Promise.resolve({ ok: true, state: structuredClone(this.current) });

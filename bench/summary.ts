@@ -67,6 +67,8 @@ export interface ResultRow {
   readonly handoffGapMs: Percentiles;
   /** Enter to exit, pooled. */
   readonly holdMs: Percentiles;
+  /** Hold minus its nominal simulated latency, pooled: what the harness and the machine add. */
+  readonly holdOvershootMs: Percentiles;
   readonly verdict: Verdict;
   /** Why the verdict is not `correct`, in the worst repetition (each repetition's are in `runs`). */
   readonly reasons: readonly string[];
@@ -168,6 +170,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     waitMs: percentiles(completed.flatMap((run) => run.log.waitsMs)),
     handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),
     holdMs: percentiles(completed.flatMap((run) => run.log.holdsMs)),
+    holdOvershootMs: percentiles(completed.flatMap((run) => run.log.holdOvershootsMs)),
     verdict: worst?.verdict ?? 'failed',
     reasons: worst?.reasons ?? [],
     violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),

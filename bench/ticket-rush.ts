@@ -52,6 +52,10 @@ export const ticketRush: Workload = {
     return { success: true, tornReads: 0 };
   },
 
+  nominalMs(_op: Operation, result: OpResult, access: StateAccess): number {
+    return access.readLatencyMs + (result.success ? access.writeLatencyMs : 0);
+  },
+
   check({ tickets, outcomes, finalState }: Evidence): WorkloadCheck {
     const sold = outcomes.filter((o) => o.success).length;
     const oversold = Math.max(0, sold - tickets);

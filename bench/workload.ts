@@ -84,6 +84,8 @@ export interface Workload {
   beforeCritical(store: FileStore): Promise<number>;
   /** The critical section's body. */
   criticalSection(access: StateAccess, op: Operation, context: CriticalContext): Promise<OpResult>;
+  /** The simulated latency a critical section that ran `op` against `access` with `result` was meant to take, ms. */
+  nominalMs(op: Operation, result: OpResult, access: StateAccess): number;
   /** Correctness from the evidence. */
   check(evidence: Evidence): WorkloadCheck;
 }

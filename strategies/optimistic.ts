@@ -24,6 +24,14 @@ class VersionedFile implements StateAccess {
     private readonly store: FileStore,
   ) {}
 
+  get readLatencyMs(): number {
+    return this.store.readLatencyMs;
+  }
+
+  get writeLatencyMs(): number {
+    return this.store.writeLatencyMs;
+  }
+
   async read(): Promise<ReadResult> {
     let result: ReadResult;
     for (;;) {

@@ -4,7 +4,7 @@ import { analyseLog } from '../bench/log-analysis.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
 function cs(slot: number, request: number, enter: number, exit: number, attempts = 1, aborts = 0): CriticalSectionRecord {
-  return { slot, thread: 1, request, enter, exit, attempts, aborts };
+  return { slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts };
 }
 
 describe('analyseLog on synthetic histories', () => {
