@@ -2,9 +2,9 @@
  * `npm run bench`: runs the suite and prints one table per workload and latency profile.
  * With no options it runs the default suite and rewrites `results/`. See `--help`.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
@@ -32,11 +32,16 @@ export const limits = {
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
+/** The largest db file --db reads, bytes. */
+const MAX_DB_BYTES = 1 << 20;
+
 /** Clients of a fault run unless --clients says otherwise: the victim and 9 survivors. */
 const FAULT_DEFAULT_CLIENTS = 10;
 
 /** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
 const INTERRUPTED = 130;
+/** A second Ctrl-C this long after the first ends the process without clean-up, ms. */
+const FORCE_AFTER_MS = 1_000;
 
 class UsageError extends Error {}
 
@@ -64,6 +69,9 @@ function list<T extends string>(flag: string, valid: readonly T[]) {
 
 function writablePath(value: string): string {
   const path = resolve(value);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(`--json '${value}' is not accepted: it is a directory; give a file path, e.g. ${join(value, 'results.json')}`);
+  }
   const dir = dirname(path);
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -111,8 +119,12 @@ type Parsed =
 function ticketsFromDb(value: string): number {
   let text: string;
   try {
+    const stat = statSync(value);
+    if (!stat.isFile()) throw new UsageError(`--db '${value}' is not accepted: it is not a regular file`);
+    if (stat.size > MAX_DB_BYTES) throw new UsageError(`--db '${value}' is not accepted: it is over ${MAX_DB_BYTES} bytes; a db is like {"count": 1}`);
     text = readFileSync(value, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`--db '${value}' is not accepted: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let db: unknown;
@@ -144,8 +156,11 @@ function parse(argv: readonly string[]): Parsed {
   const settingsGiven = ['workload', 'strategy', 'latency', 'clients', 'threads', 'tickets', 'repeat', 'seed', 'db'].filter(given);
 
   if (given('fault')) {
-    const [fault] = list<FaultName>('fault', faultNames)(str('fault'));
-    if (fault === undefined) throw new UsageError(`--fault: choose one of ${faultNames.join(', ')}`);
+    const chosen = list<FaultName>('fault', faultNames)(str('fault'));
+    const [fault] = chosen;
+    if (fault === undefined || chosen.length > 1) {
+      throw new UsageError(`--fault '${str('fault')}' is not accepted: give one of ${faultNames.join(', ')}`);
+    }
     if (given('workload') && str('workload') !== 'ticket-rush') {
       throw new UsageError(`--workload '${str('workload')}' is not accepted with --fault: faults run ticket-rush only`);
     }
@@ -225,10 +240,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   // Ctrl-C: the current run ends, its temporary directory, lock files and threads are removed,
-  // and nothing is written. A second Ctrl-C ends the process at once.
+  // and nothing is written. A second Ctrl-C more than a second later ends the process at once;
+  // repeats within that second are ignored (a terminal signals the whole process group, and a
+  // launcher such as tsx may forward the same Ctrl-C again).
   const interrupt = new AbortController();
-  const onInterrupt = () => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
+  let firstInterrupt: number | null = null;
+  const onInterrupt = () => {
+    if (firstInterrupt === null) {
+      firstInterrupt = Date.now();
+      interrupt.abort();
+    } else if (Date.now() - firstInterrupt > FORCE_AFTER_MS) {
+      process.exit(INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     return parsed.mode === 'fault' ? await runFaults(parsed, interrupt.signal) : await runBench(parsed, interrupt.signal);
   } catch (error) {

@@ -111,14 +111,26 @@ export class RobustFutexMutex {
     return { ownerDied: false };
   }
 
-  /** Releases the mutex; wakes one waiter if any may be waiting. Call only as the holder. */
+  /**
+   * Releases the mutex; wakes one waiter if any may be waiting. Call only as the holder. Throws
+   * {@link OwnerDeadError}, releasing nothing, if this holder was declared dead and its mutex
+   * taken over (its thread could not run a timer for OWNER_DEAD_AFTER_MS): the mutex is the new
+   * holder's, and this one's critical section may have overlapped it.
+   */
   unlock(): void {
-    Atomics.store(this.cells, OWNER, NO_OWNER);
+    if (Atomics.compareExchange(this.cells, OWNER, this.slot, NO_OWNER) !== this.slot) {
+      throw new OwnerDeadError('atomics-mutex: this holder was declared dead and its mutex taken over while it held it');
+    }
     if (Atomics.sub(this.cells, STATE, 1) !== LOCKED) {
       Atomics.store(this.cells, STATE, UNLOCKED);
       Atomics.notify(this.cells, STATE, 1);
     }
   }
+}
+
+/** The holder lost the mutex to a waiter that took it for dead. */
+export class OwnerDeadError extends Error {
+  readonly code = 'EOWNERDEAD';
 }
 
 /** A waiter's view of the owner's heartbeat. */

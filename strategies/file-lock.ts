@@ -13,7 +13,7 @@ const POLL_MS = 2;
  * A lock whose mtime has not been refreshed for this long is stale: its holder is taken to be
  * dead and a waiter removes it. proper-lockfile's minimum is 2000; its default, 10 s.
  */
-const STALE_MS = 5_000;
+export const STALE_MS = 5_000;
 /**
  * The holder refreshes the lock's mtime this often. A live holder is declared stale only if its
  * thread cannot run a timer for STALE_MS − UPDATE_MS = 4 s: five missed refreshes.

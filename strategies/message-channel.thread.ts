@@ -22,7 +22,13 @@ export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTas
   /** The port of the client that holds the token; null while the desk holds it. */
   let holder: MessagePort | null = null;
   const waiting: MessagePort[] = [];
+  /** Why the token cannot be re-issued, once that has happened. */
+  let lost: string | null = null;
   const grant = (): void => {
+    if (lost !== null) {
+      for (const port of waiting.splice(0)) port.postMessage({ lost });
+      return;
+    }
     if (token === null) return;
     const next = waiting.shift();
     if (next === undefined) return;
@@ -46,10 +52,18 @@ export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTas
       if (queued >= 0) waiting.splice(queued, 1);
       if (holder !== port) return;
       holder = null;
-      void lastPersisted().then((reissued) => {
-        token = reissued;
-        grant();
-      });
+      lastPersisted().then(
+        (reissued) => {
+          token = reissued;
+          grant();
+        },
+        (error: unknown) => {
+          // The holder died in the middle of its write: there is no state to re-issue. Every
+          // waiter, now and later, is told so instead of waiting forever.
+          lost = `the token holder died and the db file does not parse (${error instanceof Error ? error.message : String(error)})`;
+          for (const port of waiting.splice(0)) port.postMessage({ lost });
+        },
+      );
     });
   }
   const stop = nextMessage(control);

@@ -11,6 +11,11 @@ export interface Token {
   readonly state: unknown;
 }
 
+/** What the desk answers instead of the token once it could not re-issue a lost one. */
+export interface TokenLost {
+  readonly lost: string;
+}
+
 /**
  * `message-channel`: ownership travels. The state itself is a token that moves in messages over
  * MessagePorts; there is exactly one token, so whoever holds it has exclusive access, with no
@@ -54,7 +59,8 @@ export const messageChannel: Strategy = {
     return Promise.resolve({
       async run(op) {
         send({ type: 'acquire' });
-        const token = (await nextMessage(port, 'the token desk thread')) as Token;
+        const token = (await nextMessage(port, 'the token desk thread')) as Token | TokenLost;
+        if ('lost' in token) throw new Error(`message-channel: ${token.lost}`);
         const state = new MemoryState(token.state, env.store);
         try {
           return await env.execute(op, state);

@@ -40,6 +40,9 @@ describe('npm run bench: bad command lines', () => {
     [['--fault', 'meteor'], /--fault 'meteor' is not accepted: choose from crash-in-cs, hang-in-cs/],
     [['--fault', 'crash-in-cs', '--workload', 'ordered-print'], /--workload 'ordered-print' is not accepted with --fault/],
     [['--fault', 'crash-in-cs', '--clients', '1'], /--clients '1' is not accepted with --fault: give at least 2/],
+    [['--json', 'results'], /--json 'results' is not accepted: it is a directory/],
+    [['--db', '/dev/zero'], /--db '\/dev\/zero' is not accepted: it is not a regular file/],
+    [['--fault', 'crash-in-cs,hang-in-cs'], /--fault 'crash-in-cs,hang-in-cs' is not accepted: give one of crash-in-cs, hang-in-cs/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help for the accepted options/],
     [['--repeat'], /option '--repeat <n>' argument missing; run with --help/],
   ];
@@ -95,6 +98,8 @@ describe('npm run bench: Ctrl-C', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Interrupt once a run is under way: its temporary directory exists.
     await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-')), { timeout: 30_000, interval: 50 }).toBe(true);
+    // Twice, as a terminal's Ctrl-C can arrive both directly and forwarded by a launcher.
+    child.kill('SIGINT');
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('interrupted: the run\'s temporary files and threads were removed; nothing was written');

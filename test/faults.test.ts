@@ -7,13 +7,25 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { latencyProfiles } from '../bench/latency.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
-import { strategyNames } from '../strategies/registry.ts';
+import { OWNER_DEAD_AFTER_MS } from '../strategies/atomics-mutex.ts';
+import { STALE_MS } from '../strategies/file-lock.ts';
+import { strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { nextMessage, PeerGoneError } from '../strategies/support/message-port.ts';
 
 function completed(result: RunResult): CompletedRun {
   if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
   return result;
 }
+
+/** How long each strategy is designed to take to notice a dead holder, ms. */
+const designedDetectionMs: Record<StrategyName, number> = {
+  none: 0,
+  'file-lock': STALE_MS,
+  'atomics-mutex': OWNER_DEAD_AFTER_MS,
+  'message-channel': 0,
+  'queue-owner': 0,
+  optimistic: 0,
+};
 
 const crash: RunSettings = {
   workload: 'ticket-rush',
@@ -39,6 +51,8 @@ describe.each(strategyNames)('%s, when a holder crashes inside its critical sect
     expect(crash.tickets - figures.finalCount - figures.sold).toBeGreaterThanOrEqual(0);
     expect(crash.tickets - figures.finalCount - figures.sold).toBeLessThanOrEqual(1);
     if (strategy !== 'optimistic') expect(run.log.violations).toBe(0);
+    // Liveness, not speed: recovery within the designed detection delay plus a generous 5 s.
+    expect(run.fault?.recoveryMs ?? 0).toBeLessThan(designedDetectionMs[strategy] + 5_000);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OWNER_DEAD_AFTER_MS, RobustFutexMutex } from '../strategies/atomics-mutex.ts';
+import { OwnerDeadError, OWNER_DEAD_AFTER_MS, RobustFutexMutex } from '../strategies/atomics-mutex.ts';
 
 describe('RobustFutexMutex in one thread', () => {
   it('keeps 200 async lockers on one thread mutually exclusive, and ends unlocked', async () => {
@@ -57,6 +57,19 @@ describe('RobustFutexMutex in one thread', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(OWNER_DEAD_AFTER_MS);
     mutex.unlock();
     expect(cells[0]).toBe(0);
+    mutex.close();
+  });
+
+  it('refuses to unlock for a holder whose mutex was taken over, leaving the new holder in place', async () => {
+    const buffer = RobustFutexMutex.allocate();
+    const cells = new Int32Array(buffer);
+    const mutex = new RobustFutexMutex(buffer);
+    await mutex.lock();
+    // A waiter on another thread (slot 42) took the mutex over, believing this holder dead.
+    cells[1] = 42;
+    expect(() => mutex.unlock()).toThrow(OwnerDeadError);
+    expect(cells[0]).not.toBe(0);
+    expect(cells[1]).toBe(42);
     mutex.close();
   });
 });
