@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
 import { faultNames, type FaultName } from './fault.ts';
@@ -16,10 +16,8 @@ import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
 import { renderMarkdown, writeAtomically, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
 import { renderTerminal } from './table.ts';
+import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from './workloads.ts';
-
-/** Exit code for a bad command line: nothing was run. */
-const USAGE_ERROR = 2;
 
 /** Accepted ranges of the numeric options. */
 export const limits = {
@@ -42,8 +40,6 @@ const FAULT_DEFAULT_CLIENTS = 10;
 const INTERRUPTED = 130;
 /** A second Ctrl-C this long after the first ends the process without clean-up, ms. */
 const FORCE_AFTER_MS = 1_000;
-
-class UsageError extends Error {}
 
 function integer(flag: keyof typeof limits) {
   const { min, max } = limits[flag];
@@ -227,12 +223,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return USAGE_ERROR;
-    }
-    throw error;
+    return usageExitCode(error);
   }
   if (parsed.mode === 'list') {
     process.stdout.write(listing());
@@ -272,16 +263,7 @@ async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: Abor
   process.stdout.write(renderTerminal(rows));
 
   const report: Report = { schema: 'sync-bench/results@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (parsed.json !== null) {
-    await writeAtomically(parsed.json, json);
-    process.stderr.write(`wrote ${parsed.json}\n`);
-  }
-  if (parsed.isDefault) {
-    await writeAtomically(`${resultsDir}default-suite.md`, renderMarkdown(report));
-    await writeAtomically(`${resultsDir}default-suite.json`, json);
-    process.stderr.write('wrote results/default-suite.md and results/default-suite.json\n');
-  }
+  await save(parsed, report, 'default-suite', renderMarkdown(report));
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
     process.stderr.write(`${failed.length} row(s) failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
@@ -295,17 +277,25 @@ async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: Abo
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(renderFaultTerminal(parsed.suite, rows));
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
+  await save(parsed, report, 'faults', renderFaultMarkdown(report));
+  return 0;
+}
+
+/**
+ * Writes the report as JSON to --json's path, if given, and, for the default run of its kind, as
+ * `results/<name>.json` and `results/<name>.md` (`markdown`). All writes are atomic.
+ */
+async function save(parsed: { json: string | null; isDefault: boolean }, report: object, name: string, markdown: string): Promise<void> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (parsed.json !== null) {
     await writeAtomically(parsed.json, json);
     process.stderr.write(`wrote ${parsed.json}\n`);
   }
   if (parsed.isDefault) {
-    await writeAtomically(`${resultsDir}faults.md`, renderFaultMarkdown(report));
-    await writeAtomically(`${resultsDir}faults.json`, json);
-    process.stderr.write('wrote results/faults.md and results/faults.json\n');
+    await writeAtomically(`${resultsDir}${name}.md`, markdown);
+    await writeAtomically(`${resultsDir}${name}.json`, json);
+    process.stderr.write(`wrote results/${name}.md and results/${name}.json\n`);
   }
-  return 0;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -7,15 +7,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { formatNumber } from './columns.ts';
 import { compareReports, type Comparison, type FigureChange } from './comparison.ts';
 import type { Report } from './report.ts';
+import { usageExitCode, UsageError } from './usage-error.ts';
 import { workloadNames } from './workloads.ts';
-
-const USAGE_ERROR = 2;
-
-class UsageError extends Error {}
 
 function load(path: string): Report {
   let data: unknown;
@@ -81,12 +78,7 @@ export function main(argv: readonly string[]): number {
     }
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return USAGE_ERROR;
-    }
-    throw error;
+    return usageExitCode(error);
   }
 }
 
