@@ -69,9 +69,12 @@ export function main(argv: readonly string[]): number {
   try {
     cmd.parse(argv, { from: 'user' });
     const [basePath, nextPath] = cmd.args as [string, string];
-    const comparison = compareReports(load(basePath), load(nextPath));
-    process.stdout.write(renderComparison(comparison));
-    const regressed = comparison.matched.filter((m) => m.verdictRegressed);
+    const [base, next] = [load(basePath), load(nextPath)];
+    const where = (label: string, r: Report) =>
+      `${label}: ${r.environment.date}, ${r.environment.cpu}, ${r.environment.cores} cores, Node ${r.environment.node}, harness ${r.environment.commit ?? '?'}\n`;
+    process.stdout.write(`${where('base', base)}${where('new ', next)}\n`);
+    process.stdout.write(renderComparison(compareReports(base, next)));
+    const regressed = compareReports(base, next).matched.filter((m) => m.verdictRegressed);
     if (regressed.length > 0) {
       process.stderr.write(`verdict regressed: ${regressed.map((m) => m.key).join(', ')}\n`);
       return 1;

@@ -41,8 +41,8 @@ export type MicroTask =
   | { readonly kind: 'session-count'; readonly config: RunConfig; readonly clientId: number; readonly share: unknown; readonly ops: number };
 
 /** How long tinybench samples each task, ms. */
-const TIME_MS = 1_000;
-const WARMUP_MS = 200;
+export const TIME_MS = 1_000;
+export const WARMUP_MS = 200;
 
 /** Cells of the wait/notify ping-pong buffer. */
 const TURN = 0;

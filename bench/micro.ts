@@ -21,7 +21,7 @@ import { CriticalSectionLog } from './event-log.ts';
 import { FaultGate } from './fault.ts';
 import { latencyProfiles } from './latency.ts';
 import { analyseLog } from './log-analysis.ts';
-import type { MicroTask, PerOp } from './micro-worker.ts';
+import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from './micro-worker.ts';
 import { PrintLog } from './print-log.ts';
 import { writeAtomically } from './report.ts';
 import { runOnce } from './run.ts';
@@ -276,6 +276,7 @@ export function renderMicroMarkdown(report: MicroReport): string {
     `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
     `- runtime: Node ${env.node}; ${Object.entries(env.packages).map(([n, v]) => `${n} ${v}`).join(', ')}`,
     `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- settings: tinybench ${TIME_MS} ms per task after ${WARMUP_MS} ms warm-up; batches of ${SYNC_BATCH} (synchronous floors) or ${ASYNC_BATCH} operations; contended: ${CONTENDED_OPS} operations per client, 2 clients on 2 threads; file-lock gap: ticket-rush, zero latency, 50 clients, 2 threads, 3 runs`,
     '',
     markdownTable([columns.map((c) => c.header), ...report.rows.map((r) => columns.map((c) => c.cell(r)))]),
     '',

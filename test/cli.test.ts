@@ -37,7 +37,7 @@ describe('npm run bench: bad command lines', () => {
     [['--db', '/no/such/db.json'], /--db '\/no\/such\/db.json' is not accepted: cannot read it \(ENOENT\)/],
     [['--db', 'package-lock.json'], /--db 'package-lock.json' is not accepted: it needs an integer "count"/],
     [['--db', 'README.md'], /--db 'README.md' is not accepted: it is not valid JSON/],
-    [['--fault', 'meteor'], /--fault 'meteor' is not accepted: choose from crash-in-cs, hang-in-cs/],
+    [['--fault', 'meteor'], /--fault 'meteor' is not accepted: give one of crash-in-cs, hang-in-cs$/m],
     [['--fault', 'crash-in-cs', '--workload', 'ordered-print'], /--workload 'ordered-print' is not accepted with --fault/],
     [['--fault', 'crash-in-cs', '--clients', '1'], /--clients '1' is not accepted with --fault: give at least 2/],
     [['--json', 'results'], /--json 'results' is not accepted: it is a directory/],
