@@ -26,7 +26,9 @@ const UPDATE_MS = 1_000;
  * Reaches processes of one machine (and machines sharing the file system).
  *
  * If proper-lockfile reports the lock compromised (its mtime refresh failed or another process
- * took it over as stale), the critical section's run fails with that error.
+ * took it over as stale), the critical section's run fails with that error. A stale lock is
+ * reclaimed by an atomic rename (see `support/sync-fs.ts`), not by proper-lockfile's own
+ * `rmdir` + `mkdir`, which lets two waiters both take it over.
  */
 export const fileLock: Strategy = {
   name: 'file-lock',
@@ -47,13 +49,13 @@ export const fileLock: Strategy = {
   },
 
   connect(env) {
-    /** Set by proper-lockfile if it finds the lock compromised while this client holds it. */
-    const lock: { compromised: Error | null } = { compromised: null };
+    /** `compromised`: set by proper-lockfile if it finds the lock compromised while this client holds it. */
+    const lock: { compromised: Error | null; releasing: boolean } = { compromised: null, releasing: false };
     const options: lockfile.LockOptions = {
       stale: STALE_MS,
       update: UPDATE_MS,
       realpath: false,
-      fs: syncFs,
+      fs: syncFs({ staleMs: STALE_MS, releasing: () => lock.releasing }),
       // `forever`: the run's watchdog, not the lock, bounds a wait. (A finite count makes the retry
       // module precompute one timeout per retry, which at this poll rate is costly on every lock call.)
       retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS, randomize: false },
@@ -69,7 +71,14 @@ export const fileLock: Strategy = {
           result = await env.execute(op, env.store);
         } finally {
           // A compromised lock is no longer ours to release.
-          if (lock.compromised === null) await release();
+          if (lock.compromised === null) {
+            lock.releasing = true;
+            try {
+              await release();
+            } finally {
+              lock.releasing = false;
+            }
+          }
         }
         if (lock.compromised !== null) throw new Error(`file lock compromised: ${lock.compromised.message}`);
         return result;
