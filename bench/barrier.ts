@@ -3,6 +3,8 @@
  * is open), the main thread waits until all have arrived, then releases them at one instant.
  * Built on `Atomics.waitAsync`, so waiting never blocks a thread that runs other clients.
  */
+import { waitWhileEquals } from './atomics-wait.ts';
+
 const ARRIVED = 0;
 const RELEASED = 1;
 
@@ -21,10 +23,7 @@ export class StartBarrier {
   async arriveAndWait(): Promise<void> {
     Atomics.add(this.cells, ARRIVED, 1);
     Atomics.notify(this.cells, ARRIVED);
-    while (Atomics.load(this.cells, RELEASED) === 0) {
-      const wait = Atomics.waitAsync(this.cells, RELEASED, 0);
-      if (wait.async) await wait.value;
-    }
+    await waitWhileEquals(this.cells, RELEASED, 0);
   }
 
   /**

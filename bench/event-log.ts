@@ -42,19 +42,19 @@ export class CriticalSectionLog {
   private readonly times: Float64Array;
   /** Per slot: attempts, aborts. */
   private readonly counts: Int32Array;
-  /** One cell: events logged so far (requests, enters, exits, aborts), for the watchdog. */
+  /** Two cells: events logged so far (requests, enters, exits, aborts), for the watchdog; requests alone. */
   private readonly events: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer) {
-    const slots = (buffer.byteLength - 4) / BYTES_PER_SLOT;
+    const slots = (buffer.byteLength - 8) / BYTES_PER_SLOT;
     this.times = new Float64Array(buffer, 0, slots * FIELDS);
     this.counts = new Int32Array(buffer, slots * FIELDS * 8, slots * 2);
-    this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, 1);
+    this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, 2);
   }
 
   /** A fresh log for `slots` critical sections. */
   static create(slots: number): CriticalSectionLog {
-    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + 4));
+    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + 8));
     log.times.fill(Number.NaN);
     return log;
   }
@@ -68,9 +68,15 @@ export class CriticalSectionLog {
     return Atomics.load(this.events, 0);
   }
 
+  /** Critical sections requested so far. */
+  get requests(): number {
+    return Atomics.load(this.events, 1);
+  }
+
   request(slot: number, at: number): void {
     this.times[slot * FIELDS + REQUEST] = at;
     Atomics.add(this.events, 0, 1);
+    Atomics.add(this.events, 1, 1);
   }
 
   enter(slot: number, thread: number, at: number): void {

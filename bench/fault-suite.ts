@@ -51,21 +51,22 @@ export interface FaultReport {
   readonly rows: readonly FaultRow[];
 }
 
+/** Sales the db shows beyond the survivors' own: 1 if the victim's purchase went through; null if the db does not parse. */
+function unclaimedSales(run: CompletedRun, tickets: number): number | null {
+  const figures = run.check.figures;
+  return figures.workload === 'ticket-rush' && figures.finalCount !== null ? tickets - figures.finalCount - figures.sold : null;
+}
+
 function consistent(run: CompletedRun, strategy: StrategyName, tickets: number): boolean {
   const figures = run.check.figures;
-  if (figures.workload !== 'ticket-rush' || figures.finalCount === null) return false;
-  const applied = tickets - figures.finalCount - figures.sold; // 1 if the victim's purchase went through
+  const unclaimed = unclaimedSales(run, tickets);
   const overlap = strategies[strategy].guarantee === 'mutual exclusion' && run.log.violations > 0;
-  return figures.oversold === 0 && (applied === 0 || applied === 1) && !overlap;
+  return figures.workload === 'ticket-rush' && figures.oversold === 0 && (unclaimed === 0 || unclaimed === 1) && !overlap;
 }
 
 function userSees(run: RunResult, tickets: number): string {
   if (run.status === 'failed') return `run failed: ${run.error}`;
-  const figures = run.check.figures;
-  const victim =
-    figures.workload === 'ticket-rush' && figures.finalCount !== null && tickets - figures.finalCount > figures.sold
-      ? "the victim's purchase was applied"
-      : "the victim's purchase was not applied";
+  const victim = (unclaimedSales(run, tickets) ?? 0) > 0 ? "the victim's purchase was applied" : "the victim's purchase was not applied";
   return `every other client finished; ${victim}`;
 }
 

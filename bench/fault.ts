@@ -7,6 +7,8 @@
  * own, so they are all waiting when the fault strikes.
  */
 
+import { waitWhileEquals } from './atomics-wait.ts';
+
 /** The faults the harness can inject. */
 export type FaultName = 'crash-in-cs' | 'hang-in-cs';
 
@@ -44,7 +46,7 @@ export class FaultGate {
 
   /** Resolves once the victim is inside its critical section. */
   victimInside(): Promise<void> {
-    return this.until(INSIDE);
+    return waitWhileEquals(this.cells, INSIDE, 0);
   }
 
   /** The main thread: the victim's thread has been terminated. */
@@ -55,14 +57,7 @@ export class FaultGate {
 
   /** Resolves once the victim's thread has been terminated. */
   victimKilled(): Promise<void> {
-    return this.until(KILLED);
-  }
-
-  private async until(cell: number): Promise<void> {
-    while (Atomics.load(this.cells, cell) === 0) {
-      const wait = Atomics.waitAsync(this.cells, cell, 0);
-      if (wait.async) await wait.value;
-    }
+    return waitWhileEquals(this.cells, KILLED, 0);
   }
 }
 

@@ -176,8 +176,8 @@ async function strike(
 ): Promise<number | null> {
   const deadline = Date.now() + STRIKE_WAIT_MS;
   await Promise.race([gate.victimInside(), delay(STRIKE_WAIT_MS)]);
-  const asked = () => log.records().filter((r) => r.slot !== VICTIM && Number.isFinite(r.request)).length;
-  while (asked() < clients - 1 && Date.now() < deadline) await delay(5);
+  // Every client, the victim included, asks once before anything else happens to it.
+  while (log.requests < clients && Date.now() < deadline) await delay(5);
   await delay(20);
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
@@ -277,7 +277,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       await host.teardown();
     }
 
-    const analysis = analyseLog(log.records().filter((r) => settings.fault === null || r.slot !== VICTIM));
+    const records = log.records();
+    const analysis = analyseLog(records.filter((r) => settings.fault === null || r.slot !== VICTIM));
     const check = workload.check({
       tickets: settings.tickets,
       clients: settings.clients,
@@ -292,7 +293,6 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
     if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
     problems.push(...check.problems);
-    const records = log.records();
     const fault: FaultOutcome | null =
       settings.fault === null
         ? null
