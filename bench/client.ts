@@ -5,18 +5,22 @@
  * 1. open the strategy session (its first-use costs are paid here, before the start);
  * 2. arrive at the start barrier and wait for the release;
  * 3. run the workload's client: its work outside the critical section, then the critical section
- *    through the strategy, with the request time logged first;
+ *    through the strategy, with the request time logged first. Once (the tutorial's shape), or,
+ *    in a timed run, again and again until the stop signal, each request in a slot it claims and
+ *    started as a task of its own;
  * 4. report the outcome and the end time on the shared clock.
  */
 import { threadId } from 'node:worker_threads';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
 import { StartBarrier } from './barrier.ts';
+import { spinFor } from './busy-work.ts';
 import { since } from './clock.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import type { RunConfig } from './run-config.ts';
 import { sleepExact } from './sleep.ts';
+import { StopSignal } from './stop-signal.ts';
 import { FileStore } from './store.ts';
 import type { ClientOutcome } from './workload.ts';
 import { workloads } from './workloads.ts';
@@ -37,23 +41,41 @@ export default async function client({ config, clientId, input, share }: ClientT
   const store = new FileStore(config.dbPath, config.latency);
   const log = new CriticalSectionLog(config.log);
   const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM) });
+  let requests = 0;
+  let successes = 0;
+  let tornReadsOutside = 0;
+  let tornReadsInside = 0;
+  const request = async (slot: number) => {
+    tornReadsOutside += await workload.beforeCritical(store);
+    log.request(slot, clientId, since(config.clockBase));
+    requests++;
+    const result = await session.run({ clientId, slot, input, workUs: config.work.insideUs });
+    if (result.success) successes++;
+    tornReadsInside += result.tornReads;
+  };
   try {
     await new StartBarrier(config.barrier).arriveAndWait();
-    await sleepExact(clientId * config.staggerMs);
-    // Under a fault the others ask only once the victim is inside: they are all waiting when it fails.
-    if (config.fault !== null && clientId !== VICTIM) await new FaultGate(config.faultGate).victimInside();
-    const tornOutside = await workload.beforeCritical(store);
-    const op = { clientId, slot: clientId, input };
-    log.request(op.slot, since(config.clockBase));
-    const result = await session.run(op);
-    return {
-      clientId,
-      thread: threadId,
-      success: result.success,
-      tornReadsOutside: tornOutside,
-      tornReadsInside: result.tornReads,
-      end: since(config.clockBase),
-    };
+    if (config.timed === null) {
+      await sleepExact(clientId * config.staggerMs);
+      // Under a fault the others ask only once the victim is inside: they are all waiting when it fails.
+      if (config.fault !== null && clientId !== VICTIM) await new FaultGate(config.faultGate).victimInside();
+      spinFor(config.work.outsideUs);
+      await request(clientId);
+    } else {
+      const stop = new StopSignal(config.stop);
+      while (!stop.raised) {
+        spinFor(config.work.outsideUs);
+        const slot = log.claim();
+        if (slot < 0) break;
+        await request(slot);
+        // Each request starts as a task of its own, as a new request to a server would: the
+        // other clients of this thread get their turn. Without it, a strategy whose uncontended
+        // path resolves in microtasks (atomics-mutex) lets one client loop forever while the
+        // others' wake-ups wait in the task queue.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    return { clientId, thread: threadId, requests, successes, tornReadsOutside, tornReadsInside, end: since(config.clockBase) };
   } finally {
     await session.close();
   }

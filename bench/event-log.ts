@@ -5,6 +5,7 @@
  * | field      | unit                   | written by                                  |
  * |------------|------------------------|---------------------------------------------|
  * | request    | ms on the shared clock | the client, just before it asks the strategy |
+ * | client     | client number          | the client, with the request                |
  * | enter/exit | ms on the shared clock | the harness, around the workload's body      |
  * | thread     | `threadId`             | the thread that ran the body                 |
  * | nominal    | ms                     | the harness: the simulated latency the body was meant to take |
@@ -14,18 +15,26 @@
  * An attempt aborts when its state access throws a `ConflictError` (optimistic concurrency);
  * enter/exit then belong to the attempt that committed. The strategy never writes here. A slot
  * whose body never committed has NaN enter/exit.
+ *
+ * Slots are either fixed (a one-request client uses its client number) or claimed in order with
+ * {@link CriticalSectionLog.claim} (a client that makes requests until told to stop).
  */
-const FIELDS = 5;
+const FIELDS = 6;
 const REQUEST = 0;
 const ENTER = 1;
 const EXIT = 2;
 const THREAD = 3;
 const NOMINAL = 4;
+const CLIENT = 5;
 const BYTES_PER_SLOT = FIELDS * 8 + 2 * 4;
+/** Counters after the slots: events, requests, claimed slots. */
+const COUNTERS = 3;
 
 /** One logged critical section. Times in ms on the run's shared clock. */
 export interface CriticalSectionRecord {
   readonly slot: number;
+  /** The client that asked (NaN if nobody did). */
+  readonly client: number;
   readonly thread: number;
   readonly request: number;
   readonly enter: number;
@@ -42,19 +51,22 @@ export class CriticalSectionLog {
   private readonly times: Float64Array;
   /** Per slot: attempts, aborts. */
   private readonly counts: Int32Array;
-  /** Two cells: events logged so far (requests, enters, exits, aborts), for the watchdog; requests alone. */
+  /**
+   * Three cells: events logged so far (requests, enters, exits, aborts), for the watchdog;
+   * requests alone; slots claimed.
+   */
   private readonly events: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer) {
-    const slots = (buffer.byteLength - 8) / BYTES_PER_SLOT;
+    const slots = (buffer.byteLength - COUNTERS * 4) / BYTES_PER_SLOT;
     this.times = new Float64Array(buffer, 0, slots * FIELDS);
     this.counts = new Int32Array(buffer, slots * FIELDS * 8, slots * 2);
-    this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, 2);
+    this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, COUNTERS);
   }
 
-  /** A fresh log for `slots` critical sections. */
+  /** A fresh log for `slots` critical sections: `slots` × 56 bytes. */
   static create(slots: number): CriticalSectionLog {
-    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + 8));
+    const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + COUNTERS * 4));
     log.times.fill(Number.NaN);
     return log;
   }
@@ -73,7 +85,19 @@ export class CriticalSectionLog {
     return Atomics.load(this.events, 1);
   }
 
-  request(slot: number, at: number): void {
+  /** Slots handed out by {@link claim} so far (at most {@link slots}). */
+  get claimed(): number {
+    return Math.min(Atomics.load(this.events, 2), this.slots);
+  }
+
+  /** The next free slot, for any thread; -1 once the log is full. */
+  claim(): number {
+    const slot = Atomics.add(this.events, 2, 1);
+    return slot < this.slots ? slot : -1;
+  }
+
+  request(slot: number, client: number, at: number): void {
+    this.times[slot * FIELDS + CLIENT] = client;
     this.times[slot * FIELDS + REQUEST] = at;
     Atomics.add(this.events, 0, 1);
     Atomics.add(this.events, 1, 1);
@@ -99,13 +123,14 @@ export class CriticalSectionLog {
     Atomics.add(this.events, 0, 1);
   }
 
-  /** Every slot, in slot order. Read it only after every writer has finished. */
-  records(): CriticalSectionRecord[] {
+  /** The first `count` slots (default: every slot), in slot order. Read them only after every writer has finished. */
+  records(count = this.slots): CriticalSectionRecord[] {
     const out: CriticalSectionRecord[] = [];
-    for (let slot = 0; slot < this.slots; slot++) {
+    for (let slot = 0; slot < count; slot++) {
       const at = (field: number) => this.times[slot * FIELDS + field] ?? Number.NaN;
       out.push({
         slot,
+        client: at(CLIENT),
         thread: at(THREAD),
         request: at(REQUEST),
         enter: at(ENTER),

@@ -77,16 +77,40 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
   };
 }
 
+/**
+ * Counts pairs (a, b) with b.request − a.request > ORDER_TOLERANCE_MS and b.enter < a.enter, in
+ * O(n log n): requests are visited in order, and a Fenwick tree over enter ranks holds the
+ * sections requested more than the tolerance earlier; each query counts those that entered later.
+ */
 function countInversions(records: readonly CriticalSectionRecord[]): number {
   const byRequest = [...records].sort((a, b) => a.request - b.request);
+  // Rank by enter; equal enters share the highest rank of their group, so a query up to a rank
+  // counts every section that entered no later.
+  const byEnter = [...records].sort((a, b) => a.enter - b.enter);
+  const enterRank = new Map<CriticalSectionRecord, number>();
+  for (let i = byEnter.length - 1; i >= 0; i--) {
+    const r = byEnter[i];
+    const next = byEnter[i + 1];
+    if (r !== undefined) enterRank.set(r, next !== undefined && next.enter === r.enter ? (enterRank.get(next) ?? i + 1) : i + 1);
+  }
+  const tree = new Array<number>(records.length + 1).fill(0);
+  const add = (rank: number) => {
+    for (let i = rank; i < tree.length; i += i & -i) tree[i] = (tree[i] ?? 0) + 1;
+  };
+  const countUpTo = (rank: number) => {
+    let n = 0;
+    for (let i = rank; i > 0; i -= i & -i) n += tree[i] ?? 0;
+    return n;
+  };
   let inversions = 0;
-  for (let i = 0; i < byRequest.length; i++) {
-    const earlier = byRequest[i];
-    if (earlier === undefined) continue;
-    for (let j = i + 1; j < byRequest.length; j++) {
-      const later = byRequest[j];
-      if (later !== undefined && later.request - earlier.request > ORDER_TOLERANCE_MS && later.enter < earlier.enter) inversions++;
+  let added = 0;
+  for (const later of byRequest) {
+    for (let next = byRequest[added]; next !== undefined && later.request - next.request > ORDER_TOLERANCE_MS; next = byRequest[added]) {
+      add(enterRank.get(next) ?? 0);
+      added++;
     }
+    // Earlier requests already in the tree that entered after `later` did.
+    inversions += added - countUpTo(enterRank.get(later) ?? 0);
   }
   return inversions;
 }

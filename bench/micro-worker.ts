@@ -140,7 +140,7 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
       // The harness's own share of every operation below: the event-log stamps around an empty body.
       const execute = createExecutor(task.config);
       const store = new FileStore(task.config.dbPath, task.config.latency);
-      const op = { clientId: 0, slot: 0, input: 0 };
+      const op = { clientId: 0, slot: 0, input: 0, workUs: 0 };
       return timed(task.batch, async () => {
         for (let i = 0; i < task.batch; i++) await execute(op, store);
       });
@@ -153,7 +153,7 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
       const session = await strategy.connect({ share: task.share, store, execute: createExecutor(config) });
       try {
         if (task.kind === 'session-timed') {
-          const op = { clientId: task.clientId, slot: 0, input: 0 };
+          const op = { clientId: task.clientId, slot: 0, input: 0, workUs: 0 };
           return await timed(task.batch, async () => {
             for (let i = 0; i < task.batch; i++) await session.run(op);
           });
@@ -164,8 +164,8 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
         await new StartBarrier(config.barrier).arriveAndWait();
         const started = since(config.clockBase);
         for (let i = 0; i < task.ops; i++) {
-          const op = { clientId: task.clientId, slot: task.clientId * task.ops + i, input: 0 };
-          log.request(op.slot, since(config.clockBase));
+          const op = { clientId: task.clientId, slot: task.clientId * task.ops + i, input: 0, workUs: 0 };
+          log.request(op.slot, task.clientId, since(config.clockBase));
           await session.run(op);
         }
         return since(config.clockBase) - started;

@@ -13,6 +13,7 @@ import { markdownTable } from 'markdown-table';
 import { Piscina } from 'piscina';
 import { median } from 'simple-statistics';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
+import { NO_WORK } from './busy-work.ts';
 import { StartBarrier } from './barrier.ts';
 import { clockBase } from './clock.ts';
 import { formatNumber } from './columns.ts';
@@ -25,6 +26,7 @@ import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from './micro-worker.t
 import { PrintLog } from './print-log.ts';
 import { writeAtomically } from './report.ts';
 import { runOnce } from './run.ts';
+import { StopSignal } from './stop-signal.ts';
 import { percentiles, type Percentiles } from './summary.ts';
 import type { RunConfig } from './run-config.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
@@ -67,6 +69,8 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number): Run
     workload: 'noop',
     strategy,
     clients,
+    timed: null,
+    work: NO_WORK,
     threads: 2,
     tickets: 0,
     latency: latencyProfiles.zero,
@@ -78,6 +82,7 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number): Run
     log: CriticalSectionLog.create(clients).buffer,
     prints: PrintLog.create(1).buffer,
     barrier: StartBarrier.create().buffer,
+    stop: StopSignal.create().buffer,
   };
 }
 

@@ -11,6 +11,8 @@ export interface Operation {
   readonly slot: number;
   /** Workload input: for ordered-print the sleep inside the critical section in ms; otherwise 0. */
   readonly input: number;
+  /** Busy work inside the critical section, µs (see `busy-work.ts`); 0 in the tutorial's workloads. */
+  readonly workUs: number;
 }
 
 /** What a critical section returns to its client. */

@@ -1,3 +1,4 @@
+import type { BusyWork } from './busy-work.ts';
 import type { FaultName } from './fault.ts';
 import type { LatencyProfile } from './latency.ts';
 import type { WorkloadName } from './workloads.ts';
@@ -9,8 +10,12 @@ import type { WorkloadName } from './workloads.ts';
 export interface RunConfig {
   readonly workload: WorkloadName;
   readonly strategy: string;
-  /** Clients in the run; each runs one critical section. */
+  /** Clients in the run. */
   readonly clients: number;
+  /** null: each client makes one request; otherwise clients make requests until the stop signal (see `TimedRun`). */
+  readonly timed: TimedRun | null;
+  /** Busy work inside and outside each critical section. */
+  readonly work: BusyWork;
   /** Worker threads in the client pool. */
   readonly threads: number;
   /** ticket-rush: tickets in the db at start. */
@@ -30,4 +35,16 @@ export interface RunConfig {
   readonly log: SharedArrayBuffer;
   readonly prints: SharedArrayBuffer;
   readonly barrier: SharedArrayBuffer;
+  /** Buffer of the run's `StopSignal` (timed runs). */
+  readonly stop: SharedArrayBuffer;
+}
+
+/**
+ * A timed run: every client makes requests one after another until the stop signal. The
+ * measurement window runs from `warmupMs` after the release for `measureMs`; the signal is
+ * raised at its end. Requests before the window are warm-up and are not measured.
+ */
+export interface TimedRun {
+  readonly warmupMs: number;
+  readonly measureMs: number;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
 import { StartBarrier } from './barrier.ts';
+import { NO_WORK, type BusyWork } from './busy-work.ts';
 import type { ClientTask } from './client.ts';
 import { clockBase, since } from './clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from './event-log.ts';
@@ -13,10 +14,12 @@ import { FaultGate, VICTIM, type FaultName } from './fault.ts';
 import type { LatencyProfile } from './latency.ts';
 import { analyseLog, type LogAnalysis } from './log-analysis.ts';
 import { PrintLog } from './print-log.ts';
-import type { RunConfig } from './run-config.ts';
+import type { RunConfig, TimedRun } from './run-config.ts';
+import { StopSignal } from './stop-signal.ts';
 import { FileStore } from './store.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from './workload.ts';
+import { measureWindow, type WindowFigures } from './window.ts';
 import { workloads, type WorkloadName } from './workloads.ts';
 
 /** The settings of one run: one workload under one strategy, once. */
@@ -32,6 +35,10 @@ export interface RunSettings {
   readonly staggerMs: number;
   /** A fault to inject into client 0 (see `fault.ts`); null: none. */
   readonly fault: FaultName | null;
+  /** Absent or null: each client makes one request (the tutorial's shape); otherwise a timed run. No fault with a timed run. */
+  readonly timed?: TimedRun | null;
+  /** Busy work inside and outside each critical section; absent: none. */
+  readonly work?: BusyWork;
 }
 
 /** What an injected fault did. Times in ms on the run's clock. */
@@ -61,6 +68,8 @@ export interface CompletedRun {
   readonly check: WorkloadCheck;
   /** Under an injected fault: what it did. The victim's outcome is not in `check`. */
   readonly fault: FaultOutcome | null;
+  /** A timed run's measurement window; null for a one-request run. */
+  readonly window: WindowFigures | null;
   /** Why the run is incorrect; empty when it is correct. */
   readonly problems: readonly string[];
 }
@@ -73,6 +82,12 @@ export interface FailedRun {
 }
 
 export type RunResult = CompletedRun | FailedRun;
+
+/**
+ * Slots in a timed run's event log (56 bytes each, about 22 MB): more than the fastest strategy
+ * logs in a few seconds here. A run that fills it measures up to the last request logged.
+ */
+export const TIMED_LOG_SLOTS = 400_000;
 
 /** How long the clients may take to open their sessions and reach the start barrier. */
 const START_TIMEOUT_MS = 60_000;
@@ -189,7 +204,7 @@ async function strike(
 /** From `killedAt` to the first enter by another client after it, ms. */
 function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
   if (killedAt === null) return null;
-  const after = records.filter((r) => r.slot !== VICTIM && r.enter > killedAt).map((r) => r.enter);
+  const after = records.filter((r) => r.client !== VICTIM && r.enter > killedAt).map((r) => r.enter);
   return after.length === 0 ? null : Math.min(...after) - killedAt;
 }
 
@@ -205,11 +220,14 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   const { promise: interrupted, dispose } = interruption(signal);
   const workload = workloads[settings.workload];
   const strategy = strategies[settings.strategy];
+  const timed = settings.timed ?? null;
+  if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
   const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
   try {
     const dbPath = join(dir, 'db.json');
     await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
-    const log = CriticalSectionLog.create(settings.clients);
+    const log = CriticalSectionLog.create(timed === null ? settings.clients : TIMED_LOG_SLOTS);
+    const stop = StopSignal.create();
     const prints = PrintLog.create(2 * settings.clients);
     const barrier = StartBarrier.create();
     const gate = FaultGate.create();
@@ -217,6 +235,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       workload: settings.workload,
       strategy: settings.strategy,
       clients: settings.clients,
+      timed,
+      work: settings.work ?? NO_WORK,
       threads: settings.threads,
       tickets: settings.tickets,
       latency: settings.latency,
@@ -228,6 +248,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       log: log.buffer,
       prints: prints.buffer,
       barrier: barrier.buffer,
+      stop: stop.buffer,
     };
     const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
 
@@ -235,6 +256,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     let cpuMs: number;
     let outcomes: ClientOutcome[];
     let killedAt: number | null = null;
+    let released = 0;
+    let stoppedAt = 0;
     // Under a fault the victim runs alone in a thread of its own, so killing it kills nobody else.
     const victimAlone = settings.fault !== null;
     const host = await strategy.setup(config);
@@ -257,8 +280,13 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
           interrupted,
         ]);
         const cpuAtRelease = process.cpuUsage();
-        const released = since(config.clockBase);
+        released = since(config.clockBase);
         barrier.release();
+        if (timed !== null) {
+          await Promise.race([delay(timed.warmupMs + timed.measureMs), interrupted]);
+          stoppedAt = since(config.clockBase);
+          stop.raise();
+        }
         if (settings.fault !== null && victimPool !== null) {
           killedAt = await Promise.race([
             strike(settings.fault, gate, log, settings.clients, () => victimPool.destroy(), config.clockBase),
@@ -277,8 +305,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       await host.teardown();
     }
 
-    const records = log.records();
-    const analysis = analyseLog(records.filter((r) => settings.fault === null || r.slot !== VICTIM));
+    const records = log.records(timed === null ? settings.clients : log.claimed);
+    const analysis = analyseLog(records.filter((r) => settings.fault === null || r.client !== VICTIM));
     const check = workload.check({
       tickets: settings.tickets,
       clients: settings.clients,
@@ -299,7 +327,10 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
         : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) };
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
-    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, problems };
+    const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
+    const window =
+      timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, log.claimed >= log.slots);
+    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, window, problems };
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };

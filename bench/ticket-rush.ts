@@ -1,3 +1,4 @@
+import { spinFor } from './busy-work.ts';
 import type { Operation, OpResult, StateAccess } from './operation.ts';
 import type { FileStore } from './store.ts';
 import type { Evidence, Workload, WorkloadCheck } from './workload.ts';
@@ -14,8 +15,9 @@ function isDb(value: unknown): value is Db {
 /**
  * ticket-rush ("抢票"), the seed document's second program. A JSON db holds `{"count": T}`.
  * Each client first queries the count outside the critical section (`search`), then, inside it
- * (`get`), reads the db, waits the read latency, and if a ticket is left decrements the count,
- * waits the write latency and writes the db back.
+ * (`get`), reads the db, waits the read latency, spins the operation's busy work (0 in the
+ * tutorial; the sweeps' contention knob), and if a ticket is left decrements the count, waits the
+ * write latency and writes the db back. A timed client buys again and again.
  *
  * Check: sold (clients told they bought), oversold = max(0, sold − T), the final count, lost
  * updates = sold − (T − final) and torn reads. Correct means none oversold, none lost, a final db
@@ -42,9 +44,10 @@ export const ticketRush: Workload = {
     return seen.ok && isDb(seen.state) ? 0 : 1;
   },
 
-  async criticalSection(access: StateAccess, _op: Operation): Promise<OpResult> {
+  async criticalSection(access: StateAccess, op: Operation): Promise<OpResult> {
     const read = await access.read();
     if (!read.ok || !isDb(read.state)) return { success: false, tornReads: 1 };
+    spinFor(op.workUs);
     const db = read.state;
     if (db.count <= 0) return { success: false, tornReads: 0 };
     db.count -= 1;
@@ -52,12 +55,12 @@ export const ticketRush: Workload = {
     return { success: true, tornReads: 0 };
   },
 
-  nominalMs(_op: Operation, result: OpResult, access: StateAccess): number {
-    return access.readLatencyMs + (result.success ? access.writeLatencyMs : 0);
+  nominalMs(op: Operation, result: OpResult, access: StateAccess): number {
+    return access.readLatencyMs + op.workUs / 1000 + (result.success ? access.writeLatencyMs : 0);
   },
 
   check({ tickets, outcomes, finalState }: Evidence): WorkloadCheck {
-    const sold = outcomes.filter((o) => o.success).length;
+    const sold = outcomes.reduce((sum, o) => sum + o.successes, 0);
     const oversold = Math.max(0, sold - tickets);
     const finalCount = finalState.ok && isDb(finalState.state) ? finalState.state.count : null;
     const lostUpdates = finalCount === null ? null : sold - (tickets - finalCount);

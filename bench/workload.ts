@@ -8,7 +8,10 @@ export interface ClientOutcome {
   readonly clientId: number;
   /** `threadId` of the pool thread that ran the client. */
   readonly thread: number;
-  readonly success: boolean;
+  /** Critical sections the client asked for. */
+  readonly requests: number;
+  /** Of those, the ones that succeeded (ticket-rush: tickets bought). */
+  readonly successes: number;
   /** Reads outside the critical section (ticket-rush's search) that found JSON that would not parse. */
   readonly tornReadsOutside: number;
   /** Reads inside the critical section that found JSON that would not parse. */

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/event-log.ts';
-import { analyseLog } from '../bench/log-analysis.ts';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { jainIndex } from '../bench/fairness.ts';
+import { analyseLog, ORDER_TOLERANCE_MS } from '../bench/log-analysis.ts';
+import { measureWindow } from '../bench/window.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
 function cs(slot: number, request: number, enter: number, exit: number, attempts = 1, aborts = 0): CriticalSectionRecord {
-  return { slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts };
+  return { slot, client: slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts };
 }
 
 describe('analyseLog on synthetic histories', () => {
@@ -52,5 +56,61 @@ describe('analyseLog on synthetic histories', () => {
     expect(result.maxRetries).toBe(2);
     expect(result.missing).toBe(1);
     expect(result.repeated).toBe(0);
+  });
+
+  it('counts FIFO inversions exactly like the pairwise definition, ties included', () => {
+    const rng = xoroshiro128plus(7);
+    for (let trial = 0; trial < 50; trial++) {
+      // Requests and enters on a coarse grid, so ties and near-ties (within 1 ms) are common.
+      const records = Array.from({ length: 60 }, (_, slot) => {
+        const request = uniformInt(rng, 0, 40) / 2;
+        return cs(slot, request, request + uniformInt(rng, 0, 40) / 2, 1000);
+      });
+      let pairwise = 0;
+      for (const a of records) for (const b of records) if (b.request - a.request > ORDER_TOLERANCE_MS && b.enter < a.enter) pairwise++;
+      expect(analyseLog(records).inversions).toBe(pairwise);
+    }
+  });
+});
+
+describe("Jain's fairness index", () => {
+  it('is 1 for an even split, 1/n for one taker, and null when nobody took anything', () => {
+    expect(jainIndex([5, 5, 5, 5])).toBe(1);
+    expect(jainIndex([8, 0, 0, 0])).toBe(0.25);
+    expect(jainIndex([3, 1])).toBeCloseTo(16 / 20, 12);
+    expect(jainIndex([0, 0])).toBeNull();
+    expect(jainIndex([])).toBeNull();
+  });
+});
+
+describe('the measurement window of a timed run', () => {
+  const r = (slot: number, client: number, request: number, enter: number, exit: number): CriticalSectionRecord => ({
+    ...cs(slot, request, enter, exit),
+    client,
+  });
+  // Window [10, 20]. Client 0 (thread 1) and client 1 (thread 2).
+  const records = [
+    r(0, 0, 0, 1, 2), // warm-up: not counted
+    r(1, 1, 5, 12, 13), // waited into the window: its wait counts, its exit counts
+    r(2, 0, 14, 14, 15),
+    r(3, 0, 16, 16, 17),
+    r(4, 1, 19, 22, 23), // requested in the window, exits after it: wait counts, exit does not
+    r(5, 0, 25, 25, 26), // drain: not counted
+  ];
+
+  it('counts exits inside the window per client and per thread, and waits that overlap it', () => {
+    const w = measureWindow(records, 10, 20, [1, 2], false);
+    expect(w.commits).toBe(3);
+    expect(w.throughput).toBe(300);
+    expect(w.perClient).toEqual([2, 1]);
+    expect(w.perThread).toEqual([2, 1]);
+    expect(w.jainClients).toBeCloseTo(9 / 10, 12);
+    expect(w.waitsMs).toEqual([7, 0, 0, 3]);
+  });
+
+  it('ends the window at the last request when the log filled up', () => {
+    const w = measureWindow(records.slice(0, 4), 10, 20, [1, 1], true);
+    expect(w.toMs).toBe(16);
+    expect(w.perThread).toEqual([2]); // exits at 13 and 15; 17 is past the cut
   });
 });

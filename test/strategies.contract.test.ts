@@ -76,6 +76,24 @@ describe.each(strategyNames)('strategy %s', (name) => {
     expect(run.log.violations).toBe(0);
   });
 
+  it('keeps its guarantee in a timed run where 64 clients on 2 threads buy again and again', async () => {
+    const run = completed(
+      await runOnce({ ...base, clients: 64, threads: 2, tickets: 1e9, timed: { warmupMs: 50, measureMs: 300 }, work: { insideUs: 20, outsideUs: 20 } }),
+    );
+    const { window } = run;
+    if (window === null) throw new Error('a timed run reports its window');
+    expect(run.log.missing).toBe(0);
+    expect(run.log.repeated).toBe(0);
+    expect(window.commits).toBeGreaterThan(0);
+    expect(window.perClient).toHaveLength(64);
+    expect(window.perClient.reduce((a, b) => a + b, 0)).toBe(window.commits);
+    if (exclusive) expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
+    if (coordinated) {
+      expect(run.problems).toEqual([]);
+      expect(run.check.figures).toMatchObject({ oversold: 0, lostUpdates: 0, tornReadsInside: 0 });
+    }
+  });
+
   it('leaves no temporary directory and no thread behind', async () => {
     completed(await runOnce({ ...base, clients: 16, threads: 2 })); // warm-up: libuv's pool threads start on first use
     const threads = osThreads();

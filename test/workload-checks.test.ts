@@ -11,7 +11,7 @@ function printed(lines: [number, PrintKind][]): PrintLog {
 }
 
 function outcome(clientId: number, success: boolean, tornReadsInside = 0, tornReadsOutside = 0): ClientOutcome {
-  return { clientId, thread: 1, success, tornReadsInside, tornReadsOutside, end: 0 };
+  return { clientId, thread: 1, requests: 1, successes: success ? 1 : 0, tornReadsInside, tornReadsOutside, end: 0 };
 }
 
 const evidence = (overrides: Partial<Evidence>): Evidence => ({
