@@ -2,18 +2,20 @@
  * `npm run bench`: runs the suite and prints one table per workload and latency profile.
  * With no options it runs the default suite and rewrites `results/`. See `--help`.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
 import { faultNames } from './fault.ts';
 import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from './fault-suite.ts';
-import { InterruptedError } from './run.ts';
+import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
-import { renderMarkdown, writeAtomically, type Report } from './report.ts';
+import { integer as integerOption, list, writablePath } from './options.ts';
+import { clearProgress, showProgress } from './progress.ts';
+import { renderMarkdown, saveReport, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
 import { renderTerminal } from './table.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
@@ -28,54 +30,15 @@ export const limits = {
   seed: { min: 0, max: 2 ** 31 - 1 },
 } as const;
 
-const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
-
 /** The largest db file --db reads, bytes. */
 const MAX_DB_BYTES = 1 << 20;
 
 /** Clients of a fault run unless --clients says otherwise: the victim and 9 survivors. */
 const FAULT_DEFAULT_CLIENTS = 10;
 
-/** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
-const INTERRUPTED = 130;
-/** A second Ctrl-C this long after the first ends the process without clean-up, ms. */
-const FORCE_AFTER_MS = 1_000;
 
 function integer(flag: keyof typeof limits) {
-  const { min, max } = limits[flag];
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`--${flag} '${value}' is not accepted: give a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
-
-function list<T extends string>(flag: string, valid: readonly T[]) {
-  return (value: string): T[] => {
-    const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    const unknown = names.filter((n) => !(valid as readonly string[]).includes(n));
-    if (names.length === 0 || unknown.length > 0) {
-      throw new UsageError(`--${flag} '${value}' is not accepted: choose from ${valid.join(', ')} (comma-separated)`);
-    }
-    return [...new Set(names)] as T[];
-  };
-}
-
-function writablePath(value: string): string {
-  const path = resolve(value);
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new UsageError(`--json '${value}' is not accepted: it is a directory; give a file path, e.g. ${join(value, 'results.json')}`);
-  }
-  const dir = dirname(path);
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`--json '${value}' is not accepted: its directory ${dir} does not exist or is not writable`);
-  }
-  return path;
+  return integerOption(flag, limits[flag].min, limits[flag].max);
 }
 
 function program(): Command {
@@ -144,7 +107,7 @@ function parse(argv: readonly string[]): Parsed {
   const str = (key: string) => String(o[key]);
   if (o.list === true) return { mode: 'list' };
   const args = argv.join(' ');
-  const json = given('json') ? writablePath(str('json')) : null;
+  const json = given('json') ? writablePath('json', str('json')) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
   const dbTickets = given('db') ? ticketsFromDb(str('db')) : null;
@@ -200,19 +163,9 @@ function listing(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function minutes(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** A one-line progress report, rewritten in place; only on a terminal, so pipes and files stay clean. */
 function progressLine(p: Progress): void {
-  if (!process.stderr.isTTY) return;
-  const left = p.done > 0 ? `, ~${minutes((p.elapsedMs / p.done) * (p.total - p.done))} left` : '';
   const s = p.settings;
-  process.stderr.write(
-    `\r\x1b[K[${p.done + 1}/${p.total}] ${s.workload} · ${s.latency.name} · ${s.strategy} · repetition ${p.repetition} · ${minutes(p.elapsedMs)} elapsed${left}`,
-  );
+  showProgress(p.done, p.total, `${s.workload} · ${s.latency.name} · ${s.strategy} · repetition ${p.repetition}`, p.elapsedMs);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -227,40 +180,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  // Ctrl-C: the current run ends, its temporary directory, lock files and threads are removed,
-  // and nothing is written. A second Ctrl-C more than a second later ends the process at once;
-  // repeats within that second are ignored (a terminal signals the whole process group, and a
-  // launcher such as tsx may forward the same Ctrl-C again).
-  const interrupt = new AbortController();
-  let firstInterrupt: number | null = null;
-  const onInterrupt = () => {
-    if (firstInterrupt === null) {
-      firstInterrupt = Date.now();
-      interrupt.abort();
-    } else if (Date.now() - firstInterrupt > FORCE_AFTER_MS) {
-      process.exit(INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onInterrupt);
-  try {
-    return parsed.mode === 'fault' ? await runFaults(parsed, interrupt.signal) : await runBench(parsed, interrupt.signal);
-  } catch (error) {
-    if (!(error instanceof InterruptedError)) throw error;
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stderr.write('interrupted: the run\'s temporary files and threads were removed; nothing was written\n');
-    return INTERRUPTED;
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
+  const mode = parsed;
+  return interruptible((signal) => (mode.mode === 'fault' ? runFaults(mode, signal) : runBench(mode, signal)));
 }
 
 async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: AbortSignal): Promise<number> {
   const rows = await runSuite(parsed.suite, progressLine, signal);
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  clearProgress();
   process.stdout.write(renderTerminal(rows));
 
   const report: Report = { schema: 'sync-bench/results@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
-  await save(parsed, report, 'default-suite', renderMarkdown(report));
+  await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
     process.stderr.write(`${failed.length} row(s) failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
@@ -271,28 +201,11 @@ async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: Abor
 
 async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: AbortSignal): Promise<number> {
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  clearProgress();
   process.stdout.write(renderFaultTerminal(parsed.suite, rows));
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
-  await save(parsed, report, 'faults', renderFaultMarkdown(report));
+  await saveReport(parsed, report, 'faults', { 'faults.md': renderFaultMarkdown(report) });
   return 0;
-}
-
-/**
- * Writes the report as JSON to --json's path, if given, and, for the default run of its kind, as
- * `results/<name>.json` and `results/<name>.md` (`markdown`). All writes are atomic.
- */
-async function save(parsed: { json: string | null; isDefault: boolean }, report: object, name: string, markdown: string): Promise<void> {
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (parsed.json !== null) {
-    await writeAtomically(parsed.json, json);
-    process.stderr.write(`wrote ${parsed.json}\n`);
-  }
-  if (parsed.isDefault) {
-    await writeAtomically(`${resultsDir}${name}.md`, markdown);
-    await writeAtomically(`${resultsDir}${name}.json`, json);
-    process.stderr.write(`wrote results/${name}.md and results/${name}.json\n`);
-  }
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

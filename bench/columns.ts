@@ -17,7 +17,7 @@ export function formatNumber(value: number): string {
   return value.toFixed(3);
 }
 
-function formatSpread(s: Spread | null): string {
+export function formatSpread(s: Spread | null): string {
   if (s === null) return '–';
   if (s.min === s.max) return formatNumber(s.median);
   return `${formatNumber(s.median)} [${formatNumber(s.min)}–${formatNumber(s.max)}]`;

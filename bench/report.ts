@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
@@ -47,4 +49,30 @@ export function renderMarkdown(report: Report): string {
 /** Writes `text` to `path` atomically (temporary file, then rename): a killed run leaves the old file. */
 export async function writeAtomically(path: string, text: string): Promise<void> {
   await writeFileAtomic(path, text);
+}
+
+/** The committed results folder. */
+export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+
+/**
+ * Writes `report` as JSON to `json`, if given, and, for the default run of its kind
+ * (`isDefault`), as `results/<name>.json` together with `files` (file name in `results/` → text).
+ * All writes are atomic.
+ */
+export async function saveReport(
+  where: { readonly json: string | null; readonly isDefault: boolean },
+  report: object,
+  name: string,
+  files: Readonly<Record<string, string>>,
+): Promise<void> {
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (where.json !== null) {
+    await writeAtomically(where.json, json);
+    process.stderr.write(`wrote ${where.json}\n`);
+  }
+  if (where.isDefault) {
+    const all = { ...files, [`${name}.json`]: json };
+    for (const [file, text] of Object.entries(all)) await writeAtomically(join(resultsDir, file), text);
+    process.stderr.write(`wrote ${Object.keys(all).map((f) => `results/${f}`).join(', ')}\n`);
+  }
 }

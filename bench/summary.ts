@@ -100,7 +100,7 @@ export interface ResultRow {
 /** Fewer samples than this and no p99 is printed: it would just be the maximum. */
 export const MIN_SAMPLES_FOR_P99 = 100;
 
-function spread(values: readonly number[]): Spread | null {
+export function spread(values: readonly number[]): Spread | null {
   if (values.length === 0) return null;
   const xs = [...values];
   return { median: median(xs), min: min(xs), max: max(xs) };

@@ -1,0 +1,61 @@
+/**
+ * Parsers for command-line values shared by `npm run bench` and `npm run bench:sweep`. Each
+ * throws a {@link UsageError} whose message says what is accepted.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from './usage-error.ts';
+
+/** A whole number from `min` to `max`, for `--<flag>`. */
+export function integer(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(`--${flag} '${value}' is not accepted: give a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Comma-separated names out of `valid`, without repeats, for `--<flag>`. */
+export function list<T extends string>(flag: string, valid: readonly T[]) {
+  return (value: string): T[] => {
+    const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const unknown = names.filter((n) => !(valid as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0) {
+      throw new UsageError(`--${flag} '${value}' is not accepted: choose from ${valid.join(', ')} (comma-separated)`);
+    }
+    return [...new Set(names)] as T[];
+  };
+}
+
+/** Comma-separated whole numbers from `min` to `max`, ascending and without repeats, for `--<flag>`. */
+export function integerList(flag: string, min: number, max: number) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const bad = () => new UsageError(`--${flag} '${value}' is not accepted: give whole numbers from ${min} to ${max}, comma-separated`);
+    if (parts.length === 0) throw bad();
+    const numbers = parts.map((p) => {
+      const n = Number(p);
+      if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < min || n > max) throw bad();
+      return n;
+    });
+    return [...new Set(numbers)].sort((a, b) => a - b);
+  };
+}
+
+/** A file path whose directory exists and is writable, for `--<flag>` (e.g. --json). */
+export function writablePath(flag: string, value: string): string {
+  const path = resolve(value);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(`--${flag} '${value}' is not accepted: it is a directory; give a file path, e.g. ${join(value, 'results.json')}`);
+  }
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`--${flag} '${value}' is not accepted: its directory ${dir} does not exist or is not writable`);
+  }
+  return path;
+}

@@ -1,0 +1,169 @@
+import Table from 'cli-table3';
+import { markdownTable } from 'markdown-table';
+import { renderLineChart, type ChartPoint } from './chart.ts';
+import { formatNumber, formatSpread } from './columns.ts';
+import type { Environment } from './environment.ts';
+import type { Percentiles } from './summary.ts';
+import type { SweepAxis, SweepSettings } from './sweep.ts';
+import type { SweepRow } from './sweep-row.ts';
+
+/** The sweep JSON's top level. */
+export interface SweepReport {
+  readonly schema: 'sync-bench/sweep@1';
+  readonly environment: Environment;
+  readonly command: string;
+  readonly settings: SweepSettings;
+  readonly rows: readonly SweepRow[];
+}
+
+const axisTitle: Record<SweepAxis, string> = {
+  clients: 'Throughput and waits against clients',
+  threads: 'Throughput and waits against worker threads',
+  cs: 'Throughput and waits against critical-section length relative to the work outside it',
+};
+
+const xLabel: Record<SweepAxis, string> = {
+  clients: 'clients',
+  threads: 'worker threads',
+  cs: 'busy work inside / outside the critical section (ratio)',
+};
+
+/** What each axis holds fixed, from the first row of the axis. */
+function axisSetting(axis: SweepAxis, row: SweepRow, s: SweepSettings): string {
+  const window = `${s.warmupMs} ms warm-up, then a ${s.measureMs} ms window; ${s.repeat} repetition${s.repeat === 1 ? '' : 's'}`;
+  switch (axis) {
+    case 'clients':
+      return `ticket-rush at latency zero, ${row.threads} threads, no busy work; ${window}`;
+    case 'threads':
+      return `ticket-rush at latency zero, ${row.clients} clients, no busy work; ${window}`;
+    case 'cs':
+      return `ticket-rush at latency zero, ${row.clients} clients on ${row.threads} threads, ${row.outsideUs} µs of busy work outside the critical section and ${s.insideUs.join(', ')} µs inside; ${window}`;
+  }
+}
+
+function xCell(row: SweepRow): string {
+  return row.axis === 'cs' ? `${row.insideUs}:${row.outsideUs} µs` : String(row.x);
+}
+
+const p = (v: Percentiles, key: 'p50' | 'p99' | 'max') => {
+  const value = v[key];
+  return value === null ? '–' : formatNumber(value);
+};
+
+const jain = (r: SweepRow, which: 'jainClients' | 'jainThreads') => {
+  const s = r[which];
+  if (s === null) return '–';
+  return s.min === s.max ? s.median.toFixed(3) : `${s.median.toFixed(3)} [${s.min.toFixed(3)}–${s.max.toFixed(3)}]`;
+};
+
+const columns: readonly { header: string; cell: (r: SweepRow) => string }[] = [
+  { header: 'x', cell: xCell },
+  { header: 'strategy', cell: (r) => r.strategy },
+  { header: 'verdict', cell: (r) => (r.verdict === 'correct' ? 'correct' : `${r.verdict}: ${r.reasons.join('; ')}`) },
+  { header: 'throughput (ops/s) median [min–max]', cell: (r) => formatSpread(r.throughput) },
+  { header: 'wait p50 (ms)', cell: (r) => p(r.waitMs, 'p50') },
+  { header: 'wait p99 (ms)', cell: (r) => p(r.waitMs, 'p99') },
+  { header: 'wait max (ms)', cell: (r) => p(r.waitMs, 'max') },
+  { header: 'hold p50 (ms)', cell: (r) => p(r.holdMs, 'p50') },
+  { header: 'acquisitions per client median [min–max]', cell: (r) => formatSpread(r.perClient) },
+  { header: 'acquisitions per thread median [min–max]', cell: (r) => formatSpread(r.perThread) },
+  { header: "Jain's index, clients", cell: (r) => jain(r, 'jainClients') },
+  { header: "Jain's index, threads", cell: (r) => jain(r, 'jainThreads') },
+  { header: 'CPU per op (µs)', cell: (r) => formatSpread(r.cpuPerOpUs) },
+];
+
+export const sweepLegend =
+  'Each run: every client buys again and again until the window ends. throughput: critical sections that exited in the window per second, median [min–max] over repetitions. ' +
+  'wait: request to enter, of the sections requested in the window; hold: enter to exit (the db file read and write, plus the busy work inside); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
+  "acquisitions per client (per thread): sections each client (the clients of each pool thread) completed in the window, pooled over clients (threads) and repetitions. Jain's index (Σx)²/(n·Σx²) of those acquisitions over clients and over threads: 1 is perfectly even, 1/n is one taker; median [min–max] over repetitions. " +
+  'CPU per op: user + system time of the whole process over the run / sections committed. Verdicts come from the event log and the final db of the worst repetition (none loses updates by design).';
+
+function axes(rows: readonly SweepRow[]): SweepAxis[] {
+  return [...new Set(rows.map((r) => r.axis))];
+}
+
+/** The charts of one axis: file name (in results/) → what it shows. */
+export function chartFiles(axis: SweepAxis): { file: string; metric: 'throughput' | 'wait-p99' | 'fairness' }[] {
+  const files: { file: string; metric: 'throughput' | 'wait-p99' | 'fairness' }[] = [
+    { file: `sweep-${axis}-throughput.svg`, metric: 'throughput' },
+    { file: `sweep-${axis}-wait-p99.svg`, metric: 'wait-p99' },
+  ];
+  if (axis !== 'cs') files.push({ file: `sweep-${axis}-fairness.svg`, metric: 'fairness' });
+  return files;
+}
+
+/** Renders every chart of the sweep: file name → SVG text. */
+export async function renderSweepCharts(rows: readonly SweepRow[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const axis of axes(rows)) {
+    const axisRows = rows.filter((r) => r.axis === axis);
+    const series = [...new Set(axisRows.map((r) => r.strategy))];
+    const dashed = series.filter((s) => axisRows.some((r) => r.strategy === s && r.verdict !== 'correct'));
+    const caption = 'ticket-rush at latency zero; dashed: not correct in at least one run';
+    for (const { file, metric } of chartFiles(axis)) {
+      const points: ChartPoint[] = axisRows.flatMap((r): ChartPoint[] => {
+        if (metric === 'throughput') return r.throughput === null ? [] : [{ series: r.strategy, x: r.x, y: r.throughput.median, yMin: r.throughput.min, yMax: r.throughput.max }];
+        if (metric === 'wait-p99') return r.waitMs.p99 === null ? [] : [{ series: r.strategy, x: r.x, y: r.waitMs.p99 }];
+        return r.jainClients === null ? [] : [{ series: r.strategy, x: r.x, y: r.jainClients.median, yMin: r.jainClients.min, yMax: r.jainClients.max }];
+      });
+      const yTitle = { throughput: 'throughput (ops/s), median and min–max', 'wait-p99': 'wait p99 (ms)', fairness: "Jain's index over clients (1 = even)" }[metric];
+      const title = { throughput: 'Throughput', 'wait-p99': 'Wait p99', fairness: 'Fairness' }[metric];
+      out[file] = await renderLineChart({
+        title: `${title} against ${xLabel[axis]}`,
+        caption,
+        xTitle: xLabel[axis],
+        yTitle,
+        xLog: true,
+        yLog: metric !== 'fairness',
+        points,
+        series,
+        dashed,
+      });
+    }
+  }
+  return out;
+}
+
+/** The sweep as Markdown: provenance, then per axis its charts and its table. */
+export function renderSweepMarkdown(report: SweepReport): string {
+  const env = report.environment;
+  const packages = Object.entries(env.packages).map(([name, version]) => `${name} ${version}`).join(', ');
+  const lines = [
+    '# Sweeps',
+    '',
+    `Generated by \`npm run bench:sweep${report.command ? ` -- ${report.command}` : ''}\` on ${env.date}.`,
+    '',
+    `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
+    `- runtime: Node ${env.node}; ${packages}`,
+    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    '',
+  ];
+  for (const axis of axes(report.rows)) {
+    const rows = report.rows.filter((r) => r.axis === axis);
+    const first = rows[0];
+    if (first === undefined) continue;
+    lines.push(`## ${axisTitle[axis]}`, '', axisSetting(axis, first, report.settings), '');
+    for (const { file } of chartFiles(axis)) lines.push(`![${file}](${file})`, '');
+    const header = columns.map((c) => (c.header === 'x' ? xLabel[axis] : c.header));
+    lines.push(markdownTable([header, ...rows.map((r) => columns.map((c) => c.cell(r).replace(/\|/g, '\\|')))]), '');
+  }
+  lines.push(sweepLegend, '');
+  return lines.join('\n');
+}
+
+/** The sweep as terminal tables, one per axis. */
+export function renderSweepTerminal(rows: readonly SweepRow[], s: SweepSettings): string {
+  const parts = axes(rows).map((axis) => {
+    const axisRows = rows.filter((r) => r.axis === axis);
+    const first = axisRows[0];
+    const table = new Table({
+      head: columns.map((c) => (c.header === 'x' ? xLabel[axis] : c.header)),
+      colWidths: columns.map(() => 14),
+      wordWrap: true,
+      style: { head: [], border: [] },
+    });
+    for (const r of axisRows) table.push(columns.map((c) => c.cell(r)));
+    return `${axisTitle[axis]}: ${first === undefined ? '' : axisSetting(axis, first, s)}\n${table.toString()}`;
+  });
+  return `${parts.join('\n\n')}\n${sweepLegend}\n`;
+}

@@ -1,0 +1,141 @@
+import os from 'node:os';
+import type { StrategyName } from '../strategies/registry.ts';
+import type { BusyWork } from './busy-work.ts';
+import { latencyProfiles } from './latency.ts';
+import { runOnce, type RunResult, type RunSettings } from './run.ts';
+import { summariseSweep, type SweepRow } from './sweep-row.ts';
+
+/**
+ * The scaling and contention sweeps: ticket-rush at the `zero` profile (no simulated latency, so
+ * what is measured is coordination plus the db file access), in timed runs where every client
+ * buys again and again until the window ends.
+ *
+ * - `clients`: throughput, waits and fairness against the number of clients (1 … 1024), on a
+ *   fixed number of threads, with no work outside the critical section (full contention);
+ * - `threads`: the same against the number of worker threads, with a fixed number of clients;
+ * - `cs`: against the length of the critical section relative to the work outside it, the
+ *   contention knob of libslock and Synchrobench: busy work inside the critical section over a
+ *   fixed busy work outside it, from 1/100 to 10.
+ */
+export type SweepAxis = 'clients' | 'threads' | 'cs';
+export const sweepAxes: readonly SweepAxis[] = ['clients', 'threads', 'cs'];
+
+export interface SweepSettings {
+  readonly axes: readonly SweepAxis[];
+  readonly strategies: readonly StrategyName[];
+  readonly repeat: number;
+  /** Each run: warm-up after the release, then the measurement window, ms. */
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  /** The clients axis: client counts, on `threads` threads. */
+  readonly clientCounts: readonly number[];
+  /** The threads axis: thread counts, with `threadsAxisClients` clients. */
+  readonly threadCounts: readonly number[];
+  readonly threadsAxisClients: number;
+  /** Threads of the clients and cs axes. */
+  readonly threads: number;
+  /** The cs axis: busy work inside the critical section, µs, each over `outsideUs` outside it, with `csAxisClients` clients. */
+  readonly insideUs: readonly number[];
+  readonly outsideUs: number;
+  readonly csAxisClients: number;
+}
+
+export const defaultSweep: SweepSettings = {
+  axes: sweepAxes,
+  strategies: [],
+  repeat: 3,
+  warmupMs: 200,
+  measureMs: 1000,
+  clientCounts: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+  threadCounts: [1, 2, 4, 8, 16],
+  threadsAxisClients: 64,
+  threads: os.availableParallelism(),
+  insideUs: [2, 20, 200, 2000],
+  outsideUs: 200,
+  csAxisClients: 16,
+};
+
+/** ticket-rush's db holds this many tickets in a sweep: no run sells out. */
+const SWEEP_TICKETS = 1_000_000_000;
+
+/** One point of an axis: its x (clients, threads, or inside/outside work) and the run's shape. */
+export interface SweepPoint {
+  readonly axis: SweepAxis;
+  readonly x: number;
+  readonly clients: number;
+  readonly threads: number;
+  readonly work: BusyWork;
+}
+
+export function sweepPoints(axis: SweepAxis, s: SweepSettings): SweepPoint[] {
+  switch (axis) {
+    case 'clients':
+      return s.clientCounts.map((clients) => ({ axis, x: clients, clients, threads: s.threads, work: { insideUs: 0, outsideUs: 0 } }));
+    case 'threads':
+      return s.threadCounts.map((threads) => ({ axis, x: threads, clients: s.threadsAxisClients, threads, work: { insideUs: 0, outsideUs: 0 } }));
+    case 'cs':
+      return s.insideUs.map((insideUs) => ({
+        axis,
+        x: insideUs / s.outsideUs,
+        clients: s.csAxisClients,
+        threads: s.threads,
+        work: { insideUs, outsideUs: s.outsideUs },
+      }));
+  }
+}
+
+export function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSettings): RunSettings {
+  return {
+    workload: 'ticket-rush',
+    strategy,
+    clients: point.clients,
+    threads: point.threads,
+    tickets: SWEEP_TICKETS,
+    latency: latencyProfiles.zero,
+    seed: 1,
+    staggerMs: 0,
+    fault: null,
+    timed: { warmupMs: s.warmupMs, measureMs: s.measureMs },
+    work: point.work,
+  };
+}
+
+/** Reported before each run starts. */
+export interface SweepProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly point: SweepPoint;
+  readonly strategy: StrategyName;
+  readonly repetition: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Runs every point of every selected axis under every selected strategy, `repeat` times, each
+ * run in a fresh pool. At each point the strategies run in an order that rotates by one per
+ * repetition.
+ */
+export async function runSweep(
+  s: SweepSettings,
+  onProgress: (p: SweepProgress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<SweepRow[]> {
+  const points = s.axes.flatMap((axis) => sweepPoints(axis, s));
+  const total = points.length * s.strategies.length * s.repeat;
+  const started = Date.now();
+  let done = 0;
+  const rows: SweepRow[] = [];
+  for (const point of points) {
+    const results = new Map<StrategyName, RunResult[]>(s.strategies.map((name) => [name, []]));
+    for (let repetition = 1; repetition <= s.repeat; repetition++) {
+      const shift = (repetition - 1) % s.strategies.length;
+      for (const strategy of [...s.strategies.slice(shift), ...s.strategies.slice(0, shift)]) {
+        onProgress({ done, total, point, strategy, repetition, elapsedMs: Date.now() - started });
+        results.get(strategy)?.push(await runOnce(runSettingsFor(point, strategy, s), signal));
+        done++;
+      }
+    }
+    for (const strategy of s.strategies) rows.push(summariseSweep(point, strategy, results.get(strategy) ?? []));
+  }
+  return rows;
+}

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderSweepCharts, renderSweepMarkdown, type SweepReport } from '../bench/sweep-report.ts';
+import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-sweep-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function sweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/sweep-cli.ts', ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm run bench:sweep: bad command lines', () => {
+  const bad: [string[], RegExp][] = [
+    [['--clients', '0,4'], /--clients '0,4' is not accepted: give whole numbers from 1 to 4096/],
+    [['--clients', '4,x'], /--clients '4,x'/],
+    [['--axis', 'latency'], /--axis 'latency' is not accepted: choose from clients, threads, cs/],
+    [['--window', '5'], /--window '5' is not accepted: give a whole number from 10 to 60000/],
+    [['--inside', '-1'], /--inside '-1'/],
+    [['--strategy', 'spinlock'], /--strategy 'spinlock'/],
+    [['--json', '/no/such/dir/s.json'], /does not exist or is not writable/],
+    [['--frobnicate'], /unknown option '--frobnicate'; run with --help/],
+  ];
+  it.each(bad)('%j: one line, exit 2, nothing run', async (args, message) => {
+    const { code, stdout, stderr } = await sweep(...args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('--help names the axes, the figures and their units', async () => {
+    const { code, stdout } = await sweep('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--axis/);
+    expect(stdout).toMatch(/ops\/s/);
+    expect(stdout).toMatch(/Jain/);
+  });
+});
+
+describe('npm run bench:sweep: a small sweep', () => {
+  it('measures every point under every strategy, writes JSON, and draws the charts from it', async () => {
+    const json = join(scratch, 'sweep.json');
+    const args = ['--axis', 'clients,cs', '--clients', '1,8', '--inside', '20', '--strategy', 'none,atomics-mutex', '--repeat', '1', '--window', '100', '--warmup', '20', '--json', json];
+    const { code, stdout, stderr } = await sweep(...args);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/Throughput and waits against clients/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as SweepReport;
+    expect(report.schema).toBe('sync-bench/sweep@1');
+    expect(report.rows.map((r) => `${r.axis}:${r.x}:${r.strategy}`)).toEqual([
+      'clients:1:none', 'clients:1:atomics-mutex', 'clients:8:none', 'clients:8:atomics-mutex', 'cs:0.1:none', 'cs:0.1:atomics-mutex',
+    ]);
+    for (const row of report.rows) {
+      expect(row.throughput?.median ?? 0).toBeGreaterThan(0);
+      if (row.strategy === 'atomics-mutex') expect(row.verdict, row.reasons.join('; ')).toBe('correct');
+    }
+    // One client cannot lose an update; eight unsynchronised ones are expected to (not asserted: it is a race).
+    expect(report.rows[0]?.verdict).toBe('correct');
+
+    const charts = await renderSweepCharts(report.rows);
+    expect(Object.keys(charts).sort()).toEqual([
+      'sweep-clients-fairness.svg', 'sweep-clients-throughput.svg', 'sweep-clients-wait-p99.svg', 'sweep-cs-throughput.svg', 'sweep-cs-wait-p99.svg',
+    ]);
+    const svg = charts['sweep-clients-throughput.svg'] ?? '';
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('throughput (ops/s)');
+    expect(svg).toContain('atomics-mutex');
+    const markdown = renderSweepMarkdown(report);
+    expect(markdown).toContain('![sweep-clients-throughput.svg](sweep-clients-throughput.svg)');
+    expect(markdown).toContain("Jain's index, clients");
+  });
+});
