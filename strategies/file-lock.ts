@@ -1,14 +1,16 @@
 import lockfile from 'proper-lockfile';
 import type { OpResult } from '../bench/operation.ts';
 import type { Strategy } from './strategy.ts';
+import { lockWaitQueue, type Attempt } from './support/lock-wait-queue.ts';
 import { syncFs } from './support/sync-fs.ts';
 
 /**
- * How a waiter polls for the lock: every `POLL_MS`, with no back-off. proper-lockfile's own
- * defaults either fail at once (`retries: 0`, `ELOCKED`) or back off from a whole second, which
+ * A waiter tries the lock again when the lock directory's entry changes (see
+ * `support/lock-wait-queue.ts`), or after this long without a change. proper-lockfile's own
+ * retries either fail at once (`retries: 0`, `ELOCKED`) or back off from a whole second, which
  * under contention would dominate every handoff.
  */
-const POLL_MS = 2;
+const FALLBACK_POLL_MS = 10;
 /**
  * A lock whose mtime has not been refreshed for this long is stale: its holder is taken to be
  * dead and a waiter removes it. proper-lockfile's minimum is 2000; its default, 10 s.
@@ -22,8 +24,10 @@ const UPDATE_MS = 1_000;
 
 /**
  * `file-lock`: proper-lockfile on the db file. The lock is a directory `<db>.lock` created with
- * `mkdir`, atomic on every local and network file system; a waiter retries every {@link POLL_MS}.
- * Reaches processes of one machine (and machines sharing the file system).
+ * `mkdir`, atomic on every local and network file system. The waiters of a thread queue in order;
+ * the head tries again when the lock directory's entry changes (a release, seen through
+ * `fs.watch`) or every {@link FALLBACK_POLL_MS} ms. Reaches processes of one machine (and machines
+ * sharing the file system, where change events may not arrive and the fallback poll serves).
  *
  * If proper-lockfile reports the lock compromised (its mtime refresh failed or another process
  * took it over as stale), the critical section's run fails with that error. A stale lock is
@@ -32,7 +36,7 @@ const UPDATE_MS = 1_000;
  */
 export const fileLock: Strategy = {
   name: 'file-lock',
-  description: `proper-lockfile (mkdir lock directory) on the db file, polled every ${POLL_MS} ms`,
+  description: `proper-lockfile (mkdir lock directory) on the db file; waiters retry on its release (fs.watch), or every ${FALLBACK_POLL_MS} ms`,
   paradigm: 'shared state + lock',
   guarantee: 'mutual exclusion',
   order: 'unspecified',
@@ -56,16 +60,24 @@ export const fileLock: Strategy = {
       update: UPDATE_MS,
       realpath: false,
       fs: syncFs({ staleMs: STALE_MS, releasing: () => lock.releasing }),
-      // `forever`: the run's watchdog, not the lock, bounds a wait. (A finite count makes the retry
-      // module precompute one timeout per retry, which at this poll rate is costly on every lock call.)
-      retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS, randomize: false },
+      // One attempt per call: the wait queue decides when to try again. The run's watchdog, not the
+      // lock, bounds a wait.
+      retries: 0,
       onCompromised: (error) => {
         lock.compromised = error;
       },
     };
+    const queue = lockWaitQueue(`${env.store.path}.lock`, FALLBACK_POLL_MS);
     return Promise.resolve({
       async run(op) {
-        const release = await lockfile.lock(env.store.path, options);
+        const release = await queue.acquire((): Attempt<() => void> => {
+          try {
+            return { acquired: true, value: lockfile.lockSync(env.store.path, options) };
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { acquired: false };
+            throw error;
+          }
+        });
         let result: OpResult;
         try {
           result = await env.execute(op, env.store);
@@ -74,7 +86,8 @@ export const fileLock: Strategy = {
           if (lock.compromised === null) {
             lock.releasing = true;
             try {
-              await release();
+              release();
+              queue.released();
             } finally {
               lock.releasing = false;
             }

@@ -1,21 +1,21 @@
-import { existsSync, mkdirSync, realpathSync, renameSync, rmdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmdir, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
-type Callback<T> = (error: NodeJS.ErrnoException | null, result?: T) => void;
-
-/** Runs `operation` now and calls back on the next tick, keeping the callback API asynchronous. */
-function settle<T>(operation: () => T, callback: Callback<T>): void {
-  let result: T | undefined;
-  let failure: NodeJS.ErrnoException | null = null;
-  try {
-    result = operation();
-  } catch (error) {
-    failure = error as NodeJS.ErrnoException;
-  }
-  process.nextTick(() => callback(failure, result));
-}
-
 let claims = 0;
+
+/**
+ * Releases a lock held by this caller: the lock directory is renamed to a name of the caller's
+ * own, which frees the lock's name at once, and that directory is removed afterwards,
+ * asynchronously, off the handoff's path. On this machine's ext4 an `rmdir` took a median of
+ * about 0.1 ms with tails of several ms, a `rename` about 0.015 ms: the waiters' `mkdir` on the
+ * same directory queued behind the slower call. A process killed between the two leaves an
+ * unused `<lock>.released-…` directory, never a held lock.
+ */
+function releaseOwn(path: string): void {
+  const released = `${path}.released-${process.pid}-${threadId}-${claims++}`;
+  renameSync(path, released);
+  setTimeout(() => rmdir(released, () => undefined), 20).unref();
+}
 
 /**
  * Removes a lock directory that a waiter judged stale, so that two waiters can never both take
@@ -42,24 +42,24 @@ function reclaimStale(path: string, staleMs: number): void {
 }
 
 /**
- * The file-system calls proper-lockfile makes (its `fs` option), done synchronously, for one
- * client. `releasing()` tells whether the client is releasing its own lock (a plain `rmdir`) or
- * proper-lockfile is removing a stale one (see {@link reclaimStale}).
+ * The file-system calls proper-lockfile makes, as the synchronous methods its `lockSync` takes
+ * (its `fs` option; proper-lockfile calls `<method>Sync`), for one client. `releasing()` tells
+ * whether the client is releasing its own lock (see {@link releaseOwn}) or proper-lockfile is
+ * removing a stale one (see {@link reclaimStale}).
  *
- * Each call is one or two metadata system calls of a few microseconds. Done asynchronously, every
- * one is a round trip through libuv's thread pool (4 threads for the whole process), where 49
- * waiters polling every few ms queue ahead of the holder's own `rmdir`: the handoff then waits
- * behind the pollers. Done here, a release is visible the instant it returns. The lock algorithm
- * (an atomic `mkdir`, mtime refreshes, stale takeover) is otherwise proper-lockfile's.
+ * Each call is one or two metadata system calls. Done asynchronously, every one is a round trip
+ * through libuv's thread pool (4 threads for the whole process), where the waiters' attempts queue
+ * ahead of the holder's release; and each callback is one more turn of the event loop, behind
+ * whatever else the thread's clients have queued. Done synchronously, an attempt or a release is
+ * complete when the call returns. The lock algorithm (an atomic `mkdir`, mtime refreshes, stale
+ * takeover) is otherwise proper-lockfile's.
  */
 export function syncFs(options: { readonly staleMs: number; readonly releasing: () => boolean }) {
   return {
-    mkdir: (path: string, callback: Callback<void>) => settle(() => void mkdirSync(path), callback),
-    rmdir: (path: string, callback: Callback<void>) =>
-      settle(() => (options.releasing() ? rmdirSync(path) : reclaimStale(path, options.staleMs)), callback),
-    rmdirSync: (path: string) => rmdirSync(path),
-    stat: (path: string, callback: Callback<ReturnType<typeof statSync>>) => settle(() => statSync(path), callback),
-    utimes: (path: string, atime: Date, mtime: Date, callback: Callback<void>) => settle(() => utimesSync(path, atime, mtime), callback),
-    realpath: (path: string, callback: Callback<string>) => settle(() => realpathSync(path), callback),
+    mkdirSync: (path: string) => void mkdirSync(path),
+    rmdirSync: (path: string) => (options.releasing() ? releaseOwn(path) : reclaimStale(path, options.staleMs)),
+    statSync: (path: string) => statSync(path),
+    utimesSync: (path: string, atime: Date, mtime: Date) => utimesSync(path, atime, mtime),
+    realpathSync: (path: string) => realpathSync(path),
   };
 }
