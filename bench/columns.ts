@@ -41,6 +41,7 @@ const common: readonly Column[] = [
   { header: 'wall (ms) median [min–max]', cell: (r) => formatSpread(r.wallMs) },
   { header: 'throughput (ops/s) median [min–max]', cell: (r) => formatSpread(r.throughput) },
   { header: 'CPU (ms) median [min–max]', cell: (r) => formatSpread(r.cpuMs) },
+  { header: 'first enter after release (ms)', cell: (r) => formatSpread(r.firstEnterMs) },
   { header: 'slowdown vs none (×)', cell: (r) => (r.slowdown === null ? '–' : r.slowdown.toFixed(2)) },
   { header: 'wait p50 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p50') },
   { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
@@ -90,7 +91,8 @@ export function tableTitle(rows: readonly ResultRow[]): string {
 export const legend =
   'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
   'CPU: user + system time of the whole process (all threads) over the same interval, the cost of waiting included; ' +
-  'all three median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
+  'first enter: from the release to the first critical section (first-use costs are paid before the release); ' +
+  'all four median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
   'hold: enter to exit; hold over nominal: hold minus the simulated latency it was meant to take (the file access, timers and scheduling); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
   'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
   'FIFO inversions: pairs of clients where one asked over 1 ms before the other yet entered after it (most in one repetition). ' +

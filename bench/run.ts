@@ -62,6 +62,11 @@ export interface CompletedRun {
    * what waiting costs (a spinning waiter burns it, a parked one does not).
    */
   readonly cpuMs: number;
+  /**
+   * From the release to the first critical section's enter, ms: what is left of first-use costs
+   * (sessions are opened before the barrier) plus the first client's work before it asks.
+   */
+  readonly firstEnterMs: number | null;
   /** Clients that ran on each pool thread (by threadId). */
   readonly clientsPerThread: readonly number[];
   readonly log: LogAnalysis;
@@ -327,10 +332,12 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
         : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) };
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
+    const firstEnter = records.reduce((first, r) => (Number.isFinite(r.enter) ? Math.min(first, r.enter) : first), Infinity);
+    const firstEnterMs = Number.isFinite(firstEnter) ? firstEnter - released : null;
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
     const window =
       timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, log.claimed >= log.slots);
-    return { status: 'completed', workDir: dir, wallMs, cpuMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, window, problems };
+    return { status: 'completed', workDir: dir, wallMs, cpuMs, firstEnterMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, window, problems };
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };

@@ -59,6 +59,8 @@ export interface ResultRow {
   readonly throughput: Spread | null;
   /** CPU time of the process (all threads) from the release to the last client's end, ms. */
   readonly cpuMs: Spread | null;
+  /** From the release to the first critical section's enter, ms. */
+  readonly firstEnterMs: Spread | null;
   /** Median wall time / `none`'s median wall time in the same group; null without a `none` row. */
   readonly slowdown: number | null;
   /** Request to enter, pooled over repetitions. */
@@ -166,6 +168,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     wallMs: spread(walls),
     throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
     cpuMs: spread(completed.map((run) => run.cpuMs)),
+    firstEnterMs: spread(completed.flatMap((run) => (run.firstEnterMs === null ? [] : [run.firstEnterMs]))),
     slowdown: null,
     waitMs: percentiles(completed.flatMap((run) => run.log.waitsMs)),
     handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),

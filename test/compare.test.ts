@@ -17,7 +17,7 @@ function row(strategy: ResultRow['strategy'], wall: [number, number, number], ve
   return {
     workload: 'ticket-rush', strategy, paradigm: '', guarantee: 'mutual exclusion', covered: true, stateLocation: '', latency: 'doc', clients: 50, threads: 2, clientsPerThread: 25,
     tickets: 1, repetitions: 3, wallMs: { median, min, max }, throughput: { median: 50000 / median, min: 50000 / max, max: 50000 / min },
-    cpuMs: null, slowdown: null, waitMs: { ...none, p50: 10 }, handoffGapMs: none, holdMs: none, holdOvershootMs: none, verdict, reasons: [], violations: 0,
+    cpuMs: null, firstEnterMs: null, slowdown: null, waitMs: { ...none, p50: 10 }, handoffGapMs: none, holdMs: none, holdOvershootMs: none, verdict, reasons: [], violations: 0,
     commits: 150, aborts: 0, maxRetries: 0, inversions: 0, runs: [],
   };
 }
