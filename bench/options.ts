@@ -59,3 +59,15 @@ export function writablePath(flag: string, value: string): string {
   }
   return path;
 }
+
+/** An existing, writable folder, for `--<flag>` (e.g. --out). */
+export function writableDir(flag: string, value: string): string {
+  const path = resolve(value);
+  try {
+    if (!statSync(path).isDirectory()) throw new Error('not a directory');
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw new UsageError(`--${flag} '${value}' is not accepted: it is not an existing, writable folder; create it first (mkdir -p ${value})`);
+  }
+  return path;
+}

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
@@ -55,12 +55,12 @@ export async function writeAtomically(path: string, text: string): Promise<void>
 export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
 /**
- * Writes `report` as JSON to `json`, if given, and, for the default run of its kind
- * (`isDefault`), as `results/<name>.json` together with `files` (file name in `results/` → text).
- * All writes are atomic.
+ * Writes `report` as JSON to `json`, if given, and, into `dir` (`results/` for the default run of
+ * its kind, or a folder the user named), as `<name>.json` together with `files` (file name →
+ * text). All writes are atomic.
  */
 export async function saveReport(
-  where: { readonly json: string | null; readonly isDefault: boolean },
+  where: { readonly json: string | null; readonly isDefault: boolean; readonly dir?: string | null },
   report: object,
   name: string,
   files: Readonly<Record<string, string>>,
@@ -70,9 +70,11 @@ export async function saveReport(
     await writeAtomically(where.json, json);
     process.stderr.write(`wrote ${where.json}\n`);
   }
-  if (where.isDefault) {
+  const dir = where.dir ?? (where.isDefault ? resultsDir : null);
+  if (dir !== null) {
     const all = { ...files, [`${name}.json`]: json };
-    for (const [file, text] of Object.entries(all)) await writeAtomically(join(resultsDir, file), text);
-    process.stderr.write(`wrote ${Object.keys(all).map((f) => `results/${f}`).join(', ')}\n`);
+    for (const [file, text] of Object.entries(all)) await writeAtomically(join(dir, file), text);
+    const shown = dir === resultsDir ? 'results' : relative(process.cwd(), dir) || '.';
+    process.stderr.write(`wrote ${Object.keys(all).map((f) => join(shown, f)).join(', ')}\n`);
   }
 }

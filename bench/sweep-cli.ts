@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
-import { integer, integerList, list, writablePath } from './options.ts';
+import { integer, integerList, list, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { saveReport } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
@@ -35,6 +35,7 @@ function program(): Command {
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
     .addOption(new Option('--json <path>', 'also write the figures as JSON to <path>'))
+    .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'))
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
     .exitOverride()
@@ -45,6 +46,8 @@ interface Parsed {
   readonly settings: SweepSettings;
   readonly json: string | null;
   readonly isDefault: boolean;
+  /** --out, or null. */
+  readonly dir: string | null;
   readonly args: string;
 }
 
@@ -67,7 +70,13 @@ function parse(argv: readonly string[]): Parsed {
     warmupMs: given('warmup') ? integer('warmup', 0, 60_000)(str('warmup')) : d.warmupMs,
   };
   const settingsGiven = ['axis', 'strategy', 'clients', 'threads', 'threadCounts', 'inside', 'repeat', 'window', 'warmup'].filter(given);
-  return { settings, json: given('json') ? writablePath('json', str('json')) : null, isDefault: settingsGiven.length === 0, args: argv.join(' ') };
+  return {
+    settings,
+    json: given('json') ? writablePath('json', str('json')) : null,
+    isDefault: settingsGiven.length === 0,
+    dir: given('out') ? writableDir('out', str('out')) : null,
+    args: argv.join(' '),
+  };
 }
 
 function progressLine(p: SweepProgress): void {
@@ -87,7 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     clearProgress();
     process.stdout.write(renderSweepTerminal(rows, parsed.settings));
     const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: environment(), command: parsed.args, settings: parsed.settings, rows };
-    const files = parsed.isDefault ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
+    const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
     await saveReport(parsed, report, 'sweep', files);
     const bad = rows.filter((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct'));
     if (bad.length > 0) {

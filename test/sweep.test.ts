@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ describe('npm run bench:sweep: bad command lines', () => {
     [['--inside', '-1'], /--inside '-1'/],
     [['--strategy', 'spinlock'], /--strategy 'spinlock'/],
     [['--json', '/no/such/dir/s.json'], /does not exist or is not writable/],
+    [['--out', '/no/such/dir'], /--out '\/no\/such\/dir' is not accepted: it is not an existing, writable folder/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help/],
   ];
   it.each(bad)('%j: one line, exit 2, nothing run', async (args, message) => {
@@ -52,8 +53,9 @@ describe('npm run bench:sweep: bad command lines', () => {
 
 describe('npm run bench:sweep: a small sweep', () => {
   it('measures every point under every strategy, writes JSON, and draws the charts from it', async () => {
-    const json = join(scratch, 'sweep.json');
-    const args = ['--axis', 'clients,cs', '--clients', '1,8', '--inside', '20', '--strategy', 'none,atomics-mutex', '--repeat', '1', '--window', '100', '--warmup', '20', '--json', json];
+    const json = join(scratch, 'small-sweep.json');
+    const out = mkdtempSync(join(scratch, 'out-'));
+    const args = ['--axis', 'clients,cs', '--clients', '1,8', '--inside', '20', '--strategy', 'none,atomics-mutex', '--repeat', '1', '--window', '100', '--warmup', '20', '--json', json, '--out', out];
     const { code, stdout, stderr } = await sweep(...args);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/Throughput and waits against clients/);
@@ -69,6 +71,10 @@ describe('npm run bench:sweep: a small sweep', () => {
     // One client cannot lose an update; eight unsynchronised ones are expected to (not asserted: it is a race).
     expect(report.rows[0]?.verdict).toBe('correct');
 
+    expect(readdirSync(out).sort()).toEqual([
+      'sweep-clients-fairness.svg', 'sweep-clients-throughput.svg', 'sweep-clients-wait-p99.svg', 'sweep-cs-throughput.svg', 'sweep-cs-wait-p99.svg',
+      'sweep.json', 'sweep.md',
+    ]);
     const charts = await renderSweepCharts(report.rows);
     expect(Object.keys(charts).sort()).toEqual([
       'sweep-clients-fairness.svg', 'sweep-clients-throughput.svg', 'sweep-clients-wait-p99.svg', 'sweep-cs-throughput.svg', 'sweep-cs-wait-p99.svg',
