@@ -310,6 +310,11 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       await host.teardown();
     }
 
+    if (timed !== null && log.claimed >= log.slots) {
+      throw new Error(
+        `the event log filled up (${log.slots} critical sections) before the stop signal, so the window was not measured in full: give a shorter warm-up or window`,
+      );
+    }
     const records = log.records(timed === null ? settings.clients : log.claimed);
     const analysis = analyseLog(records.filter((r) => settings.fault === null || r.client !== VICTIM));
     const check = workload.check({
@@ -335,8 +340,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     const firstEnter = records.reduce((first, r) => (Number.isFinite(r.enter) ? Math.min(first, r.enter) : first), Infinity);
     const firstEnterMs = Number.isFinite(firstEnter) ? firstEnter - released : null;
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
-    const window =
-      timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, log.claimed >= log.slots);
+    const window = timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf);
     return { status: 'completed', workDir: dir, wallMs, cpuMs, firstEnterMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, window, problems };
   } catch (error) {
     if (error instanceof InterruptedError) throw error;

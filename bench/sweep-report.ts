@@ -6,6 +6,7 @@ import type { Environment } from './environment.ts';
 import type { Percentiles } from './summary.ts';
 import type { SweepAxis, SweepSettings } from './sweep.ts';
 import type { SweepRow } from './sweep-row.ts';
+import { MIN_MEAN_ACQUISITIONS_FOR_JAIN } from './window.ts';
 
 /** The sweep JSON's top level. */
 export interface SweepReport {
@@ -74,8 +75,9 @@ const columns: readonly { header: string; cell: (r: SweepRow) => string }[] = [
 
 export const sweepLegend =
   'Each run: every client buys again and again until the window ends. throughput: critical sections that exited in the window per second, median [min–max] over repetitions. ' +
-  'wait: request to enter, of the sections requested in the window; hold: enter to exit (the db file read and write, plus the busy work inside); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
-  "acquisitions per client (per thread): sections each client (the clients of each pool thread) completed in the window, pooled over clients (threads) and repetitions. Jain's index (Σx)²/(n·Σx²) of those acquisitions over clients and over threads: 1 is perfectly even, 1/n is one taker; median [min–max] over repetitions. " +
+  'wait: request to enter, of the sections that waited during the window; hold: enter to exit (the db file read and write, plus the busy work inside); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
+  "acquisitions per client (per thread): sections each client (the clients of each pool thread) completed in the window, pooled over clients (threads) and repetitions. Jain's index (Σx)²/(n·Σx²) of those acquisitions over clients, and over threads per client of the thread: 1 is perfectly even, 1/n is one taker; median [min–max] over repetitions; – where the window held fewer than " +
+  `${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions per client on average, too few to tell unfairness from who happened to be served last. ` +
   'CPU per op: user + system time of the whole process over the run / sections committed. Verdicts come from the event log and the final db of the worst repetition (none loses updates by design).';
 
 function axes(rows: readonly SweepRow[]): SweepAxis[] {
@@ -110,7 +112,10 @@ export async function renderSweepCharts(rows: readonly SweepRow[]): Promise<Reco
       const title = { throughput: 'Throughput', 'wait-p99': 'Wait p99', fairness: 'Fairness' }[metric];
       out[file] = await renderLineChart({
         title: `${title} against ${xLabel[axis]}`,
-        caption,
+        caption:
+          metric === 'fairness'
+            ? `${caption}; no point where clients averaged under ${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions in the window`
+            : caption,
         xTitle: xLabel[axis],
         yTitle,
         xLog: true,

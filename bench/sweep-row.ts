@@ -12,7 +12,6 @@ export interface SweepRun {
   readonly throughput: number | null;
   readonly commits: number | null;
   readonly windowMs: number | null;
-  readonly logFull: boolean;
   readonly jainClients: number | null;
   readonly jainThreads: number | null;
   /** Critical sections acquired in the window by each client (index: client number), and by the clients of each pool thread. */
@@ -36,11 +35,11 @@ export interface SweepRow {
   readonly repetitions: number;
   /** Critical sections that exited in the window per second, ops/s: median [min–max] over repetitions. */
   readonly throughput: Spread | null;
-  /** Waits (request to enter) of the sections requested in the window, pooled over repetitions, ms. */
+  /** Waits (request to enter) of the sections that waited during the window (see `WindowFigures.waitsMs`), pooled over repetitions, ms. */
   readonly waitMs: Percentiles;
   /** Holds (enter to exit) of every committed section, pooled, ms. */
   readonly holdMs: Percentiles;
-  /** Jain's index over clients and over threads of the acquisitions in the window, over repetitions. */
+  /** Jain's index over clients and over threads of the acquisitions in the window (see `WindowFigures`), over repetitions; null with too few acquisitions. */
   readonly jainClients: Spread | null;
   readonly jainThreads: Spread | null;
   /** Acquisitions in the window per client, pooled over clients and repetitions: median [min–max]. */
@@ -60,7 +59,7 @@ const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 
 function sweepRun(run: RunResult, repetition: number): SweepRun {
   if (run.status === 'failed' || run.window === null) {
     const reasons = run.status === 'failed' ? [run.error] : ['not a timed run'];
-    return { repetition, verdict: 'failed', reasons, throughput: null, commits: null, windowMs: null, logFull: false, jainClients: null, jainThreads: null, perClient: [], perThread: [] };
+    return { repetition, verdict: 'failed', reasons, throughput: null, commits: null, windowMs: null, jainClients: null, jainThreads: null, perClient: [], perThread: [] };
   }
   const w = run.window;
   return {
@@ -70,7 +69,6 @@ function sweepRun(run: RunResult, repetition: number): SweepRun {
     throughput: w.throughput,
     commits: w.commits,
     windowMs: w.toMs - w.fromMs,
-    logFull: w.logFull,
     jainClients: w.jainClients,
     jainThreads: w.jainThreads,
     perClient: w.perClient,

@@ -2,6 +2,13 @@ import type { CriticalSectionRecord } from './event-log.ts';
 import { jainIndex } from './fairness.ts';
 
 /**
+ * Fewer acquisitions than this per client (per thread: per client of the thread) on average in
+ * the window, and no Jain's index is given: with one or two turns each, a perfectly first-come,
+ * first-served lock would look unfair by the luck of who was served just before the window closed.
+ */
+export const MIN_MEAN_ACQUISITIONS_FOR_JAIN = 10;
+
+/**
  * What a timed run did inside its measurement window, from the event log. Times in ms on the
  * run's clock. Warm-up requests (before `fromMs`) and the drain after the stop signal are not
  * counted; they are still checked for correctness with the rest of the log.
@@ -9,8 +16,6 @@ import { jainIndex } from './fairness.ts';
 export interface WindowFigures {
   readonly fromMs: number;
   readonly toMs: number;
-  /** The log filled up before the stop signal, so the window ends at the last request logged. */
-  readonly logFull: boolean;
   /** Critical sections that exited inside the window. */
   readonly commits: number;
   /** commits / window length, ops/s. */
@@ -21,41 +26,42 @@ export interface WindowFigures {
   readonly perClient: readonly number[];
   /** The same, summed over the clients of each pool thread. */
   readonly perThread: readonly number[];
-  /** Jain's index of `perClient` and of `perThread` (null when nothing was acquired). */
+  /**
+   * Jain's index of `perClient`, and of `perThread` divided by each thread's client count (so an
+   * uneven split of clients over threads is not counted as unfairness); null when nothing was
+   * acquired or there were too few acquisitions (see {@link MIN_MEAN_ACQUISITIONS_FOR_JAIN}).
+   */
   readonly jainClients: number | null;
   readonly jainThreads: number | null;
 }
 
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+function jainIfEnough(xs: readonly number[]): number | null {
+  return mean(xs) >= MIN_MEAN_ACQUISITIONS_FOR_JAIN ? jainIndex(xs) : null;
+}
+
 /**
- * Measures the window [`fromMs`, `toMs`] of a timed run. `threadOf[c]` is the pool thread that ran
- * client c. When `logFull`, the window is cut at the latest request in the log: after it clients
- * could not ask again.
+ * Measures the window (`fromMs`, `toMs`] of a timed run. `threadOf[c]` is the pool thread that ran
+ * client c.
  */
-export function measureWindow(
-  records: readonly CriticalSectionRecord[],
-  fromMs: number,
-  toMs: number,
-  threadOf: readonly number[],
-  logFull: boolean,
-): WindowFigures {
-  const lastRequest = records.reduce((latest, r) => Math.max(latest, r.request), -Infinity);
-  const to = logFull ? Math.min(toMs, lastRequest) : toMs;
+export function measureWindow(records: readonly CriticalSectionRecord[], fromMs: number, toMs: number, threadOf: readonly number[]): WindowFigures {
   const committed = records.filter((r) => r.attempts - r.aborts > 0 && Number.isFinite(r.exit));
-  const inside = committed.filter((r) => r.exit > fromMs && r.exit <= to);
+  const inside = committed.filter((r) => r.exit > fromMs && r.exit <= toMs);
   const perClient = new Array<number>(threadOf.length).fill(0);
   for (const r of inside) perClient[r.client] = (perClient[r.client] ?? 0) + 1;
   const threads = [...new Set(threadOf)];
+  const clientsOf = threads.map((t) => threadOf.filter((x) => x === t).length);
   const perThread = threads.map((t) => perClient.reduce((sum, n, client) => sum + (threadOf[client] === t ? n : 0), 0));
   return {
     fromMs,
-    toMs: to,
-    logFull,
+    toMs,
     commits: inside.length,
-    throughput: to > fromMs ? inside.length / ((to - fromMs) / 1000) : 0,
-    waitsMs: committed.filter((r) => r.request <= to && r.enter >= fromMs).map((r) => r.enter - r.request),
+    throughput: inside.length / ((toMs - fromMs) / 1000),
+    waitsMs: committed.filter((r) => r.request <= toMs && r.enter >= fromMs).map((r) => r.enter - r.request),
     perClient,
     perThread,
-    jainClients: jainIndex(perClient),
-    jainThreads: jainIndex(perThread),
+    jainClients: jainIfEnough(perClient),
+    jainThreads: jainIfEnough(perThread.map((n, i) => n / (clientsOf[i] ?? 1))),
   };
 }

@@ -88,7 +88,7 @@ describe('the measurement window of a timed run', () => {
     ...cs(slot, request, enter, exit),
     client,
   });
-  // Window [10, 20]. Client 0 (thread 1) and client 1 (thread 2).
+  // Window (10, 20]. Client 0 (thread 1) and client 1 (thread 2).
   const records = [
     r(0, 0, 0, 1, 2), // warm-up: not counted
     r(1, 1, 5, 12, 13), // waited into the window: its wait counts, its exit counts
@@ -99,18 +99,30 @@ describe('the measurement window of a timed run', () => {
   ];
 
   it('counts exits inside the window per client and per thread, and waits that overlap it', () => {
-    const w = measureWindow(records, 10, 20, [1, 2], false);
+    const w = measureWindow(records, 10, 20, [1, 2]);
     expect(w.commits).toBe(3);
     expect(w.throughput).toBe(300);
     expect(w.perClient).toEqual([2, 1]);
     expect(w.perThread).toEqual([2, 1]);
-    expect(w.jainClients).toBeCloseTo(9 / 10, 12);
     expect(w.waitsMs).toEqual([7, 0, 0, 3]);
+    // Two and one acquisitions: too few for a fairness index.
+    expect(w.jainClients).toBeNull();
+    expect(w.jainThreads).toBeNull();
   });
 
-  it('ends the window at the last request when the log filled up', () => {
-    const w = measureWindow(records.slice(0, 4), 10, 20, [1, 1], true);
-    expect(w.toMs).toBe(16);
-    expect(w.perThread).toEqual([2]); // exits at 13 and 15; 17 is past the cut
+  it("gives Jain's index from enough acquisitions, per client of each thread", () => {
+    // Clients 0 and 1 on thread 1, client 2 on thread 2; 20 sections each, all inside (0, 100].
+    const even = Array.from({ length: 60 }, (_, slot) => r(slot, slot % 3, slot, slot + 0.1, slot + 0.2));
+    const w = measureWindow(even, 0, 100, [1, 1, 2]);
+    expect(w.perClient).toEqual([20, 20, 20]);
+    expect(w.perThread).toEqual([40, 20]);
+    expect(w.jainClients).toBe(1);
+    // 40 over 2 clients and 20 over 1 client: even per client, so not unfair.
+    expect(w.jainThreads).toBe(1);
+    // Client 2 starved: 40 of 60 slots to clients 0 and 1 only.
+    const starved = even.map((x) => (x.client === 2 ? { ...x, client: x.slot % 2 } : x));
+    const u = measureWindow(starved, 0, 100, [1, 1, 2]);
+    expect(u.perClient).toEqual([30, 30, 0]);
+    expect(u.jainClients).toBeCloseTo(2 / 3, 12);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync, renameSync, rmdir, rmdirSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, rmdir, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 
 let claims = 0;
@@ -17,28 +17,47 @@ function releaseOwn(path: string): void {
   setTimeout(() => rmdir(released, () => undefined), 20).unref();
 }
 
+const held = (path: string, why: string) => Object.assign(new Error(`lock ${path} ${why}`), { code: 'ELOCKED' });
+
 /**
  * Removes a lock directory that a waiter judged stale, so that two waiters can never both take
- * it over: it is first renamed to a name of this caller's own (a rename is atomic: one caller
- * gets the directory that is there now), and removed only if it is still stale. If it is fresh,
- * a holder re-created the lock after the waiter's `stat`: it is renamed back and the waiter is
- * told the lock is held (ELOCKED, which proper-lockfile retries). proper-lockfile's own reclaim
- * (`stat`, then `rmdir`, then `mkdir`) lets a late waiter remove a lock another waiter has just
- * re-created, and both then hold it (moxystudio/node-proper-lockfile issue #121; seen here in
- * about one crash run in ten before this).
+ * it over. proper-lockfile's own reclaim (`stat`, then `rmdir`, then `mkdir`) lets a late waiter
+ * remove a lock another waiter has just re-created, and both then hold it
+ * (moxystudio/node-proper-lockfile issue #121; seen here in about one crash run in ten).
+ *
+ * Here one waiter at a time reclaims, under a guard directory `<lock>.reclaiming` made with
+ * `mkdir`; under it the lock's mtime is read again and the lock removed only if it is still
+ * stale. Nothing else removes a lock but its own holder's release, so between that check and the
+ * removal the lock cannot have been replaced (unless its holder was alive after all, and stuck
+ * longer than the stale threshold: proper-lockfile then reports that holder's lock compromised).
+ * The lock's name is never freed while a live holder holds it. Another waiter that finds the
+ * guard taken is told the lock is held (ELOCKED) and tries again later.
+ *
+ * A waiter killed inside these few microseconds leaves the guard behind; a guard older than the
+ * stale threshold is removed by the next waiter (that removal alone is not guarded: it would take
+ * a second failure inside the same microseconds to matter).
  */
 function reclaimStale(path: string, staleMs: number): void {
-  const claimed = `${path}.reclaim-${process.pid}-${threadId}-${claims++}`;
-  renameSync(path, claimed);
-  if (Date.now() - statSync(claimed).mtimeMs >= staleMs) {
-    rmdirSync(claimed);
-    return;
+  const guard = `${path}.reclaiming`;
+  try {
+    mkdirSync(guard);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - statSync(guard).mtimeMs >= staleMs) rmdirSync(guard);
+    } catch {
+      // Gone meanwhile: its reclaimer finished.
+    }
+    throw held(path, 'is being reclaimed by another waiter');
   }
-  // If another lock was made at `path` within these microseconds, the fresh holder's directory
-  // stays under the claimed name: its next mtime refresh fails and proper-lockfile reports the
-  // lock compromised, so the run fails loudly rather than with two holders.
-  if (!existsSync(path)) renameSync(claimed, path);
-  throw Object.assign(new Error(`lock ${path} was re-acquired before it could be reclaimed`), { code: 'ELOCKED' });
+  try {
+    // ENOENT (another waiter reclaimed it, and its holder released it, since proper-lockfile's
+    // check) is ignored by proper-lockfile, which then tries to take the lock.
+    if (Date.now() - statSync(path).mtimeMs < staleMs) throw held(path, 'was re-acquired before it could be reclaimed');
+    rmdirSync(path);
+  } finally {
+    rmdirSync(guard);
+  }
 }
 
 /**
