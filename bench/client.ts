@@ -8,7 +8,8 @@
  *    through the strategy, with the request time logged first. Once (the tutorial's shape), or,
  *    in a timed run, again and again until the stop signal, each request in a slot it claims and
  *    started as a task of its own;
- * 4. report the outcome and the end time on the shared clock.
+ * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
+ *    `finish-line.ts`), and report its outcome.
  */
 import { threadId } from 'node:worker_threads';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
@@ -18,6 +19,7 @@ import { since } from './clock.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
+import { FinishLine } from './finish-line.ts';
 import type { RunConfig } from './run-config.ts';
 import { sleepExact } from './sleep.ts';
 import { StopSignal } from './stop-signal.ts';
@@ -75,7 +77,10 @@ export default async function client({ config, clientId, input, share }: ClientT
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
-    return { clientId, thread: threadId, requests, successes, tornReadsOutside, tornReadsInside, end: since(config.clockBase) };
+    const end = since(config.clockBase);
+    // Under a fault the victim never finishes.
+    await new FinishLine(config.finish).arriveAndWait(config.fault === null ? config.clients : config.clients - 1);
+    return { clientId, thread: threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
   } finally {
     await session.close();
   }

@@ -17,6 +17,7 @@ import { NO_WORK } from './busy-work.ts';
 import { StartBarrier } from './barrier.ts';
 import { clockBase } from './clock.ts';
 import { formatNumber } from './columns.ts';
+import { FinishLine } from './finish-line.ts';
 import { environment, type Environment } from './environment.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { FaultGate } from './fault.ts';
@@ -82,6 +83,7 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number): Run
     log: CriticalSectionLog.create(clients).buffer,
     prints: PrintLog.create(1).buffer,
     barrier: StartBarrier.create().buffer,
+    finish: FinishLine.create().buffer,
     stop: StopSignal.create().buffer,
   };
 }

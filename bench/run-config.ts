@@ -35,6 +35,8 @@ export interface RunConfig {
   readonly log: SharedArrayBuffer;
   readonly prints: SharedArrayBuffer;
   readonly barrier: SharedArrayBuffer;
+  /** Buffer of the run's `FinishLine`. */
+  readonly finish: SharedArrayBuffer;
   /** Buffer of the run's `StopSignal` (timed runs). */
   readonly stop: SharedArrayBuffer;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
 import { StartBarrier } from './barrier.ts';
+import { FinishLine } from './finish-line.ts';
 import { NO_WORK, type BusyWork } from './busy-work.ts';
 import type { ClientTask } from './client.ts';
 import { clockBase, since } from './clock.ts';
@@ -253,6 +254,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
       log: log.buffer,
       prints: prints.buffer,
       barrier: barrier.buffer,
+      finish: FinishLine.create().buffer,
       stop: stop.buffer,
     };
     const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);

@@ -68,35 +68,40 @@ export const fileLock: Strategy = {
       },
     };
     const queue = lockWaitQueue(`${env.store.path}.lock`, FALLBACK_POLL_MS);
+    queue.open();
+    const attempt = (): Attempt<() => void> => {
+      try {
+        return { acquired: true, value: lockfile.lockSync(env.store.path, options) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { acquired: false };
+        throw error;
+      }
+    };
     return Promise.resolve({
-      async run(op) {
-        const release = await queue.acquire((): Attempt<() => void> => {
+      run: (op) =>
+        queue.acquire(attempt, async (release) => {
+          let result: OpResult;
           try {
-            return { acquired: true, value: lockfile.lockSync(env.store.path, options) };
-          } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { acquired: false };
-            throw error;
-          }
-        });
-        let result: OpResult;
-        try {
-          result = await env.execute(op, env.store);
-        } finally {
-          // A compromised lock is no longer ours to release.
-          if (lock.compromised === null) {
-            lock.releasing = true;
-            try {
-              release();
-              queue.released();
-            } finally {
-              lock.releasing = false;
+            result = await env.execute(op, env.store);
+          } finally {
+            // A compromised lock is no longer ours to release.
+            if (lock.compromised === null) {
+              lock.releasing = true;
+              try {
+                release();
+                queue.released();
+              } finally {
+                lock.releasing = false;
+              }
             }
           }
-        }
-        if (lock.compromised !== null) throw new Error(`file lock compromised: ${lock.compromised.message}`);
-        return result;
+          if (lock.compromised !== null) throw new Error(`file lock compromised: ${lock.compromised.message}`);
+          return result;
+        }),
+      close: () => {
+        queue.close();
+        return Promise.resolve();
       },
-      close: () => Promise.resolve(),
     });
   },
 };

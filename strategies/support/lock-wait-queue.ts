@@ -10,22 +10,28 @@ export type Attempt<T> = { readonly acquired: true; readonly value: T } | { read
  * The waiters of one thread for one lock file, in a FIFO queue, woken by the lock's release
  * instead of polling alone.
  *
- * Only the head of the queue tries the lock. It tries again as soon as the lock's directory entry
- * changes (`fs.watch` on its parent directory: inotify on Linux, FSEvents on macOS, so a release by
- * any thread or process is seen within an event-loop turn), or after `fallbackPollMs` if nothing
- * was seen (a file system without change events, a missed event, or a dead holder whose lock
- * must go stale before anyone may take it). When the head acquires, the next waiter becomes head.
+ * A client with no waiter of its thread ahead tries at once. Otherwise it queues, and only the
+ * head of the queue tries the lock. The head tries again as soon as the lock directory disappears
+ * (`fs.watch` on its parent directory: inotify on Linux, FSEvents on macOS, so a release by any
+ * thread or process is seen within an event-loop turn; a release by a client of this thread is
+ * told directly, see {@link released}), or after `fallbackPollMs` if nothing was seen (a file
+ * system without change events, a missed event, or a dead holder whose lock must go stale before
+ * anyone may take it). When the head acquires, the next waiter becomes head.
  *
  * So one release wakes one attempt per thread, not one per waiting client: with every client
  * polling every 2 ms, 49 waiters of the tutorial's ticket-rush spent 3.3 s of CPU in a 5.3 s run,
  * and the holder's own thread ran their polls while its sleeps were due. Across threads and
- * processes the heads race for the lock, as before; within a thread they are served in order.
+ * processes the heads race for the lock; within a thread they are served in order.
+ *
+ * The watcher runs while any session of this thread has the queue open ({@link open},
+ * {@link close}), so it is set up before a run starts, not on a client's first wait.
  */
 export class LockWaitQueue {
   /** Each waiter's turn: called with the change count at which the previous head acquired, or null. */
   private readonly waiters: ((takenAt: number | null) => void)[] = [];
   private watcher: FSWatcher | null = null;
-  /** Changes seen to the lock's entry so far, and the waiter woken by the next one. */
+  private sessions = 0;
+  /** Times the lock was seen freed so far, and the head's wake-up for the next one. */
   private changes = 0;
   private wake: (() => void) | null = null;
 
@@ -34,38 +40,61 @@ export class LockWaitQueue {
     private readonly fallbackPollMs: number,
   ) {}
 
+  /** A session of this thread starts using the queue. */
+  open(): void {
+    if (this.sessions++ === 0) this.startWatching();
+  }
+
+  /** A session of this thread is done with the queue; the last one stops the watcher. */
+  close(): void {
+    if (--this.sessions === 0) this.stopWatching();
+  }
+
   /**
-   * Resolves with the value of the first attempt that acquires. `attempt` is called only when
-   * this caller is at the head of the queue; it throws for anything but "held by another".
+   * Takes the lock, then runs `then` with what the acquiring attempt returned, in the same turn
+   * of the event loop (no other client of the thread runs between the two), and resolves with its
+   * result. `attempt` is called only by a client at the head of the queue, or with nobody
+   * queued; it throws for anything but "held by another".
    */
-  async acquire<T>(attempt: () => Attempt<T>): Promise<T> {
+  async acquire<T, R>(attempt: () => Attempt<T>, then: (value: T) => Promise<R>): Promise<R> {
+    let seen = this.changes;
+    let tried = false;
+    if (this.waiters.length === 0) {
+      const first = attempt();
+      if (first.acquired) return then(first.value);
+      tried = true;
+    }
     let turn!: (takenAt: number | null) => void;
     const myTurn = new Promise<number | null>((resolve) => (turn = resolve));
     this.waiters.push(turn);
-    if (this.waiters.length === 1) {
-      this.startWatching();
-      turn(null);
-    }
-    let acquired = false;
-    try {
-      // A head that takes over from one that has just acquired waits for the next change first,
-      // unless one came meanwhile: an attempt now would only find the lock held.
-      const takenAt = await myTurn;
-      if (takenAt !== null && this.changes === takenAt) await this.nextChange();
-      for (;;) {
-        const seen = this.changes;
-        const result = attempt();
-        if (result.acquired) {
-          acquired = true;
-          return result.value;
-        }
-        if (this.changes === seen) await this.nextChange();
-      }
-    } finally {
+    if (this.waiters.length === 1) turn(null);
+    let handedOver = false;
+    const handOver = (acquired: boolean) => {
+      if (handedOver) return;
+      handedOver = true;
       this.waiters.shift();
-      const next = this.waiters[0];
-      if (next === undefined) this.stopWatching();
-      else next(acquired ? this.changes : null);
+      this.waiters[0]?.(acquired ? this.changes : null);
+    };
+    try {
+      const takenAt = await myTurn;
+      // The previous head has just acquired: an attempt before the next release would only find the lock held.
+      if (takenAt !== null) {
+        seen = takenAt;
+        tried = true;
+      }
+      for (;;) {
+        if (tried && this.changes === seen) await this.nextChange();
+        seen = this.changes;
+        const result = attempt();
+        tried = true;
+        if (result.acquired) {
+          handOver(true);
+          return then(result.value);
+        }
+      }
+    } catch (error) {
+      handOver(false);
+      throw error;
     }
   }
 
@@ -74,10 +103,6 @@ export class LockWaitQueue {
    * once, without waiting for the change event to come back through the event loop.
    */
   released(): void {
-    this.changed();
-  }
-
-  private changed(): void {
     this.changes++;
     const wake = this.wake;
     this.wake = null;
@@ -101,7 +126,7 @@ export class LockWaitQueue {
     try {
       this.watcher = watch(dirname(this.lockPath), { persistent: false }, (_event, filename) => {
         // A change that leaves the lock in place (its creation, an mtime refresh) frees nothing.
-        if ((filename === null || filename === name) && !existsSync(this.lockPath)) this.changed();
+        if ((filename === null || filename === name) && !existsSync(this.lockPath)) this.released();
       });
       // Without events the fallback poll still serves.
       this.watcher.on('error', () => this.stopWatching());
