@@ -13,9 +13,14 @@ export interface Environment {
   readonly node: string;
   /** Versions of the packages that take part in the measurement. */
   readonly packages: Record<string, string>;
-  /** `git describe` of the harness, with "-dirty" for uncommitted changes; null outside a git checkout. */
+  /**
+   * `git describe` of the harness, with "-dirty" for uncommitted changes outside `results/` (the
+   * results being rewritten do not make the harness dirty); null outside a git checkout.
+   */
   readonly commit: string | null;
 }
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 const MEASURED_PACKAGES = ['piscina', 'proper-lockfile', 'tinybench', 'tsx', 'simple-statistics'];
 
@@ -30,8 +35,10 @@ function packageVersion(name: string): string {
 }
 
 function gitCommit(): string | null {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = git('status', '--porcelain', '--', '.', ':(exclude)results');
+    return `${git('describe', '--always')}${changed === '' ? '' : '-dirty'}`;
   } catch {
     return null;
   }
