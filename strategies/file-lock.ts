@@ -31,8 +31,8 @@ const UPDATE_MS = 1_000;
  *
  * If proper-lockfile reports the lock compromised (its mtime refresh failed or another process
  * took it over as stale), the critical section's run fails with that error. A stale lock is
- * reclaimed by an atomic rename (see `support/sync-fs.ts`), not by proper-lockfile's own
- * `rmdir` + `mkdir`, which lets two waiters both take it over.
+ * reclaimed by one waiter at a time under a guard directory (see `support/sync-fs.ts`), not by
+ * proper-lockfile's own `rmdir` + `mkdir`, which lets two waiters both take it over.
  */
 export const fileLock: Strategy = {
   name: 'file-lock',
