@@ -2,7 +2,8 @@
  * `npm run bench:sweep`: the scaling and contention sweeps (see `sweep.ts`). With no options it
  * runs every axis under every strategy and rewrites `results/sweep.*` and its charts. See `--help`.
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
@@ -10,10 +11,10 @@ import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
-import { saveReport } from './report.ts';
+import { resultsDir, saveReport, writeAtomically } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from './sweep-report.ts';
-import { usageExitCode } from './usage-error.ts';
+import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
 
 const d = defaultSweep;
 
@@ -35,6 +36,7 @@ function program(): Command {
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
     .addOption(new Option('--json <path>', 'also write the figures as JSON to <path>'))
+    .addOption(new Option('--render <json>', 'run nothing: redraw the Markdown and the charts of an earlier sweep from its JSON, into results/ or --out'))
     .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'))
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
@@ -43,6 +45,8 @@ function program(): Command {
 }
 
 interface Parsed {
+  /** --render: the JSON of an earlier sweep to redraw, or null. */
+  readonly render: string | null;
   readonly settings: SweepSettings;
   readonly json: string | null;
   readonly isDefault: boolean;
@@ -70,7 +74,14 @@ function parse(argv: readonly string[]): Parsed {
     warmupMs: given('warmup') ? integer('warmup', 0, 60_000)(str('warmup')) : d.warmupMs,
   };
   const settingsGiven = ['axis', 'strategy', 'clients', 'threads', 'threadCounts', 'inside', 'repeat', 'window', 'warmup'].filter(given);
+  let render: string | null = null;
+  if (given('render')) {
+    if (settingsGiven.length > 0 || given('json')) throw new UsageError('--render is not accepted with other options than --out: it redraws an earlier sweep as it was');
+    render = str('render');
+    if (!existsSync(render)) throw new UsageError(`--render '${render}' is not accepted: no such file`);
+  }
   return {
+    render,
     settings,
     json: given('json') ? writablePath('json', str('json')) : null,
     isDefault: settingsGiven.length === 0,
@@ -91,6 +102,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return usageExitCode(error);
   }
+  if (parsed.render !== null) return redraw(parsed.render, parsed.dir);
   return interruptible(async (signal) => {
     const rows = await runSweep(parsed.settings, progressLine, signal);
     clearProgress();
@@ -105,6 +117,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   });
+}
+
+/** Redraws the Markdown and the charts of an earlier sweep from its JSON (`--render`). */
+async function redraw(path: string, dir: string | null): Promise<number> {
+  let report: SweepReport;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as SweepReport;
+    if (report.schema !== 'sync-bench/sweep@1') throw new Error(`schema ${String(report.schema)}`);
+  } catch (error) {
+    process.stderr.write(`error: --render '${path}' is not accepted: not the JSON of a sweep (${error instanceof Error ? error.message : String(error)})\n`);
+    return USAGE_ERROR;
+  }
+  const files = { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(report.rows)) };
+  const target = dir ?? resultsDir;
+  for (const [file, text] of Object.entries(files)) await writeAtomically(join(target, file), text);
+  process.stderr.write(`redrew ${Object.keys(files).join(', ')} in ${target === resultsDir ? 'results/' : target}\n`);
+  return 0;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -101,7 +101,7 @@ export async function renderSweepCharts(rows: readonly SweepRow[]): Promise<Reco
     const axisRows = rows.filter((r) => r.axis === axis);
     const series = [...new Set(axisRows.map((r) => r.strategy))];
     const dashed = series.filter((s) => axisRows.some((r) => r.strategy === s && r.verdict !== 'correct'));
-    const caption = 'ticket-rush at latency zero; dashed: not correct in at least one run';
+    const caption = 'ticket-rush at latency zero; dashed: not correct in a run';
     for (const { file, metric } of chartFiles(axis)) {
       const points: ChartPoint[] = axisRows.flatMap((r): ChartPoint[] => {
         if (metric === 'throughput') return r.throughput === null ? [] : [{ series: r.strategy, x: r.x, y: r.throughput.median, yMin: r.throughput.min, yMax: r.throughput.max }];
@@ -114,7 +114,7 @@ export async function renderSweepCharts(rows: readonly SweepRow[]): Promise<Reco
         title: `${title} against ${xLabel[axis]}`,
         caption:
           metric === 'fairness'
-            ? `${caption}; no point where clients averaged under ${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions in the window`
+            ? `${caption}; no point: under ${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions per client`
             : caption,
         xTitle: xLabel[axis],
         yTitle,

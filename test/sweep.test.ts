@@ -32,6 +32,9 @@ describe('npm run bench:sweep: bad command lines', () => {
     [['--strategy', 'spinlock'], /--strategy 'spinlock'/],
     [['--json', '/no/such/dir/s.json'], /does not exist or is not writable/],
     [['--out', '/no/such/dir'], /--out '\/no\/such\/dir' is not accepted: it is not an existing, writable folder/],
+    [['--render', '/no/such/sweep.json'], /--render '\/no\/such\/sweep.json' is not accepted: no such file/],
+    [['--render', 'package.json'], /--render 'package.json' is not accepted: not the JSON of a sweep/],
+    [['--render', 'package.json', '--repeat', '2'], /--render is not accepted with other options than --out/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help/],
   ];
   it.each(bad)('%j: one line, exit 2, nothing run', async (args, message) => {
@@ -83,6 +86,11 @@ describe('npm run bench:sweep: a small sweep', () => {
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('throughput (ops/s)');
     expect(svg).toContain('atomics-mutex');
+    // --render redraws the same from the JSON alone, running nothing.
+    const redrawn = mkdtempSync(join(scratch, 'redrawn-'));
+    const again = await sweep('--render', json, '--out', redrawn);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(redrawn, 'sweep.md'), 'utf8')).toBe(readFileSync(join(out, 'sweep.md'), 'utf8'));
     const markdown = renderSweepMarkdown(report);
     expect(markdown).toContain('![sweep-clients-throughput.svg](sweep-clients-throughput.svg)');
     expect(markdown).toContain("Jain's index, clients");
