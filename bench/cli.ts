@@ -13,7 +13,7 @@ import { faultNames } from './fault.ts';
 import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from './fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
-import { integer as integerOption, list, writablePath } from './options.ts';
+import { integer as integerOption, list, parseArguments, withConventions, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { renderMarkdown, saveReport, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
@@ -42,7 +42,7 @@ function integer(flag: keyof typeof limits) {
 }
 
 function program(): Command {
-  return new Command()
+  return withConventions(new Command())
     .name('npm run bench --')
     .description(
       "Runs the two workloads of the multiprocessing.Lock tutorial (ordered-print, ticket-rush) under each synchronisation strategy and " +
@@ -62,11 +62,7 @@ function program(): Command {
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
     .addOption(new Option('--json <path>', 'also write the figures of this run as JSON to <path>'))
-    .option('--list', 'list the workloads, strategies and latency profiles, then exit')
-    .helpOption('-h, --help', 'show this help')
-    .showSuggestionAfterError(false)
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`${(text.split('\n')[0] ?? '').replace(/\.$/, '')}; run with --help for the accepted options\n`) });
+    .option('--list', 'list the workloads, strategies and latency profiles, then exit');
 }
 
 type Parsed =
@@ -100,11 +96,7 @@ function ticketsFromDb(value: string): number {
 }
 
 function parse(argv: readonly string[]): Parsed {
-  const cmd = program();
-  cmd.parse(argv, { from: 'user' });
-  const o = cmd.opts<Record<string, unknown>>();
-  const given = (key: string) => cmd.getOptionValueSource(key) !== 'default' && o[key] !== undefined;
-  const str = (key: string) => String(o[key]);
+  const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
   const args = argv.join(' ');
   const json = given('json') ? writablePath('json', str('json')) : null;

@@ -4,7 +4,35 @@
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { UsageError } from './usage-error.ts';
+
+/**
+ * The project's command-line conventions on `cmd`: `-h, --help`; a commander error is one line
+ * that ends by pointing at --help, with no "did you mean"; errors are thrown (see
+ * `usage-error.ts`), not exits.
+ */
+export function withConventions(cmd: Command): Command {
+  return cmd
+    .helpOption('-h, --help', 'show this help')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`${(text.split('\n')[0] ?? '').replace(/\.$/, '')}; run with --help for the accepted options\n`) });
+}
+
+/**
+ * Parses `argv` (the arguments after the script) with `cmd`. `given(key)`: the option was on the
+ * command line, not left at its default; `str(key)`: its value as a string.
+ */
+export function parseArguments(cmd: Command, argv: readonly string[]) {
+  cmd.parse(argv, { from: 'user' });
+  const opts = cmd.opts<Record<string, unknown>>();
+  return {
+    opts,
+    given: (key: string) => cmd.getOptionValueSource(key) !== 'default' && opts[key] !== undefined,
+    str: (key: string) => String(opts[key]),
+  };
+}
 
 /** A whole number from `min` to `max`, for `--<flag>`. */
 export function integer(flag: string, min: number, max: number) {

@@ -139,6 +139,11 @@ function record(run: RunResult, repetition: number): RunRecord {
 
 const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 };
 
+/** The worst of some repetitions: failed before incorrect before correct, then the most reasons. */
+export function worstOf<T extends { readonly verdict: Verdict; readonly reasons: readonly string[] }>(runs: readonly T[]): T | undefined {
+  return [...runs].sort((a, b) => severity[b.verdict] - severity[a.verdict] || b.reasons.length - a.reasons.length)[0];
+}
+
 /**
  * Folds the repetitions of one setting into a row: performance as median with min–max over
  * repetitions, latency percentiles pooled over them, and correctness figures from the worst
@@ -147,9 +152,7 @@ const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 
 export function summarise(settings: RunSettings, runs: readonly RunResult[]): ResultRow {
   const records = runs.map((run, i) => record(run, i + 1));
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
-  const worst = [...records].sort(
-    (a, b) => severity[b.verdict] - severity[a.verdict] || b.reasons.length - a.reasons.length,
-  )[0];
+  const worst = worstOf(records);
   const walls = completed.map((run) => run.wallMs);
   const strategy = strategies[settings.strategy];
   return {

@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
-import { integer, integerList, list, writableDir, writablePath } from './options.ts';
+import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { resultsDir, saveReport, writeAtomically } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
@@ -19,7 +19,7 @@ import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
 const d = defaultSweep;
 
 function program(): Command {
-  return new Command()
+  return withConventions(new Command())
     .name('npm run bench:sweep --')
     .description(
       'Scaling and contention sweeps: ticket-rush at latency zero, in timed runs where every client buys again and again, under each strategy. ' +
@@ -37,11 +37,7 @@ function program(): Command {
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
     .addOption(new Option('--json <path>', 'also write the figures as JSON to <path>'))
     .addOption(new Option('--render <json>', 'run nothing: redraw the Markdown and the charts of an earlier sweep from its JSON, into results/ or --out'))
-    .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'))
-    .helpOption('-h, --help', 'show this help')
-    .showSuggestionAfterError(false)
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`${(text.split('\n')[0] ?? '').replace(/\.$/, '')}; run with --help for the accepted options\n`) });
+    .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'));
 }
 
 interface Parsed {
@@ -56,11 +52,7 @@ interface Parsed {
 }
 
 function parse(argv: readonly string[]): Parsed {
-  const cmd = program();
-  cmd.parse(argv, { from: 'user' });
-  const o = cmd.opts<Record<string, unknown>>();
-  const given = (key: string) => cmd.getOptionValueSource(key) !== 'default' && o[key] !== undefined;
-  const str = (key: string) => String(o[key]);
+  const { given, str } = parseArguments(program(), argv);
   const settings: SweepSettings = {
     ...d,
     axes: given('axis') ? list<SweepAxis>('axis', sweepAxes)(str('axis')) : d.axes,

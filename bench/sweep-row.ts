@@ -1,5 +1,5 @@
 import { strategies, type StrategyName } from '../strategies/registry.ts';
-import { percentiles, spread, type Percentiles, type Spread, type Verdict } from './summary.ts';
+import { percentiles, spread, worstOf, type Percentiles, type Spread, type Verdict } from './summary.ts';
 import type { RunResult } from './run.ts';
 import type { SweepAxis, SweepPoint } from './sweep.ts';
 
@@ -54,8 +54,6 @@ export interface SweepRow {
   readonly runs: readonly SweepRun[];
 }
 
-const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 };
-
 function sweepRun(run: RunResult, repetition: number): SweepRun {
   if (run.status === 'failed' || run.window === null) {
     const reasons = run.status === 'failed' ? [run.error] : ['not a timed run'];
@@ -82,7 +80,7 @@ const present = (xs: readonly (number | null)[]): number[] => xs.flatMap((x) => 
 export function summariseSweep(point: SweepPoint, strategy: StrategyName, results: readonly RunResult[]): SweepRow {
   const runs = results.map((r, i) => sweepRun(r, i + 1));
   const completed = results.flatMap((r) => (r.status === 'completed' && r.window !== null ? [r] : []));
-  const worst = [...runs].sort((a, b) => severity[b.verdict] - severity[a.verdict] || b.reasons.length - a.reasons.length)[0];
+  const worst = worstOf(runs);
   const { guarantee } = strategies[strategy];
   return {
     axis: point.axis,
