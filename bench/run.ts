@@ -91,7 +91,7 @@ export type RunResult = CompletedRun | FailedRun;
 
 /**
  * Slots in a timed run's event log (56 bytes each, about 22 MB): more than the fastest strategy
- * logs in a few seconds here. A run that fills it measures up to the last request logged.
+ * logs in a few seconds here. A run that fills it before the stop signal fails, saying so.
  */
 export const TIMED_LOG_SLOTS = 400_000;
 
@@ -219,8 +219,9 @@ function recoveryAfter(killedAt: number | null, records: readonly CriticalSectio
  * `threads` piscina workers that holds every client in flight at once. Clients start together
  * from a barrier once every one of them is up; wall time runs from the release to the last
  * client's end. Everything the run created (directory, pool, strategy threads) is gone when the
- * returned promise settles. A failure is a {@link FailedRun}; the only rejection is an
- * {@link InterruptedError} when `signal` aborts, after the same clean-up.
+ * returned promise settles. A failure is a {@link FailedRun}; the only rejections are an
+ * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once for
+ * settings that ask for a fault in a timed run.
  */
 export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
   const { promise: interrupted, dispose } = interruption(signal);
