@@ -48,9 +48,9 @@ export function integer(flag: string, min: number, max: number) {
 /** Comma-separated names out of `valid`, without repeats, for `--<flag>`. */
 export function list<T extends string>(flag: string, valid: readonly T[]) {
   return (value: string): T[] => {
-    const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const names = value.split(',').map((s) => s.trim());
     const unknown = names.filter((n) => !(valid as readonly string[]).includes(n));
-    if (names.length === 0 || unknown.length > 0) {
+    if (unknown.length > 0) {
       throw new UsageError(`--${flag} '${value}' is not accepted: choose from ${valid.join(', ')} (comma-separated)`);
     }
     return [...new Set(names)] as T[];
@@ -60,9 +60,8 @@ export function list<T extends string>(flag: string, valid: readonly T[]) {
 /** Comma-separated whole numbers from `min` to `max`, ascending and without repeats, for `--<flag>`. */
 export function integerList(flag: string, min: number, max: number) {
   return (value: string): number[] => {
-    const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const parts = value.split(',').map((s) => s.trim());
     const bad = () => new UsageError(`--${flag} '${value}' is not accepted: give whole numbers from ${min} to ${max}, comma-separated`);
-    if (parts.length === 0) throw bad();
     const numbers = parts.map((p) => {
       const n = Number(p);
       if (!/^\d+$/.test(p) || !Number.isSafeInteger(n) || n < min || n > max) throw bad();

@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
@@ -74,7 +74,7 @@ export async function saveReport(
   if (dir !== null) {
     const all = { ...files, [`${name}.json`]: json };
     for (const [file, text] of Object.entries(all)) await writeAtomically(join(dir, file), text);
-    const shown = dir === resultsDir ? 'results' : relative(process.cwd(), dir) || '.';
+    const shown = dir === resultsDir ? 'results' : dir;
     process.stderr.write(`wrote ${Object.keys(all).map((f) => join(shown, f)).join(', ')}\n`);
   }
 }

@@ -3,7 +3,7 @@
  * runs every axis under every strategy and rewrites `results/sweep.*` and its charts. See `--help`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
@@ -11,7 +11,7 @@ import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
-import { resultsDir, saveReport, writeAtomically } from './report.ts';
+import { saveReport, writeAtomically } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from './sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
@@ -36,7 +36,7 @@ function program(): Command {
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
     .addOption(new Option('--json <path>', 'also write the figures as JSON to <path>'))
-    .addOption(new Option('--render <json>', 'run nothing: redraw the Markdown and the charts of an earlier sweep from its JSON, into results/ or --out'))
+    .addOption(new Option('--render <json>', "run nothing: redraw the Markdown and the charts of an earlier sweep from its JSON, into the JSON's own folder or --out"))
     .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'));
 }
 
@@ -111,7 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-/** Redraws the Markdown and the charts of an earlier sweep from its JSON (`--render`). */
+/** Redraws the Markdown and the charts of an earlier sweep from its JSON (`--render`), next to it or into `dir`. */
 async function redraw(path: string, dir: string | null): Promise<number> {
   let report: SweepReport;
   try {
@@ -122,9 +122,9 @@ async function redraw(path: string, dir: string | null): Promise<number> {
     return USAGE_ERROR;
   }
   const files = { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(report.rows)) };
-  const target = dir ?? resultsDir;
+  const target = dir ?? dirname(resolve(path));
   for (const [file, text] of Object.entries(files)) await writeAtomically(join(target, file), text);
-  process.stderr.write(`redrew ${Object.keys(files).join(', ')} in ${target === resultsDir ? 'results/' : target}\n`);
+  process.stderr.write(`redrew ${Object.keys(files).join(', ')} in ${target}\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { markdownTable } from 'markdown-table';
 import { renderLineChart, type ChartPoint } from './chart.ts';
 import { formatNumber, formatSpread } from './columns.ts';
 import type { Environment } from './environment.ts';
-import type { Percentiles } from './summary.ts';
+import type { Percentiles, Spread } from './summary.ts';
 import type { SweepAxis, SweepSettings } from './sweep.ts';
 import type { SweepRow } from './sweep-row.ts';
 import { MIN_MEAN_ACQUISITIONS_FOR_JAIN } from './window.ts';
@@ -57,6 +57,16 @@ const jain = (r: SweepRow, which: 'jainClients' | 'jainThreads') => {
   return s.min === s.max ? s.median.toFixed(3) : `${s.median.toFixed(3)} [${s.min.toFixed(3)}–${s.max.toFixed(3)}]`;
 };
 
+/** Widest a terminal column gets before its text wraps, characters. */
+const MAX_WIDTH = 22;
+
+/** A spread of counts: whole numbers without decimals (a median may be a half). */
+function countSpread(s: Spread | null): string {
+  if (s === null) return '–';
+  const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  return s.min === s.max ? n(s.median) : `${n(s.median)} [${n(s.min)}–${n(s.max)}]`;
+}
+
 const columns: readonly { header: string; cell: (r: SweepRow) => string }[] = [
   { header: 'x', cell: xCell },
   { header: 'strategy', cell: (r) => r.strategy },
@@ -66,8 +76,8 @@ const columns: readonly { header: string; cell: (r: SweepRow) => string }[] = [
   { header: 'wait p99 (ms)', cell: (r) => p(r.waitMs, 'p99') },
   { header: 'wait max (ms)', cell: (r) => p(r.waitMs, 'max') },
   { header: 'hold p50 (ms)', cell: (r) => p(r.holdMs, 'p50') },
-  { header: 'acquisitions per client median [min–max]', cell: (r) => formatSpread(r.perClient) },
-  { header: 'acquisitions per thread median [min–max]', cell: (r) => formatSpread(r.perThread) },
+  { header: 'acquisitions per client median [min–max]', cell: (r) => countSpread(r.perClient) },
+  { header: 'acquisitions per thread median [min–max]', cell: (r) => countSpread(r.perThread) },
   { header: "Jain's index, clients", cell: (r) => jain(r, 'jainClients') },
   { header: "Jain's index, threads", cell: (r) => jain(r, 'jainThreads') },
   { header: 'CPU per op (µs)', cell: (r) => formatSpread(r.cpuPerOpUs) },
@@ -114,7 +124,7 @@ export async function renderSweepCharts(rows: readonly SweepRow[]): Promise<Reco
         title: `${title} against ${xLabel[axis]}`,
         caption:
           metric === 'fairness'
-            ? `${caption}; no point: under ${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions per client`
+            ? `${caption}; none under ${MIN_MEAN_ACQUISITIONS_FOR_JAIN} acquisitions/client`
             : caption,
         xTitle: xLabel[axis],
         yTitle,
@@ -161,13 +171,15 @@ export function renderSweepTerminal(rows: readonly SweepRow[], s: SweepSettings)
   const parts = axes(rows).map((axis) => {
     const axisRows = rows.filter((r) => r.axis === axis);
     const first = axisRows[0];
-    const table = new Table({
-      head: columns.map((c) => (c.header === 'x' ? xLabel[axis] : c.header)),
-      colWidths: columns.map(() => 14),
-      wordWrap: true,
-      style: { head: [], border: [] },
+    const head = columns.map((c) => (c.header === 'x' ? xLabel[axis] : c.header));
+    const cells = axisRows.map((r) => columns.map((c) => c.cell(r)));
+    // Each column as wide as its longest cell (up to MAX_WIDTH), its header wrapped at spaces.
+    const colWidths = head.map((h, i) => {
+      const longestWord = Math.max(...h.split(' ').map((w) => w.length));
+      return Math.min(MAX_WIDTH, Math.max(longestWord, ...cells.map((row) => (row[i] ?? '').length))) + 2;
     });
-    for (const r of axisRows) table.push(columns.map((c) => c.cell(r)));
+    const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] } });
+    for (const row of cells) table.push(row);
     return `${axisTitle[axis]}: ${first === undefined ? '' : axisSetting(axis, first, s)}\n${table.toString()}`;
   });
   return `${parts.join('\n\n')}\n${sweepLegend}\n`;

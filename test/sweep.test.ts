@@ -26,6 +26,8 @@ describe('npm run bench:sweep: bad command lines', () => {
   const bad: [string[], RegExp][] = [
     [['--clients', '0,4'], /--clients '0,4' is not accepted: give whole numbers from 1 to 4096/],
     [['--clients', '4,x'], /--clients '4,x'/],
+    [['--clients', '1,,4'], /--clients '1,,4' is not accepted/],
+    [['--strategy', 'none,'], /--strategy 'none,' is not accepted/],
     [['--axis', 'latency'], /--axis 'latency' is not accepted: choose from clients, threads, cs/],
     [['--window', '5'], /--window '5' is not accepted: give a whole number from 10 to 60000/],
     [['--inside', '-1'], /--inside '-1'/],
@@ -91,6 +93,10 @@ describe('npm run bench:sweep: a small sweep', () => {
     const again = await sweep('--render', json, '--out', redrawn);
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(join(redrawn, 'sweep.md'), 'utf8')).toBe(readFileSync(join(out, 'sweep.md'), 'utf8'));
+    // Without --out, next to the JSON it was given (never into results/).
+    const beside = await sweep('--render', join(out, 'sweep.json'));
+    expect(beside.code, beside.stderr).toBe(0);
+    expect(beside.stderr).toContain(`in ${out}`);
     const markdown = renderSweepMarkdown(report);
     expect(markdown).toContain('![sweep-clients-throughput.svg](sweep-clients-throughput.svg)');
     expect(markdown).toContain("Jain's index, clients");
