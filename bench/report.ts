@@ -71,10 +71,12 @@ export async function saveReport(
     process.stderr.write(`wrote ${where.json}\n`);
   }
   const dir = where.dir ?? (where.isDefault ? resultsDir : null);
-  if (dir !== null) {
-    const all = { ...files, [`${name}.json`]: json };
-    for (const [file, text] of Object.entries(all)) await writeAtomically(join(dir, file), text);
-    const shown = dir === resultsDir ? 'results' : dir;
-    process.stderr.write(`wrote ${Object.keys(all).map((f) => join(shown, f)).join(', ')}\n`);
-  }
+  if (dir !== null) await writeFiles(dir, { ...files, [`${name}.json`]: json });
+}
+
+/** Writes `files` (file name → text) into `dir`, each atomically, and says so on stderr. */
+export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) await writeAtomically(join(dir, file), text);
+  const shown = dir === resultsDir ? 'results' : dir;
+  process.stderr.write(`wrote ${Object.keys(files).map((f) => join(shown, f)).join(', ')}\n`);
 }

@@ -3,7 +3,7 @@
  * runs every axis under every strategy and rewrites `results/sweep.*` and its charts. See `--help`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
@@ -11,7 +11,7 @@ import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
-import { saveReport, writeAtomically } from './report.ts';
+import { saveReport, writeFiles } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from './sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
@@ -56,7 +56,7 @@ function parse(argv: readonly string[]): Parsed {
   const settings: SweepSettings = {
     ...d,
     axes: given('axis') ? list<SweepAxis>('axis', sweepAxes)(str('axis')) : d.axes,
-    strategies: given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames,
+    strategies: given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : d.strategies,
     clientCounts: given('clients') ? integerList('clients', 1, 4096)(str('clients')) : d.clientCounts,
     threads: given('threads') ? integer('threads', 1, 256)(str('threads')) : d.threads,
     threadCounts: given('threadCounts') ? integerList('thread-counts', 1, 256)(str('threadCounts')) : d.threadCounts,
@@ -122,9 +122,7 @@ async function redraw(path: string, dir: string | null): Promise<number> {
     return USAGE_ERROR;
   }
   const files = { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(report.rows)) };
-  const target = dir ?? dirname(resolve(path));
-  for (const [file, text] of Object.entries(files)) await writeAtomically(join(target, file), text);
-  process.stderr.write(`redrew ${Object.keys(files).join(', ')} in ${target}\n`);
+  await writeFiles(dir ?? dirname(resolve(path)), files);
   return 0;
 }
 

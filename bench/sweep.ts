@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { StrategyName } from '../strategies/registry.ts';
+import { strategyNames, type StrategyName } from '../strategies/registry.ts';
 import type { BusyWork } from './busy-work.ts';
 import { latencyProfiles } from './latency.ts';
 import { runOnce, type RunResult, type RunSettings } from './run.ts';
@@ -42,7 +42,7 @@ export interface SweepSettings {
 
 export const defaultSweep: SweepSettings = {
   axes: sweepAxes,
-  strategies: [],
+  strategies: strategyNames,
   repeat: 3,
   warmupMs: 200,
   measureMs: 1000,
@@ -84,7 +84,7 @@ export function sweepPoints(axis: SweepAxis, s: SweepSettings): SweepPoint[] {
   }
 }
 
-export function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSettings): RunSettings {
+function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSettings): RunSettings {
   return {
     workload: 'ticket-rush',
     strategy,

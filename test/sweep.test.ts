@@ -96,7 +96,7 @@ describe('npm run bench:sweep: a small sweep', () => {
     // Without --out, next to the JSON it was given (never into results/).
     const beside = await sweep('--render', join(out, 'sweep.json'));
     expect(beside.code, beside.stderr).toBe(0);
-    expect(beside.stderr).toContain(`in ${out}`);
+    expect(beside.stderr).toContain(`wrote ${join(out, 'sweep.md')}`);
     const markdown = renderSweepMarkdown(report);
     expect(markdown).toContain('![sweep-clients-throughput.svg](sweep-clients-throughput.svg)');
     expect(markdown).toContain("Jain's index, clients");
