@@ -17,6 +17,14 @@ export function formatNumber(value: number): string {
   return value.toFixed(3);
 }
 
+/**
+ * A count with its noun, agreeing in number: `plural(1, 'thread')` is "1 thread", `plural(2,
+ * 'thread')` "2 threads". `many` is the plural where it is not `noun` + "s".
+ */
+export function plural(n: number, noun: string, many = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : many}`;
+}
+
 export function formatSpread(s: Spread | null): string {
   if (s === null) return '–';
   if (s.min === s.max) return formatNumber(s.median);
@@ -78,12 +86,12 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   if (first === undefined) return '';
   const latency = latencyProfiles[first.latency];
   const rush = first.workload === 'ticket-rush';
-  const tickets = rush ? ` · ${first.tickets} ticket${first.tickets === 1 ? '' : 's'}` : '';
+  const tickets = rush ? ` · ${plural(first.tickets, 'ticket')}` : '';
   const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
-    `${first.clients} clients on ${first.threads} threads (up to ${first.clientsPerThread} per thread)${tickets} · ` +
-    `${first.repetitions} repetition${first.repetitions === 1 ? '' : 's'}`
+    `${plural(first.clients, 'client')} on ${plural(first.threads, 'thread')} (up to ${first.clientsPerThread} per thread)${tickets} · ` +
+    `${plural(first.repetitions, 'repetition')}`
   );
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where a set of figures came from. */
@@ -15,9 +16,28 @@ export interface Environment {
   readonly packages: Record<string, string>;
   /**
    * `git describe` of the harness, with "-dirty" for uncommitted changes outside `results/` (the
-   * results being rewritten do not make the harness dirty); null outside a git checkout.
+   * results being rewritten do not make the harness dirty); the full hash of HEAD when git would
+   * not answer and it was read from the `.git` files (see `commitSource`); null when it is unknown.
    */
   readonly commit: string | null;
+  /**
+   * How `commit` was read, or why it is null (see {@link HarnessCommit}). Absent from reports
+   * written before it existed; {@link describeHarness} reads either.
+   */
+  readonly commitSource?: string;
+}
+
+/** The harness's commit and how it was found. */
+export interface HarnessCommit {
+  /** As `Environment.commit`. */
+  readonly commit: string | null;
+  /**
+   * `'git'` when git described it (uncommitted changes known); when read from the `.git` files,
+   * `".git files (git refused: <first line of git's error>); uncommitted changes unknown"` (or
+   * "git not found", "git failed: …"); when null, why, e.g. `'not a git checkout: no .git in <dir>
+   * or above (git …)'` or `'commit unknown: HEAD names refs/heads/main, which has no commit …'`.
+   */
+  readonly commitSource: string;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,17 +54,119 @@ function packageVersion(name: string): string {
   }
 }
 
-function gitCommit(): string | null {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  try {
-    const changed = git('status', '--porcelain', '--', '.', ':(exclude)results');
-    return `${git('describe', '--always')}${changed === '' ? '' : '-dirty'}`;
-  } catch {
-    return null;
+/** Why a git command failed, in one line: the first line of its stderr, or why it did not start. */
+function gitFailure(error: unknown): string {
+  const e = error as { stderr?: unknown; code?: unknown; message?: unknown };
+  const stderr = typeof e.stderr === 'string' ? e.stderr.trim().split('\n')[0] : undefined;
+  if (stderr !== undefined && stderr !== '') return `git refused: ${stderr}`;
+  if (e.code === 'ENOENT') return 'git not found';
+  return `git failed: ${String(e.message ?? error).split('\n')[0]}`;
+}
+
+/**
+ * Asks git for the commit of `dir`, trusting it (`-c safe.directory=<dir>`: the user runs this
+ * harness's code, so its checkout is theirs to trust even when another user owns it). Throws
+ * git's error when git is missing or refuses.
+ */
+function describeWithGit(dir: string): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', `safe.directory=${dir}`, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const changed = git('status', '--porcelain', '--', '.', ':(exclude)results');
+  return `${git('describe', '--always')}${changed === '' ? '' : '-dirty'}`;
+}
+
+/** The git directory of the checkout holding `dir` (its `.git`, or where a `.git` file points), or null. */
+function findGitDir(dir: string): string | null {
+  for (let at = dir; ; at = dirname(at)) {
+    const dotGit = join(at, '.git');
+    try {
+      if (statSync(dotGit).isDirectory()) return dotGit;
+      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+      if (pointer !== undefined) return resolve(at, pointer.trim());
+    } catch {
+      // No .git here: look further up, as git does.
+    }
+    if (dirname(at) === at) return null;
   }
 }
 
+const HASH = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * HEAD's commit read from the files of `gitDir` without git: `HEAD`, then the loose ref it names
+ * or its line in `packed-refs` (in the common directory for a linked worktree). Throws an Error
+ * saying what is missing.
+ */
+function readHead(gitDir: string): string {
+  const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+  if (HASH.test(head)) return head;
+  const ref = /^ref: (\S+)$/.exec(head)?.[1];
+  if (ref === undefined) throw new Error(`${join(gitDir, 'HEAD')} is neither a hash nor a ref`);
+  let common = gitDir;
+  try {
+    common = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    // Not a linked worktree: the refs are in gitDir itself.
+  }
+  for (const base of new Set([gitDir, common])) {
+    try {
+      const loose = readFileSync(join(base, ref), 'utf8').trim();
+      if (HASH.test(loose)) return loose;
+    } catch {
+      // Not a loose ref here; try the next place.
+    }
+  }
+  try {
+    for (const line of readFileSync(join(common, 'packed-refs'), 'utf8').split('\n')) {
+      const [hash, name] = line.trim().split(' ');
+      if (name === ref && hash !== undefined && HASH.test(hash)) return hash;
+    }
+  } catch {
+    // No packed-refs: the ref does not exist.
+  }
+  throw new Error(`HEAD names ${ref}, which has no commit in ${common}`);
+}
+
+/**
+ * The commit of the checkout holding `dir` (by default the harness's own folder): from git when it
+ * answers; else read from the `.git` files, with why git did not answer; else null, with why.
+ * Never throws.
+ */
+export function harnessCommit(dir: string = root): HarnessCommit {
+  let at: string;
+  try {
+    // git compares safe.directory with the physical path, without a trailing slash.
+    at = realpathSync.native(dir);
+  } catch (error) {
+    return { commit: null, commitSource: `commit unknown: cannot open ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  let why: string;
+  try {
+    return { commit: describeWithGit(at), commitSource: 'git' };
+  } catch (error) {
+    why = gitFailure(error);
+  }
+  const gitDir = findGitDir(at);
+  if (gitDir === null) return { commit: null, commitSource: `not a git checkout: no .git in ${at} or above (${why})` };
+  try {
+    return { commit: readHead(gitDir), commitSource: `.git files (${why}); uncommitted changes unknown` };
+  } catch (error) {
+    return { commit: null, commitSource: `commit unknown: ${(error as Error).message} (${why})` };
+  }
+}
+
+/**
+ * The "harness" line of a report: the commit, with how it was read when git did not describe it,
+ * or why it is unknown. Reports written before `commitSource` existed give the commit or
+ * "not a git checkout".
+ */
+export function describeHarness(env: Pick<Environment, 'commit' | 'commitSource'>): string {
+  if (env.commit === null) return env.commitSource ?? 'not a git checkout';
+  return env.commitSource === undefined || env.commitSource === 'git' ? env.commit : `${env.commit}, read from ${env.commitSource}`;
+}
+
 export function environment(): Environment {
+  const { commit, commitSource } = harnessCommit();
   return {
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -53,6 +175,7 @@ export function environment(): Environment {
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
     packages: Object.fromEntries(MEASURED_PACKAGES.map((name) => [name, packageVersion(name)])),
-    commit: gitCommit(),
+    commit,
+    commitSource,
   };
 }

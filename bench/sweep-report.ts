@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
 import { markdownTable } from 'markdown-table';
 import { renderLineChart, type ChartPoint } from './chart.ts';
-import { formatNumber, formatSpread } from './columns.ts';
-import type { Environment } from './environment.ts';
+import { formatNumber, formatSpread, plural } from './columns.ts';
+import { describeHarness, type Environment } from './environment.ts';
 import type { Percentiles, Spread } from './summary.ts';
 import type { SweepAxis, SweepSettings } from './sweep.ts';
 import type { SweepRow } from './sweep-row.ts';
@@ -31,14 +31,14 @@ const xLabel: Record<SweepAxis, string> = {
 
 /** What each axis holds fixed, from the first row of the axis. */
 function axisSetting(axis: SweepAxis, row: SweepRow, s: SweepSettings): string {
-  const window = `${s.warmupMs} ms warm-up, then a ${s.measureMs} ms window; ${s.repeat} repetition${s.repeat === 1 ? '' : 's'}`;
+  const window = `${s.warmupMs} ms warm-up, then a ${s.measureMs} ms window; ${plural(s.repeat, 'repetition')}`;
   switch (axis) {
     case 'clients':
-      return `ticket-rush at latency zero, ${row.threads} threads, no busy work; ${window}`;
+      return `ticket-rush at latency zero, ${plural(row.threads, 'thread')}, no busy work; ${window}`;
     case 'threads':
-      return `ticket-rush at latency zero, ${row.clients} clients, no busy work; ${window}`;
+      return `ticket-rush at latency zero, ${plural(row.clients, 'client')}, no busy work; ${window}`;
     case 'cs':
-      return `ticket-rush at latency zero, ${row.clients} clients on ${row.threads} threads, ${row.outsideUs} µs of busy work outside the critical section and ${s.insideUs.join(', ')} µs inside; ${window}`;
+      return `ticket-rush at latency zero, ${plural(row.clients, 'client')} on ${plural(row.threads, 'thread')}, ${row.outsideUs} µs of busy work outside the critical section and ${s.insideUs.join(', ')} µs inside; ${window}`;
   }
 }
 
@@ -150,7 +150,7 @@ export function renderSweepMarkdown(report: SweepReport): string {
     '',
     `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
     `- runtime: Node ${env.node}; ${packages}`,
-    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- harness: ${describeHarness(env)}`,
     '',
   ];
   for (const axis of axes(report.rows)) {
