@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/ts-loader.setup.ts'],
     // Every test that could deadlock fails instead of hanging.
     testTimeout: 60_000,
     hookTimeout: 30_000,

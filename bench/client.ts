@@ -12,7 +12,6 @@
  *    `finish-line.ts`), and report its outcome.
  */
 import { threadId } from 'node:worker_threads';
-import { strategies, type StrategyName } from '../strategies/registry.ts';
 import { StartBarrier } from './barrier.ts';
 import { spinFor } from './busy-work.ts';
 import { since } from './clock.ts';
@@ -24,6 +23,7 @@ import type { RunConfig } from './run-config.ts';
 import { sleepExact } from './sleep.ts';
 import { StopSignal } from './stop-signal.ts';
 import { FileStore } from './store.ts';
+import { loadStrategy } from './strategy-loader.ts';
 import type { ClientOutcome } from './workload.ts';
 import { workloads } from './workloads.ts';
 
@@ -38,7 +38,7 @@ export interface ClientTask {
 }
 
 export default async function client({ config, clientId, input, share }: ClientTask): Promise<ClientOutcome> {
-  const strategy = strategies[config.strategy as StrategyName];
+  const strategy = await loadStrategy(config.strategy, config.strategyModule);
   const workload = workloads[config.workload];
   const store = new FileStore(config.dbPath, config.latency);
   const log = new CriticalSectionLog(config.log);

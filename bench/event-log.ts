@@ -27,8 +27,8 @@ const THREAD = 3;
 const NOMINAL = 4;
 const CLIENT = 5;
 const BYTES_PER_SLOT = FIELDS * 8 + 2 * 4;
-/** Counters after the slots: events, requests, claimed slots. */
-const COUNTERS = 3;
+/** Counters after the slots: events, requests, claimed slots, completed bodies. */
+const COUNTERS = 4;
 
 /** One logged critical section. Times in ms on the run's shared clock. */
 export interface CriticalSectionRecord {
@@ -52,8 +52,8 @@ export class CriticalSectionLog {
   /** Per slot: attempts, aborts. */
   private readonly counts: Int32Array;
   /**
-   * Three cells: events logged so far (requests, enters, exits, aborts), for the watchdog;
-   * requests alone; slots claimed.
+   * Four cells: events logged so far (requests, enters, exits, aborts); requests alone; slots
+   * claimed; bodies that completed (exits with their nominal), the watchdog's measure of progress.
    */
   private readonly events: Int32Array;
 
@@ -75,9 +75,13 @@ export class CriticalSectionLog {
     return this.counts.length / 2;
   }
 
-  /** Events logged so far: it grows while the run makes progress. */
+  /**
+   * Critical-section bodies completed so far: it grows only while the run does work. Requests,
+   * enters and aborts are not progress: a client that enters and aborts for ever (a livelock)
+   * moves the event count but never this one.
+   */
   get progress(): number {
-    return Atomics.load(this.events, 0);
+    return Atomics.load(this.events, 3);
   }
 
   /** Critical sections requested so far. */
@@ -110,10 +114,12 @@ export class CriticalSectionLog {
     Atomics.add(this.events, 0, 1);
   }
 
+  /** The body left: `nominal` is given when it completed, and absent when it threw. */
   exit(slot: number, at: number, nominal = Number.NaN): void {
     this.times[slot * FIELDS + NOMINAL] = nominal;
     this.times[slot * FIELDS + EXIT] = at;
     Atomics.add(this.events, 0, 1);
+    if (!Number.isNaN(nominal)) Atomics.add(this.events, 3, 1);
   }
 
   /** The attempt that entered last aborted: count it and forget its enter time. */

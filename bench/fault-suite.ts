@@ -2,11 +2,11 @@ import Table from 'cli-table3';
 import { markdownTable } from 'markdown-table';
 import { max, median, min } from 'simple-statistics';
 import { strategies, type StrategyName } from '../strategies/registry.ts';
-import { formatNumber } from './columns.ts';
-import type { Environment } from './environment.ts';
+import { formatNumber, plural } from './columns.ts';
+import { describeHarness, type Environment } from './environment.ts';
 import { faults, type FaultName } from './fault.ts';
 import { latencyProfiles, type LatencyName } from './latency.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from './run.ts';
+import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from './run.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
 
@@ -87,7 +87,7 @@ export async function runFaultSuite(
         workload: 'ticket-rush',
         strategy,
         clients: suite.clients,
-        threads: suite.threads,
+        threads: threadsFor(suite.threads, suite.clients - 1),
         tickets: suite.tickets,
         latency: latencyProfiles[suite.latency],
         seed: repetition,
@@ -136,8 +136,8 @@ export function faultTitle(settings: FaultSuiteSettings): string {
   const latency = latencyProfiles[settings.latency];
   return (
     `fault ${settings.fault} (${faults[settings.fault]}) · ticket-rush · latency ${latency.name} ` +
-    `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${settings.clients} clients (the victim alone on its own thread, ` +
-    `the others on ${settings.threads}) · ${settings.tickets} tickets · ${settings.repeat} repetition${settings.repeat === 1 ? '' : 's'}`
+    `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${plural(settings.clients, 'client')} (the victim alone on its own thread, ` +
+    `the others on ${plural(threadsFor(settings.threads, settings.clients - 1), 'thread')}) · ${plural(settings.tickets, 'ticket')} · ${plural(settings.repeat, 'repetition')}`
   );
 }
 
@@ -169,7 +169,7 @@ export function renderFaultMarkdown(report: FaultReport): string {
     '',
     `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
     `- runtime: Node ${env.node}; ${Object.entries(env.packages).map(([n, v]) => `${n} ${v}`).join(', ')}`,
-    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- harness: ${describeHarness(env)}`,
     `- settings: ${JSON.stringify(report.settings)}`,
     '',
     `## ${faultTitle(report.settings)}`,

@@ -54,7 +54,7 @@ export const orderedPrint: Workload = {
       if (running < 0 || done < 0) problems.push(`client ${client} printed ${running < 0 ? 'no "running"' : 'no "done"'}`);
       else if (done !== running + 1) interleaved++;
     }
-    if (lines.length !== 2 * clients) problems.push(`${lines.length} lines printed, expected ${2 * clients}`);
+    if (prints.printed !== 2 * clients) problems.push(`${prints.printed} lines printed, expected ${2 * clients}`);
     if (interleaved > 0) problems.push(`${interleaved} of ${clients} clients interleaved`);
     return { figures: { workload: 'ordered-print', interleaved }, problems };
   },

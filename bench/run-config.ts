@@ -10,6 +10,8 @@ import type { WorkloadName } from './workloads.ts';
 export interface RunConfig {
   readonly workload: WorkloadName;
   readonly strategy: string;
+  /** A `file://` URL whose default export is the strategy, for one not in the registry; null: the registry's. */
+  readonly strategyModule: string | null;
   /** Clients in the run. */
   readonly clients: number;
   /** null: each client makes one request; otherwise clients make requests until the stop signal (see `TimedRun`). */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { strategies, type StrategyName } from '../strategies/registry.ts';
+import type { StrategyName } from '../strategies/registry.ts';
+import type { Strategy, StrategyHost } from '../strategies/strategy.ts';
 import { StartBarrier } from './barrier.ts';
 import { FinishLine } from './finish-line.ts';
 import { NO_WORK, type BusyWork } from './busy-work.ts';
@@ -12,22 +13,29 @@ import type { ClientTask } from './client.ts';
 import { clockBase, since } from './clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from './event-log.ts';
 import { FaultGate, VICTIM, type FaultName } from './fault.ts';
+import { InterruptedError } from './interrupt.ts';
 import type { LatencyProfile } from './latency.ts';
 import { analyseLog, type LogAnalysis } from './log-analysis.ts';
 import { PrintLog } from './print-log.ts';
 import type { RunConfig, TimedRun } from './run-config.ts';
 import { StopSignal } from './stop-signal.ts';
 import { FileStore } from './store.ts';
+import { loadStrategy } from './strategy-loader.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from './workload.ts';
 import { measureWindow, type WindowFigures } from './window.ts';
 import { workloads, type WorkloadName } from './workloads.ts';
 
+export { InterruptedError } from './interrupt.ts';
+
 /** The settings of one run: one workload under one strategy, once. */
 export interface RunSettings {
   readonly workload: WorkloadName;
   readonly strategy: StrategyName;
+  /** A `file://` URL whose default export is the strategy named `strategy`, for one not in the registry (tests); absent: the registry's. */
+  readonly strategyModule?: string | null;
   readonly clients: number;
+  /** Worker threads of the client pool; a run never starts more than it has clients. */
   readonly threads: number;
   readonly tickets: number;
   readonly latency: LatencyProfile;
@@ -40,6 +48,18 @@ export interface RunSettings {
   readonly timed?: TimedRun | null;
   /** Busy work inside and outside each critical section; absent: none. */
   readonly work?: BusyWork;
+  /** Shorter limits than the defaults, ms (tests of a strategy that hangs); absent: the defaults. */
+  readonly limits?: Partial<RunLimits>;
+}
+
+/** How long parts of a run may take before it fails, ms. */
+export interface RunLimits {
+  /** The strategy's `setup`. */
+  readonly setupMs: number;
+  /** The strategy's `teardown`. */
+  readonly teardownMs: number;
+  /** No critical-section body completed (see {@link noProgressLimitMs}). */
+  readonly noProgressMs: number;
 }
 
 /** What an injected fault did. Times in ms on the run's clock. */
@@ -95,25 +115,47 @@ export type RunResult = CompletedRun | FailedRun;
  */
 export const TIMED_LOG_SLOTS = 400_000;
 
-/** How long the clients may take to open their sessions and reach the start barrier. */
+/** How long the clients may take to open their sessions and reach the start barrier, ms. */
 const START_TIMEOUT_MS = 60_000;
+/** How long a strategy's `setup` may take, ms. */
+export const SETUP_TIMEOUT_MS = 30_000;
+/** How long a strategy's `teardown` may take, ms. */
+export const TEARDOWN_TIMEOUT_MS = 10_000;
 
 const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
 
+/** The smallest number of threads that serves a run: `threads`, but never more than there are clients. */
+export function threadsFor(threads: number, clients: number): number {
+  return Math.max(1, Math.min(threads, clients));
+}
+
 /**
- * The watchdog's limit: a run whose event log has not moved for this long has deadlocked or a
- * client is stuck. 10 s, or twice the longest nominal critical section if that is longer.
+ * The watchdog's limit: a run in which no critical-section body has completed for this long has
+ * deadlocked, livelocked or has a stuck client. 10 s, or twice the longest nominal critical
+ * section if that is longer.
  */
 export function noProgressLimitMs(s: RunSettings): number {
   return Math.max(10_000, 2 * (s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs));
+}
+
+/**
+ * The most a whole run may take, ms, whatever else happens: the start (setup and barrier), a
+ * timed run's window, then every client's critical section one after another at four times its
+ * longest nominal length plus 50 ms of coordination each, and 30 s to spare. A run past it has
+ * made progress too slowly to be measuring anything (or not at all) and fails.
+ */
+export function runDeadlineMs(s: RunSettings): number {
+  const longest = s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs;
+  const timed = s.timed === null || s.timed === undefined ? 0 : s.timed.warmupMs + s.timed.measureMs;
+  return SETUP_TIMEOUT_MS + START_TIMEOUT_MS + timed + s.clients * (4 * longest + 50) + 30_000;
 }
 
 /** How often the watchdog looks at the log, ms. */
 const WATCH_INTERVAL_MS = 250;
 
 /**
- * Resolves with `work`, or rejects with a NoProgressError once `log` has not moved for `limitMs`
- * while `work` is still pending.
+ * Resolves with `work`, or rejects with a NoProgressError once no body in `log` has completed
+ * for `limitMs` while `work` is still pending.
  */
 function watchdog<T>(work: Promise<T>, log: CriticalSectionLog, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -133,41 +175,96 @@ function watchdog<T>(work: Promise<T>, log: CriticalSectionLog, limitMs: number)
   return Promise.race([work, stuck]).finally(() => clearInterval(timer));
 }
 
-/** The run was interrupted (Ctrl-C); everything it created has been removed. */
-export class InterruptedError extends Error {
-  readonly code = 'EINTERRUPTED';
-  constructor() {
-    super('interrupted');
+export class NoProgressError extends Error {
+  readonly code = 'ENOPROGRESS';
+  constructor(limitMs: number) {
+    super(`no progress for ${limitMs / 1000} s: no critical section completed (deadlock, livelock or a stuck client)`);
+  }
+}
+
+/** The whole run took longer than {@link runDeadlineMs}. */
+export class RunDeadlineError extends Error {
+  readonly code = 'EDEADLINE';
+  constructor(limitMs: number) {
+    super(`the run did not end within its deadline of ${Math.round(limitMs / 1000)} s (derived from its clients and latencies)`);
+  }
+}
+
+/** The first line of an error's message: what a failed row shows. */
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]?.trim() || (error instanceof Error ? error.name : 'unknown error');
+}
+
+/**
+ * What ends a run early, as promises that reject and never resolve: an interruption (the signal
+ * aborted), the run's deadline, a failure reported by one of its pools, or an exception no code of
+ * the run caught (a strategy's timer on the main thread, say). `ended` cancels every timer the
+ * run started and stops listening; call it once the run is over.
+ */
+class RunGuards {
+  private readonly timers = new AbortController();
+  private failPromise: (error: Error) => void = () => undefined;
+  readonly failed: Promise<never>;
+  readonly interrupted: Promise<never>;
+  readonly deadline: Promise<never>;
+  private readonly onStray = (error: unknown) => this.failPromise(new Error(`uncaught on the main thread: ${oneLine(error)}`));
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    deadlineMs: number,
+  ) {
+    this.failed = new Promise<never>((_, reject) => (this.failPromise = reject));
+    this.interrupted = new Promise<never>((_, reject) => {
+      if (signal === undefined) return;
+      const onAbort = () => reject(signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError());
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true, signal: this.timers.signal });
+    });
+    this.deadline = this.sleep(deadlineMs).then(() => Promise.reject(new RunDeadlineError(deadlineMs)));
+    for (const p of [this.failed, this.interrupted, this.deadline]) p.catch(() => undefined);
+    process.on('uncaughtException', this.onStray);
+    process.on('unhandledRejection', this.onStray);
+  }
+
+  /** Fails the run with `error` (the first failure wins). */
+  fail(error: Error): void {
+    this.failPromise(error);
+  }
+
+  /** `work`, unless the run is interrupted, fails or passes its deadline first. */
+  guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.interrupted, this.failed, this.deadline]);
+  }
+
+  /** Resolves after `ms`; never, once the run has ended (its timer is cancelled). */
+  sleep(ms: number): Promise<void> {
+    return delay(ms, undefined, { signal: this.timers.signal }).catch(() => new Promise<void>(() => undefined));
+  }
+
+  /** `work`, or a rejection saying what did not settle within `ms`. */
+  within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+    return Promise.race([work, this.sleep(ms).then(() => Promise.reject(new Error(`${what} did not settle within ${ms / 1000} s`)))]);
+  }
+
+  ended(): void {
+    this.timers.abort();
+    process.off('uncaughtException', this.onStray);
+    process.off('unhandledRejection', this.onStray);
+  }
+
+  get isInterrupted(): boolean {
+    return this.signal?.aborted === true;
   }
 }
 
 /**
- * A promise that rejects with an {@link InterruptedError} once `signal` aborts (never settles
- * without one), and a function that stops listening.
+ * A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. A
+ * pool's `'error'` (a worker that died with no task, a late message for a task it no longer has)
+ * fails the run through `onError` instead of crashing the process.
  */
-function interruption(signal: AbortSignal | undefined): { promise: Promise<never>; dispose: () => void } {
-  let dispose = () => undefined as void;
-  const promise = new Promise<never>((_, reject) => {
-    if (signal === undefined) return;
-    const onAbort = () => reject(new InterruptedError());
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    dispose = () => signal.removeEventListener('abort', onAbort);
-  });
-  promise.catch(() => undefined);
-  return { promise, dispose };
-}
-
-export class NoProgressError extends Error {
-  readonly code = 'ENOPROGRESS';
-  constructor(limitMs: number) {
-    super(`no progress for ${limitMs / 1000} s: no critical section was requested, entered or left (deadlock or stuck client)`);
-  }
-}
-
-/** A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. */
-function clientPool(threads: number, clients: number): Piscina<ClientTask, ClientOutcome> {
-  return new Piscina<ClientTask, ClientOutcome>({
+function clientPool(threads: number, clients: number, onError: (error: Error) => void): Piscina<ClientTask, ClientOutcome> {
+  const pool = new Piscina<ClientTask, ClientOutcome>({
     filename: clientFile,
     minThreads: threads,
     maxThreads: threads,
@@ -177,6 +274,8 @@ function clientPool(threads: number, clients: number): Piscina<ClientTask, Clien
     idleTimeout: 60_000,
     execArgv: tsWorkerExecArgv,
   });
+  pool.on('error', (error: Error) => onError(new Error(`a client thread failed: ${oneLine(error)}`)));
+  return pool;
 }
 
 /** How long the victim may take to get inside its critical section, and the others to ask for theirs, ms. */
@@ -194,12 +293,13 @@ async function strike(
   clients: number,
   kill: () => Promise<void>,
   base: bigint,
+  guards: RunGuards,
 ): Promise<number | null> {
   const deadline = Date.now() + STRIKE_WAIT_MS;
-  await Promise.race([gate.victimInside(), delay(STRIKE_WAIT_MS)]);
+  await Promise.race([gate.victimInside(), guards.sleep(STRIKE_WAIT_MS)]);
   // Every client, the victim included, asks once before anything else happens to it.
-  while (log.requests < clients && Date.now() < deadline) await delay(5);
-  await delay(20);
+  while (log.requests < clients && Date.now() < deadline) await guards.sleep(5);
+  await guards.sleep(20);
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
   await kill();
@@ -216,140 +316,167 @@ function recoveryAfter(killedAt: number | null, records: readonly CriticalSectio
 
 /**
  * Runs one workload under one strategy once, in a fresh temporary directory with a fresh pool of
- * `threads` piscina workers that holds every client in flight at once. Clients start together
- * from a barrier once every one of them is up; wall time runs from the release to the last
- * client's end. Everything the run created (directory, pool, strategy threads) is gone when the
- * returned promise settles. A failure is a {@link FailedRun}; the only rejections are an
- * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once for
- * settings that ask for a fault in a timed run.
+ * worker threads that holds every client in flight at once. Clients start together from a
+ * barrier once every one of them is up; wall time runs from the release to the last client's
+ * end. Everything the run created (directory, pools, strategy threads) is gone when the returned
+ * promise settles.
+ *
+ * Whatever fails inside the run is a {@link FailedRun} with the error in one line: a client or a
+ * thread, the strategy's setup or teardown (each with a deadline: {@link SETUP_TIMEOUT_MS},
+ * {@link TEARDOWN_TIMEOUT_MS}), the temporary directory, no completed critical section for
+ * {@link noProgressLimitMs}, or the whole run past {@link runDeadlineMs}. A failure during the
+ * clean-up after a first one is added to its message. The only rejections are an
+ * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once
+ * for settings that ask for a fault in a timed run.
  */
 export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
-  const { promise: interrupted, dispose } = interruption(signal);
-  const workload = workloads[settings.workload];
-  const strategy = strategies[settings.strategy];
   const timed = settings.timed ?? null;
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
-  const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+  const guards = new RunGuards(signal, runDeadlineMs(settings));
+  let dir: string | null = null;
   try {
-    const dbPath = join(dir, 'db.json');
-    await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
-    const log = CriticalSectionLog.create(timed === null ? settings.clients : TIMED_LOG_SLOTS);
-    const stop = StopSignal.create();
-    const prints = PrintLog.create(2 * settings.clients);
-    const barrier = StartBarrier.create();
-    const gate = FaultGate.create();
-    const config: RunConfig = {
-      workload: settings.workload,
-      strategy: settings.strategy,
-      clients: settings.clients,
-      timed,
-      work: settings.work ?? NO_WORK,
-      threads: settings.threads,
-      tickets: settings.tickets,
-      latency: settings.latency,
-      staggerMs: settings.staggerMs,
-      fault: settings.fault,
-      faultGate: gate.buffer,
-      dbPath,
-      clockBase: clockBase(),
-      log: log.buffer,
-      prints: prints.buffer,
-      barrier: barrier.buffer,
-      finish: FinishLine.create().buffer,
-      stop: stop.buffer,
-    };
-    const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
+    dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+    const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
+    return await measure(settings, strategy, dir, guards);
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
+  } finally {
+    guards.ended();
+    if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
 
-    let wallMs: number;
-    let cpuMs: number;
-    let outcomes: ClientOutcome[];
-    let killedAt: number | null = null;
-    let released = 0;
+/** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
+async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards): Promise<CompletedRun> {
+  const workload = workloads[settings.workload];
+  const timed = settings.timed ?? null;
+  const dbPath = join(dir, 'db.json');
+  await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
+  const log = CriticalSectionLog.create(timed === null ? settings.clients : TIMED_LOG_SLOTS);
+  const stop = StopSignal.create();
+  // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
+  const prints = PrintLog.create(4 * settings.clients);
+  const barrier = StartBarrier.create();
+  const gate = FaultGate.create();
+  const config: RunConfig = {
+    workload: settings.workload,
+    strategy: settings.strategy,
+    strategyModule: settings.strategyModule ?? null,
+    clients: settings.clients,
+    timed,
+    work: settings.work ?? NO_WORK,
+    threads: settings.threads,
+    tickets: settings.tickets,
+    latency: settings.latency,
+    staggerMs: settings.staggerMs,
+    fault: settings.fault,
+    faultGate: gate.buffer,
+    dbPath,
+    clockBase: clockBase(),
+    log: log.buffer,
+    prints: prints.buffer,
+    barrier: barrier.buffer,
+    finish: FinishLine.create().buffer,
+    stop: stop.buffer,
+  };
+  const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
+
+  // Under a fault the victim runs alone in a thread of its own, so killing it kills nobody else.
+  const victimAlone = settings.fault !== null;
+  const fail = (error: Error) => guards.fail(error);
+  const setup = strategy.setup(config);
+  let host: StrategyHost;
+  try {
+    host = await guards.guard(guards.within(setup, settings.limits?.setupMs ?? SETUP_TIMEOUT_MS, 'the strategy\'s setup'));
+  } catch (error) {
+    // A setup that settles late still gets its teardown, so its threads do not outlive the run.
+    setup.then((late) => late.teardown()).catch(() => undefined);
+    throw error;
+  }
+  const pools: Piscina<ClientTask, ClientOutcome>[] = [];
+  let failure: unknown = null;
+  let outcomes: ClientOutcome[] = [];
+  let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check'> | null = null;
+  let evidence: { records: CriticalSectionRecord[]; finalState: Awaited<ReturnType<FileStore['load']>> } | null = null;
+  try {
+    const poolClients = victimAlone ? settings.clients - 1 : settings.clients;
+    const pool = clientPool(threadsFor(settings.threads, poolClients), poolClients, fail);
+    pools.push(pool);
+    const victimPool = victimAlone ? clientPool(1, 1, fail) : null;
+    if (victimPool !== null) pools.push(victimPool);
+    const tasks = inputs.map((input, clientId) => {
+      const share = host.forClient(clientId);
+      const task: ClientTask = { config, clientId, input, share: share.data };
+      const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
+      return runner.run(task, { transferList: share.transfer as never });
+    });
+    for (const task of tasks) task.catch(() => undefined);
+    const all = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
+    await guards.guard(
+      Promise.race([
+        barrier.allArrived(settings.clients, START_TIMEOUT_MS),
+        all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
+      ]),
+    );
+    const cpuAtRelease = process.cpuUsage();
+    const released = since(config.clockBase);
+    barrier.release();
     let stoppedAt = 0;
-    // Under a fault the victim runs alone in a thread of its own, so killing it kills nobody else.
-    const victimAlone = settings.fault !== null;
-    const host = await strategy.setup(config);
-    try {
-      const pool = clientPool(settings.threads, victimAlone ? settings.clients - 1 : settings.clients);
-      const victimPool = victimAlone ? clientPool(1, 1) : null;
-      try {
-        const tasks = inputs.map((input, clientId) => {
-          const share = host.forClient(clientId);
-          const task: ClientTask = { config, clientId, input, share: share.data };
-          const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
-          return runner.run(task, { transferList: share.transfer as never });
-        });
-        tasks[VICTIM]?.catch(() => undefined);
-        const all = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
-        all.catch(() => undefined);
-        await Promise.race([
-          barrier.allArrived(settings.clients, START_TIMEOUT_MS),
-          all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
-          interrupted,
-        ]);
-        const cpuAtRelease = process.cpuUsage();
-        released = since(config.clockBase);
-        barrier.release();
-        if (timed !== null) {
-          await Promise.race([delay(timed.warmupMs + timed.measureMs), interrupted]);
-          stoppedAt = since(config.clockBase);
-          stop.raise();
-        }
-        if (settings.fault !== null && victimPool !== null) {
-          killedAt = await Promise.race([
-            strike(settings.fault, gate, log, settings.clients, () => victimPool.destroy(), config.clockBase),
-            interrupted,
-          ]);
-        }
-        outcomes = await Promise.race([watchdog(all, log, noProgressLimitMs(settings)), interrupted]);
-        const cpu = process.cpuUsage(cpuAtRelease);
-        cpuMs = (cpu.user + cpu.system) / 1000;
-        wallMs = Math.max(...outcomes.map((o) => o.end)) - released;
-      } finally {
-        await pool.destroy();
-        await victimPool?.destroy();
-      }
-    } finally {
-      await host.teardown();
+    if (timed !== null) {
+      await guards.guard(guards.sleep(timed.warmupMs + timed.measureMs));
+      stoppedAt = since(config.clockBase);
+      stop.raise();
     }
-
+    let killedAt: number | null = null;
+    if (settings.fault !== null && victimPool !== null) {
+      killedAt = await guards.guard(strike(settings.fault, gate, log, settings.clients, () => victimPool.destroy(), config.clockBase, guards));
+    }
+    outcomes = await guards.guard(watchdog(all, log, settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
+    const cpu = process.cpuUsage(cpuAtRelease);
     if (timed !== null && log.claimed >= log.slots) {
       throw new Error(
         `the event log filled up (${log.slots} critical sections) before the stop signal, so the window was not measured in full: give a shorter warm-up or window`,
       );
     }
+    // The evidence is read before the strategy's teardown runs.
     const records = log.records(timed === null ? settings.clients : log.claimed);
-    const analysis = analyseLog(records.filter((r) => settings.fault === null || r.client !== VICTIM));
-    const check = workload.check({
-      tickets: settings.tickets,
-      clients: settings.clients,
-      outcomes,
-      finalState: await new FileStore(dbPath, settings.latency).load(),
-      prints,
-    });
-    const problems: string[] = [];
-    if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
-      problems.push(`${analysis.violations} mutual-exclusion violations`);
-    }
-    if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
-    if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
-    problems.push(...check.problems);
-    const fault: FaultOutcome | null =
-      settings.fault === null
-        ? null
-        : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) };
+    evidence = { records, finalState: await new FileStore(dbPath, settings.latency).load() };
+    const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
     const firstEnter = records.reduce((first, r) => (Number.isFinite(r.enter) ? Math.min(first, r.enter) : first), Infinity);
-    const firstEnterMs = Number.isFinite(firstEnter) ? firstEnter - released : null;
-    const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
-    const window = timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf);
-    return { status: 'completed', workDir: dir, wallMs, cpuMs, firstEnterMs, clientsPerThread: [...threads.values()], log: analysis, check, fault, window, problems };
+    measured = {
+      wallMs: Math.max(...outcomes.map((o) => o.end)) - released,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
+      clientsPerThread: [...threads.values()],
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) },
+      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf),
+    };
   } catch (error) {
-    if (error instanceof InterruptedError) throw error;
-    return { status: 'failed', workDir: dir, error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    dispose();
-    await rm(dir, { recursive: true, force: true });
+    failure = error;
   }
+
+  // Clean-up, every step bounded; a failure here is added to the first one, never hides it.
+  const cleanupErrors: string[] = [];
+  for (const pool of pools) await pool.destroy().catch((error: unknown) => cleanupErrors.push(`destroying a client pool: ${oneLine(error)}`));
+  await guards.within(host.teardown(), settings.limits?.teardownMs ?? TEARDOWN_TIMEOUT_MS, 'the strategy\'s teardown').catch((error: unknown) => cleanupErrors.push(oneLine(error)));
+  if (failure instanceof InterruptedError || guards.isInterrupted) throw failure instanceof InterruptedError ? failure : new InterruptedError();
+  if (failure !== null || measured === null || evidence === null) {
+    const first = failure === null ? 'the run ended without its figures' : oneLine(failure);
+    throw new Error(cleanupErrors.length === 0 ? first : `${first}; then ${cleanupErrors.join('; ')}`);
+  }
+  if (cleanupErrors.length > 0) throw new Error(cleanupErrors.join('; '));
+
+  const analysis = analyseLog(evidence.records.filter((r) => settings.fault === null || r.client !== VICTIM));
+  const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints });
+  const problems: string[] = [];
+  if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
+    problems.push(`${analysis.violations} mutual-exclusion violations`);
+  }
+  if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
+  if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
+  problems.push(...check.problems);
+  return { status: 'completed', workDir: dir, ...measured, log: analysis, check, problems };
 }

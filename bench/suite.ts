@@ -1,6 +1,6 @@
 import type { StrategyName } from '../strategies/registry.ts';
 import { latencyProfiles, type LatencyName } from './latency.ts';
-import { runOnce, type RunResult, type RunSettings } from './run.ts';
+import { runOnce, threadsFor, type RunResult, type RunSettings } from './run.ts';
 import { summarise, withSlowdowns, type ResultRow } from './summary.ts';
 import { workloads, type WorkloadName } from './workloads.ts';
 
@@ -11,6 +11,7 @@ export interface SuiteSettings {
   readonly latencies: readonly LatencyName[];
   /** Clients per run; null: each workload's own default (ordered-print 3, ticket-rush 50). */
   readonly clients: number | null;
+  /** Worker threads; a run with fewer clients gets one thread per client. */
   readonly threads: number;
   readonly tickets: number;
   readonly repeat: number;
@@ -44,11 +45,12 @@ export async function runSuite(
   const rows: ResultRow[] = [];
   for (const workload of suite.workloads) {
     for (const latency of suite.latencies) {
+      const clients = suite.clients ?? workloads[workload].defaultClients;
       const settingsOf = (strategy: StrategyName, repetition: number): RunSettings => ({
         workload,
         strategy,
-        clients: suite.clients ?? workloads[workload].defaultClients,
-        threads: suite.threads,
+        clients,
+        threads: threadsFor(suite.threads, clients),
         tickets: suite.tickets,
         latency: latencyProfiles[latency],
         seed: suite.seed + repetition - 1,

@@ -1,5 +1,6 @@
 import { max, median, min, quantile } from 'simple-statistics';
-import { strategies, type StrategyName } from '../strategies/registry.ts';
+import type { StrategyName } from '../strategies/registry.ts';
+import { strategyFor } from './strategy-loader.ts';
 import type { LatencyName } from './latency.ts';
 import type { RunResult, RunSettings } from './run.ts';
 import { workloads, type WorkloadName } from './workloads.ts';
@@ -154,7 +155,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
   const worst = worstOf(records);
   const walls = completed.map((run) => run.wallMs);
-  const strategy = strategies[settings.strategy];
+  const strategy = strategyFor(settings.strategy);
   return {
     workload: settings.workload,
     strategy: settings.strategy,
