@@ -4,28 +4,30 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
+import { plural } from './columns.ts';
 import { environment } from './environment.ts';
 import { faultNames } from './fault.ts';
 import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from './fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
-import { integer as integerOption, list, parseArguments, withConventions, writablePath } from './options.ts';
+import { integer as integerOption, list, parseArguments, sameFile, withConventions, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
-import { renderMarkdown, saveReport, type Report } from './report.ts';
+import { checkTemporaryFolder } from './preflight.ts';
+import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from './report.ts';
 import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
+import type { ResultRow } from './summary.ts';
 import { renderTerminal } from './table.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from './workloads.ts';
+import { runEntry } from './entry.ts';
 
 /** Accepted ranges of the numeric options. */
 export const limits = {
   clients: { min: 1, max: 4096 },
   threads: { min: 1, max: 256 },
-  tickets: { min: 1, max: 1_000_000 },
+  tickets: { min: 0, max: 1_000_000 },
   repeat: { min: 1, max: 100 },
   seed: { min: 0, max: 2 ** 31 - 1 },
 } as const;
@@ -61,7 +63,7 @@ function program(): Command {
     .addOption(
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
-    .addOption(new Option('--json <path>', 'also write the figures of this run as JSON to <path>'))
+    .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
     .option('--list', 'list the workloads, strategies and latency profiles, then exit');
 }
 
@@ -77,7 +79,8 @@ function ticketsFromDb(value: string): number {
     const stat = statSync(value);
     if (!stat.isFile()) throw new UsageError(`--db '${value}' is not accepted: it is not a regular file`);
     if (stat.size > MAX_DB_BYTES) throw new UsageError(`--db '${value}' is not accepted: it is over ${MAX_DB_BYTES} bytes; a db is like {"count": 1}`);
-    text = readFileSync(value, 'utf8');
+    // A byte-order mark is accepted, as Node's own require of a JSON file accepts it.
+    text = readFileSync(value, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--db '${value}' is not accepted: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
@@ -99,10 +102,13 @@ function parse(argv: readonly string[]): Parsed {
   const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
   const args = argv.join(' ');
-  const json = given('json') ? writablePath('json', str('json')) : null;
+  const json = given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
   const dbTickets = given('db') ? ticketsFromDb(str('db')) : null;
+  if (json !== null && json !== STDOUT && given('db') && sameFile(json, str('db'))) {
+    throw new UsageError(`--json '${str('json')}' is not accepted: it is the --db file, which the results would overwrite; give another path`);
+  }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
   const settingsGiven = ['workload', 'strategy', 'latency', 'clients', 'threads', 'tickets', 'repeat', 'seed', 'db'].filter(given);
 
@@ -164,6 +170,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parse(argv);
+    if (parsed.mode !== 'list') checkTemporaryFolder();
   } catch (error) {
     return usageExitCode(error);
   }
@@ -176,30 +183,42 @@ export async function main(argv: readonly string[]): Promise<number> {
   return interruptible((signal) => (mode.mode === 'fault' ? runFaults(mode, signal) : runBench(mode, signal)));
 }
 
+/**
+ * The exit code of a suite: 1 when a row failed, or when a strategy whose guarantee covers the
+ * workload was judged incorrect (a defect of the strategy); 0 otherwise, including the baseline
+ * `none` (and `optimistic` on ordered-print) being incorrect, as expected.
+ */
+export function suiteExitCode(rows: readonly Pick<ResultRow, 'verdict' | 'covered'>[]): number {
+  return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct')) ? 1 : 0;
+}
+
 async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: AbortSignal): Promise<number> {
   const rows = await runSuite(parsed.suite, progressLine, signal);
   clearProgress();
-  process.stdout.write(renderTerminal(rows));
-
   const report: Report = { schema: 'sync-bench/results@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
-  await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
+  // Saved before shown: a closed or broken output loses nothing that was measured.
+  const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
+  tableStream(parsed.json).write(renderTerminal(rows));
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
-    process.stderr.write(`${failed.length} row(s) failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
-    return 1;
+    process.stderr.write(`${plural(failed.length, 'row')} failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
   }
-  return 0;
+  const wrong = rows.filter((r) => r.covered && r.verdict === 'incorrect');
+  if (wrong.length > 0) {
+    process.stderr.write(
+      `${plural(wrong.length, 'row')} incorrect under a strategy that promises what the workload needs: ${wrong.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`,
+    );
+  }
+  return saved ? suiteExitCode(rows) : 1;
 }
 
 async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: AbortSignal): Promise<number> {
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
-  process.stdout.write(renderFaultTerminal(parsed.suite, rows));
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
-  await saveReport(parsed, report, 'faults', { 'faults.md': renderFaultMarkdown(report) });
-  return 0;
+  const saved = await saveReport(parsed, report, 'faults', { 'faults.md': renderFaultMarkdown(report) });
+  tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
+  return saved ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+void runEntry(import.meta.url, main);

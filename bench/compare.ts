@@ -4,8 +4,6 @@
  * a file that is not a results file.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { formatNumber } from './columns.ts';
@@ -13,6 +11,7 @@ import { compareReports, type Comparison, type FigureChange } from './comparison
 import type { Report } from './report.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { workloadNames } from './workloads.ts';
+import { runEntry } from './entry.ts';
 
 function load(path: string): Report {
   let data: unknown;
@@ -85,6 +84,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
-}
+void runEntry(import.meta.url, main);

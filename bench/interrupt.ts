@@ -1,37 +1,60 @@
-import { InterruptedError } from './run.ts';
+import { constants } from 'node:os';
 
-/** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
-export const INTERRUPTED = 130;
-/** A second Ctrl-C this long after the first ends the process without clean-up, ms. */
+/** The signals that end a command cleanly: Ctrl-C, `kill`/`timeout`/CI time-outs, a closed terminal. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignalName = (typeof STOP_SIGNALS)[number];
+
+/** Exit code after a stop signal, as a shell reports a process it ended: 128 + the signal's number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export function exitCodeFor(signal: StopSignalName): number {
+  return 128 + constants.signals[signal];
+}
+
+/** Exit code after Ctrl-C. */
+export const INTERRUPTED = exitCodeFor('SIGINT');
+
+/** A second signal this long after the first ends the process without clean-up, ms. */
 const FORCE_AFTER_MS = 1_000;
 
+/** The run was interrupted by a signal; everything it created has been removed. */
+export class InterruptedError extends Error {
+  readonly code = 'EINTERRUPTED';
+  constructor(readonly signal: StopSignalName = 'SIGINT') {
+    super(`interrupted by ${signal}`);
+  }
+}
+
 /**
- * Runs `work` with Ctrl-C turned into an abort of `signal`: the current run ends, its temporary
- * directory, lock files and threads are removed, nothing is written, and the exit code is
- * {@link INTERRUPTED}. A second Ctrl-C more than a second later ends the process at once;
- * repeats within that second are ignored (a terminal signals the whole process group, and a
- * launcher such as tsx may forward the same Ctrl-C again).
+ * Runs `work` with SIGINT, SIGTERM and SIGHUP turned into an abort of `signal` (its reason an
+ * {@link InterruptedError}): the current run ends, its temporary directory, lock files and
+ * threads are removed, nothing is written, and the exit code is 128 + the signal's number. A
+ * second signal more than a second later ends the process at once, with the same code; repeats
+ * within that second are ignored (a terminal signals the whole process group, and a launcher
+ * such as tsx may forward the same signal again).
  */
 export async function interruptible(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const interrupt = new AbortController();
-  let firstInterrupt: number | null = null;
-  const onInterrupt = () => {
-    if (firstInterrupt === null) {
-      firstInterrupt = Date.now();
-      interrupt.abort();
-    } else if (Date.now() - firstInterrupt > FORCE_AFTER_MS) {
-      process.exit(INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onInterrupt);
+  let first: { at: number; signal: StopSignalName } | null = null;
+  const handlers = STOP_SIGNALS.map((name) => {
+    const onSignal = () => {
+      if (first === null) {
+        first = { at: Date.now(), signal: name };
+        interrupt.abort(new InterruptedError(name));
+      } else if (Date.now() - first.at > FORCE_AFTER_MS) {
+        process.exit(exitCodeFor(first.signal));
+      }
+    };
+    process.on(name, onSignal);
+    return [name, onSignal] as const;
+  });
   try {
     return await work(interrupt.signal);
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
+    const signal = first === null ? error.signal : (first as { signal: StopSignalName }).signal;
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stderr.write("interrupted: the run's temporary files and threads were removed; nothing was written\n");
-    return INTERRUPTED;
+    process.stderr.write(`interrupted (${signal}): the run's temporary files and threads were removed; nothing was written\n`);
+    return exitCodeFor(signal);
   } finally {
-    process.off('SIGINT', onInterrupt);
+    for (const [name, onSignal] of handlers) process.off(name, onSignal);
   }
 }

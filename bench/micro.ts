@@ -5,10 +5,11 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import Table from 'cli-table3';
+import { Command } from 'commander';
 import { markdownTable } from 'markdown-table';
 import { Piscina } from 'piscina';
 import { median } from 'simple-statistics';
@@ -16,21 +17,25 @@ import { strategies, strategyNames, type StrategyName } from '../strategies/regi
 import { NO_WORK } from './busy-work.ts';
 import { StartBarrier } from './barrier.ts';
 import { clockBase } from './clock.ts';
-import { formatNumber } from './columns.ts';
+import { formatNumber, plural } from './columns.ts';
 import { FinishLine } from './finish-line.ts';
-import { environment, type Environment } from './environment.ts';
+import { describeHarness, environment, type Environment } from './environment.ts';
 import { CriticalSectionLog } from './event-log.ts';
 import { FaultGate } from './fault.ts';
 import { latencyProfiles } from './latency.ts';
 import { analyseLog } from './log-analysis.ts';
 import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from './micro-worker.ts';
+import { parseArguments, withConventions } from './options.ts';
 import { PrintLog } from './print-log.ts';
-import { writeAtomically } from './report.ts';
+import { checkTemporaryFolder } from './preflight.ts';
+import { saveReport } from './report.ts';
 import { runOnce } from './run.ts';
 import { StopSignal } from './stop-signal.ts';
 import { percentiles, type Percentiles } from './summary.ts';
 import type { RunConfig } from './run-config.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
+import { usageExitCode } from './usage-error.ts';
+import { runEntry } from './entry.ts';
 
 /** One line of the micro table. */
 export interface MicroRow {
@@ -59,7 +64,6 @@ const SYNC_BATCH = 10_000;
 const ASYNC_BATCH = 100;
 
 const workerFile = fileURLToPath(new URL('./micro-worker.ts', import.meta.url));
-const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
 function microPool(): Piscina<MicroTask, PerOp | number> {
   return new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2, atomics: 'disabled', execArgv: tsWorkerExecArgv, idleTimeout: 60_000 });
@@ -69,6 +73,7 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number): Run
   return {
     workload: 'noop',
     strategy,
+    strategyModule: null,
     clients,
     timed: null,
     work: NO_WORK,
@@ -101,10 +106,23 @@ function us(ns: number): string {
 const CONTENDED_OPS = 2_000;
 
 /** Contended figures: per operation over both clients, and the handoffs between them from the log. */
-interface Contended {
+export interface Contended {
+  /** ns per operation over both clients. */
   readonly perOpNs: number;
+  /** Exit → the other client's enter, ms. */
   readonly handoff: Percentiles;
+  /** Overlapping critical sections. */
   readonly violations: number;
+}
+
+/** The note of a contended-handoff row: handoff p50 and p99 in µs, with how many handoffs, per op overall, any overlaps. */
+export function contendedNote(contended: Contended): string {
+  const p50 = contended.handoff.p50 === null ? '–' : us(contended.handoff.p50 * 1e6);
+  const p99 = contended.handoff.p99 === null ? '–' : us(contended.handoff.p99 * 1e6);
+  return (
+    `handoff p50 ${p50} µs, p99 ${p99} µs (${plural(contended.handoff.samples, 'handoff')}); ${us(contended.perOpNs)} µs per op overall` +
+    (contended.violations > 0 ? `; ${plural(contended.violations, 'overlap')}` : '')
+  );
 }
 
 /**
@@ -222,10 +240,7 @@ export async function runMicro(onStep: (what: string) => void = () => undefined)
         ratio: cRatio,
         target: cTarget?.[0] ?? null,
         met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
-        note:
-          `handoff p50 ${gapNs === null ? '–' : us(gapNs)} µs, p99 ${contended.handoff.p99 === null ? '–' : us(contended.handoff.p99 * 1e6)} µs ` +
-          `(${contended.handoff.samples} handoffs); ${us(contended.perOpNs)} µs per op overall` +
-          (contended.violations > 0 ? `; ${contended.violations} overlaps` : ''),
+        note: contendedNote(contended),
       });
     }
     onStep('file-lock: handoff gap under contention (ticket-rush, zero latency, 50 clients, 2 threads, 3 runs)');
@@ -243,7 +258,7 @@ export async function runMicro(onStep: (what: string) => void = () => undefined)
       ratio: null,
       target: '≤ 2 ms',
       met: gap === null ? null : gap <= 2,
-      note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${gaps.length} handoffs`,
+      note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${plural(gaps.length, 'handoff')}`,
     });
     return rows;
   } finally {
@@ -282,7 +297,7 @@ export function renderMicroMarkdown(report: MicroReport): string {
     '',
     `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
     `- runtime: Node ${env.node}; ${Object.entries(env.packages).map(([n, v]) => `${n} ${v}`).join(', ')}`,
-    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- harness: ${describeHarness(env)}`,
     `- settings: tinybench ${TIME_MS} ms per task after ${WARMUP_MS} ms warm-up; batches of ${SYNC_BATCH} (synchronous floors) or ${ASYNC_BATCH} operations; contended: ${CONTENDED_OPS} operations per client, 2 clients on 2 threads; file-lock gap: ticket-rush, zero latency, 50 clients, 2 threads, 3 runs`,
     '',
     markdownTable([columns.map((c) => c.header), ...report.rows.map((r) => columns.map((c) => c.cell(r)))]),
@@ -292,23 +307,34 @@ export function renderMicroMarkdown(report: MicroReport): string {
   ].join('\n');
 }
 
-async function main(): Promise<number> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write('Usage: npm run bench:micro\n\nMeasures each strategy\'s primitive cost beside its floor (about a minute) and rewrites results/micro.md and results/micro.json.\n');
-    return 0;
+/** The command line: no options but --help, no arguments. */
+function program(): Command {
+  return withConventions(new Command())
+    .name('npm run bench:micro')
+    .description("Measures each strategy's primitive cost beside its floor (about a minute) and rewrites results/micro.md and results/micro.json.");
+}
+
+/**
+ * `npm run bench:micro` with `argv`, the arguments after the script. Returns the exit code: 0
+ * after measuring and writing results/, or after --help; 2 (one line on stderr) for any other
+ * argument, with nothing run or written.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    parseArguments(program(), argv);
+    checkTemporaryFolder();
+  } catch (error) {
+    return usageExitCode(error);
   }
   const rows = await runMicro((what) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  process.stdout.write(renderMicroTerminal(rows));
   const report: MicroReport = { schema: 'sync-bench/micro@1', environment: environment(), rows };
-  await writeAtomically(`${resultsDir}micro.md`, renderMicroMarkdown(report));
-  await writeAtomically(`${resultsDir}micro.json`, `${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write('wrote results/micro.md and results/micro.json\n');
-  return 0;
+  // Saved before shown: a closed or broken output loses nothing that was measured.
+  const saved = await saveReport({ json: null, isDefault: true }, report, 'micro', { 'micro.md': renderMicroMarkdown(report) });
+  process.stdout.write(renderMicroTerminal(rows));
+  return saved ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main();
-}
+void runEntry(import.meta.url, main);

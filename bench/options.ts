@@ -2,7 +2,7 @@
  * Parsers for command-line values shared by `npm run bench` and `npm run bench:sweep`. Each
  * throws a {@link UsageError} whose message says what is accepted.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from './usage-error.ts';
@@ -25,6 +25,7 @@ export function withConventions(cmd: Command): Command {
  * command line, not left at its default; `str(key)`: its value as a string.
  */
 export function parseArguments(cmd: Command, argv: readonly string[]) {
+  refuseOptionsKeptByNpm(cmd);
   cmd.parse(argv, { from: 'user' });
   const opts = cmd.opts<Record<string, unknown>>();
   return {
@@ -32,6 +33,22 @@ export function parseArguments(cmd: Command, argv: readonly string[]) {
     given: (key: string) => cmd.getOptionValueSource(key) !== 'default' && opts[key] !== undefined,
     str: (key: string) => String(opts[key]),
   };
+}
+
+/**
+ * Throws a {@link UsageError} when npm kept some of `cmd`'s options for itself. `npm run bench
+ * --strategy=none` (no `--`) does not pass `--strategy` to the script: npm takes it as its own
+ * configuration and hands it on as the environment variable `npm_config_strategy`, so the script
+ * would run with its defaults (the default suite, which rewrites results/).
+ */
+export function refuseOptionsKeptByNpm(cmd: Command, env: NodeJS.ProcessEnv = process.env): void {
+  const kept = cmd.options
+    .map((o) => o.long?.replace(/^--/, ''))
+    .filter((name): name is string => name !== undefined && name !== 'help')
+    .filter((name) => env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined);
+  if (kept.length === 0) return;
+  const shown = kept.map((name) => `--${name}`).join(', ');
+  throw new UsageError(`npm kept ${shown} for itself (npm_config_* variables): put -- before the options, e.g. ${cmd.name().replace(/\s*--$/, '')} -- --${kept[0]} …`);
 }
 
 /** A whole number from `min` to `max`, for `--<flag>`. */
@@ -97,4 +114,25 @@ export function writableDir(flag: string, value: string): string {
     throw new UsageError(`--${flag} '${value}' is not accepted: it is not an existing, writable folder; create it first (mkdir -p ${value})`);
   }
   return path;
+}
+
+/**
+ * Whether paths `a` and `b` name the same file: the same real path, or (both existing) the same
+ * device and inode, so a symlink or a hard link to the file counts as the file.
+ */
+export function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  if (real(a) === real(b)) return true;
+  try {
+    const [sa, sb] = [statSync(a), statSync(b)];
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
 }

@@ -1,9 +1,10 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
-import type { Environment } from './environment.ts';
+import { describeHarness, type Environment } from './environment.ts';
 import type { SuiteSettings } from './suite.ts';
 import type { ResultRow } from './summary.ts';
 
@@ -32,7 +33,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `- machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, ${env.os}`,
     `- runtime: Node ${env.node}; ${packages}`,
-    `- harness: ${env.commit ?? 'not a git checkout'}`,
+    `- harness: ${describeHarness(env)}`,
     `- settings: ${JSON.stringify(report.settings)}`,
     '',
   ];
@@ -54,29 +55,70 @@ export async function writeAtomically(path: string, text: string): Promise<void>
 /** The committed results folder. */
 export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 
+/** `--json -`: the JSON goes to standard output, and the tables to standard error. */
+export const STDOUT = '-';
+
+/** Where the tables go: stderr when the JSON takes stdout (`--json -`), else stdout. */
+export function tableStream(json: string | null): NodeJS.WriteStream {
+  return json === STDOUT ? process.stderr : process.stdout;
+}
+
 /**
- * Writes `report` as JSON to `json`, if given, and, into `dir` (`results/` for the default run of
- * its kind, or a folder the user named), as `<name>.json` together with `files` (file name →
- * text). All writes are atomic.
+ * Writes `report` as JSON to `json`, if given (standard output for {@link STDOUT}), and, into
+ * `dir` (`results/` for the default run of its kind, or a folder the user named), as
+ * `<name>.json` together with `files` (file name → text). All file writes are atomic.
+ *
+ * Never throws for a write that fails (disk full, folder removed): it says on stderr, in one line
+ * per file, which path failed and why, writes a fallback copy of the JSON into the temporary
+ * folder and names it, and resolves false. Resolves true when everything was written.
  */
 export async function saveReport(
   where: { readonly json: string | null; readonly isDefault: boolean; readonly dir?: string | null },
   report: object,
   name: string,
   files: Readonly<Record<string, string>>,
-): Promise<void> {
+): Promise<boolean> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (where.json !== null) {
-    await writeAtomically(where.json, json);
-    process.stderr.write(`wrote ${where.json}\n`);
+  const failures: string[] = [];
+  if (where.json === STDOUT) {
+    process.stdout.write(json);
+  } else if (where.json !== null) {
+    await writeAtomically(where.json, json).then(
+      () => process.stderr.write(`wrote ${where.json}\n`),
+      (error: unknown) => failures.push(`${where.json ?? ''}: ${reason(error)}`),
+    );
   }
   const dir = where.dir ?? (where.isDefault ? resultsDir : null);
-  if (dir !== null) await writeFiles(dir, { ...files, [`${name}.json`]: json });
+  if (dir !== null) failures.push(...(await writeFiles(dir, { ...files, [`${name}.json`]: json })));
+  if (failures.length === 0) return true;
+  for (const failure of failures) process.stderr.write(`error: could not write ${failure}\n`);
+  const fallback = join(tmpdir(), `sync-bench-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeAtomically(fallback, json).then(
+    () => process.stderr.write(`the figures are saved in ${fallback} instead, and shown below\n`),
+    (error: unknown) => process.stderr.write(`the fallback copy ${fallback} could not be written either (${reason(error)}): the figures are only in the tables below\n`),
+  );
+  return false;
 }
 
-/** Writes `files` (file name → text) into `dir`, each atomically, and says so on stderr. */
-export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
-  for (const [file, text] of Object.entries(files)) await writeAtomically(join(dir, file), text);
+/** The code and message of a failed write, in one line. */
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error);
+}
+
+/**
+ * Writes `files` (file name → text) into `dir`, each atomically, and says on stderr which were
+ * written. Resolves with "path: reason" for each file that could not be written; never throws.
+ */
+export async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<string[]> {
+  const written: string[] = [];
+  const failures: string[] = [];
   const shown = dir === resultsDir ? 'results' : dir;
-  process.stderr.write(`wrote ${Object.keys(files).map((f) => join(shown, f)).join(', ')}\n`);
+  for (const [file, text] of Object.entries(files)) {
+    await writeAtomically(join(dir, file), text).then(
+      () => written.push(join(shown, file)),
+      (error: unknown) => failures.push(`${join(dir, file)}: ${reason(error)}`),
+    );
+  }
+  if (written.length > 0) process.stderr.write(`wrote ${written.join(', ')}\n`);
+  return failures;
 }

@@ -4,17 +4,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { environment } from './environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
-import { saveReport, writeFiles } from './report.ts';
+import { checkTemporaryFolder } from './preflight.ts';
+import { saveReport, STDOUT, tableStream, writeFiles } from './report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from './sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
+import { runEntry } from './entry.ts';
 
 const d = defaultSweep;
 
@@ -35,7 +36,7 @@ function program(): Command {
     .addOption(new Option('--repeat <n>', 'repetitions of every point (1–100)').default(d.repeat))
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
-    .addOption(new Option('--json <path>', 'also write the figures as JSON to <path>'))
+    .addOption(new Option('--json <path>', "also write the figures as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
     .addOption(new Option('--render <json>', "run nothing: redraw the Markdown and the charts of an earlier sweep from its JSON, into the JSON's own folder or --out"))
     .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'));
 }
@@ -75,7 +76,7 @@ function parse(argv: readonly string[]): Parsed {
   return {
     render,
     settings,
-    json: given('json') ? writablePath('json', str('json')) : null,
+    json: given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null,
     isDefault: settingsGiven.length === 0,
     dir: given('out') ? writableDir('out', str('out')) : null,
     args: argv.join(' '),
@@ -91,6 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parse(argv);
+    if (parsed.render === null) checkTemporaryFolder();
   } catch (error) {
     return usageExitCode(error);
   }
@@ -98,10 +100,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   return interruptible(async (signal) => {
     const rows = await runSweep(parsed.settings, progressLine, signal);
     clearProgress();
-    process.stdout.write(renderSweepTerminal(rows, parsed.settings));
     const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: environment(), command: parsed.args, settings: parsed.settings, rows };
     const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
-    await saveReport(parsed, report, 'sweep', files);
+    // Saved before shown: a closed or broken output loses nothing that was measured.
+    const saved = await saveReport(parsed, report, 'sweep', files);
+    tableStream(parsed.json).write(renderSweepTerminal(rows, parsed.settings));
+    if (!saved) return 1;
     const bad = rows.filter((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct'));
     if (bad.length > 0) {
       process.stderr.write(`${bad.length} point(s) failed or were incorrect under a strategy that promises correctness: ${bad.map((r) => `${r.axis}=${r.x}/${r.strategy}`).join(', ')}\n`);
@@ -122,10 +126,9 @@ async function redraw(path: string, dir: string | null): Promise<number> {
     return USAGE_ERROR;
   }
   const files = { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(report.rows)) };
-  await writeFiles(dir ?? dirname(resolve(path)), files);
-  return 0;
+  const failures = await writeFiles(dir ?? dirname(resolve(path)), files);
+  for (const failure of failures) process.stderr.write(`error: could not write ${failure}\n`);
+  return failures.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+void runEntry(import.meta.url, main);

@@ -1,0 +1,268 @@
+/**
+ * The commands never lose a figure and never end in a stack trace or a hang: failures inside a
+ * run, closed pipes, signals, a broken environment and odd inputs, each tried with the real thing
+ * (a real child process, a real signal, a real pipe, a real file system).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { suiteExitCode } from '../bench/cli.ts';
+import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-failures-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Child {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** ms from the last byte of output to the exit. */
+  readonly quietBeforeExitMs: number;
+}
+
+interface Launch {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called once the child is running, with it; may signal it or change the files it uses. */
+  readonly during?: (child: ReturnType<typeof spawn>) => Promise<void>;
+  readonly script?: string;
+  /** Close the reading end of stdout at once, as `| head -1` does once it has its line. */
+  readonly stdoutClosed?: boolean;
+}
+
+/** Runs `script` (default: bench/cli.ts) with `args` as the npm script does (no tsx cache). */
+async function run(args: readonly string[], launch: Launch = {}): Promise<Child> {
+  const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  let last = Date.now();
+  if (launch.stdoutClosed === true) child.stdout.destroy();
+  child.stdout.on('data', (chunk: Buffer) => {
+    last = Date.now();
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    last = Date.now();
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
+  await launch.during?.(child);
+  const [code, signal] = await exited;
+  return { code, signal, stdout, stderr, quietBeforeExitMs: Date.now() - last };
+}
+
+/** A fresh temporary folder for one child, to see what it leaves behind. */
+function freshTmp(): string {
+  return mkdtempSync(join(scratch, 'tmp-'));
+}
+
+/** The run directories a child left in `tmp`. */
+function leftIn(tmp: string): string[] {
+  return readdirSync(tmp).filter((f) => f.startsWith('sync-bench-'));
+}
+
+/** Resolves once a run directory with a db exists in `tmp`; returns its path. */
+async function runDirectoryIn(tmp: string): Promise<string> {
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        found = leftIn(tmp)
+          .map((f) => join(tmp, f))
+          .find((d) => existsSync(join(d, 'db.json')));
+        return found !== undefined;
+      },
+      { timeout: 30_000, interval: 10 },
+    )
+    .toBe(true);
+  return found ?? '';
+}
+
+function noStackTrace(text: string): void {
+  expect(text).not.toMatch(/^\s+at /m);
+}
+
+describe('a failure inside a run is its failed row', () => {
+  it('the run directory removed mid-run: a failed row naming it, the suite goes on, JSON written, nothing left, exit 1', async () => {
+    const tmp = freshTmp();
+    const json = join(scratch, 'removed-dir.json');
+    const child = await run(['--workload', 'ticket-rush', '--latency', 'doc', '--strategy', 'file-lock,none', '--clients', '5', '--repeat', '1', '--json', json], {
+      env: { TMPDIR: tmp },
+      during: async () => rmSync(await runDirectoryIn(tmp), { recursive: true, force: true }),
+    });
+    expect(child.code, child.stderr).toBe(1);
+    noStackTrace(child.stderr);
+    expect(child.stdout).toMatch(/file-lock.*failed: .*ENOENT/);
+    const rows = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { strategy: string; verdict: string }[] }).rows;
+    expect(rows.map((r) => [r.strategy, r.verdict])).toEqual([
+      ['file-lock', 'failed'],
+      ['none', 'incorrect'],
+    ]);
+    expect(leftIn(tmp)).toEqual([]);
+  });
+
+  it('exit code: 1 for a failed row or an incorrect strategy that promises what the workload needs; 0 for the baseline being incorrect', () => {
+    expect(suiteExitCode([{ verdict: 'correct', covered: true }, { verdict: 'incorrect', covered: false }])).toBe(0);
+    expect(suiteExitCode([{ verdict: 'incorrect', covered: true }])).toBe(1);
+    expect(suiteExitCode([{ verdict: 'failed', covered: false }])).toBe(1);
+  });
+});
+
+describe('results are saved before they are shown', () => {
+  it('a reader that has gone away (| head -1): no crash, the JSON is written', async () => {
+    const json = join(scratch, 'epipe.json');
+    const child = await run(['--workload', 'ordered-print,ticket-rush', '--strategy', 'none,atomics-mutex', '--latency', 'quick,zero', '--repeat', '1', '--json', json], {
+      stdoutClosed: true,
+    });
+    expect(child.code, child.stderr).toBe(0);
+    noStackTrace(child.stderr);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(8);
+  });
+
+  it("--json - writes the JSON alone to stdout and the tables to stderr", async () => {
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--latency', 'zero', '--repeat', '1', '--json', '-']);
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stderr).toContain('wall (ms)');
+    expect(existsSync(join(root, '-'))).toBe(false);
+  });
+
+  it('a results file that cannot be written at the end: one line naming it, a fallback copy named, the tables shown, exit 1', async () => {
+    const tmp = freshTmp();
+    const folder = join(scratch, 'vanishing');
+    mkdirSync(folder);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--latency', 'quick', '--clients', '5', '--repeat', '1', '--json', join(folder, 'out.json')], {
+      env: { TMPDIR: tmp },
+      during: async () => {
+        await runDirectoryIn(tmp);
+        rmSync(folder, { recursive: true, force: true });
+      },
+    });
+    expect(child.code).toBe(1);
+    noStackTrace(child.stderr);
+    expect(child.stderr).toMatch(new RegExp(`^error: could not write ${join(folder, 'out.json')}: ENOENT`, 'm'));
+    const fallback = /the figures are saved in (\S+) instead/.exec(child.stderr)?.[1];
+    expect(fallback).toBeDefined();
+    expect((JSON.parse(readFileSync(fallback ?? '', 'utf8')) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stdout).toContain('wall (ms)');
+  });
+
+  it('an output path that is an input (--db, also through a symlink) is refused before anything runs', async () => {
+    const db = join(scratch, 'db.json');
+    writeFileSync(db, '{"count": 2}');
+    const link = join(scratch, 'db-link.json');
+    symlinkSync(db, link);
+    for (const json of [db, link]) {
+      const child = await run(['--db', db, '--json', json]);
+      expect(child.code).toBe(2);
+      expect(child.stderr.trim().split('\n')).toHaveLength(1);
+      expect(child.stderr).toContain('it is the --db file');
+      expect(readFileSync(db, 'utf8')).toBe('{"count": 2}');
+    }
+  });
+});
+
+describe('signals and exit', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s cleans up like Ctrl-C: threads and run directories removed, nothing written, exit %i', async (signal, code) => {
+    const tmp = freshTmp();
+    const json = join(scratch, `${signal}.json`);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--latency', 'doc', '--clients', '20', '--repeat', '1', '--json', json], {
+      env: { TMPDIR: tmp },
+      during: async (c) => {
+        await runDirectoryIn(tmp);
+        c.kill(signal);
+      },
+    });
+    expect(child.code).toBe(code);
+    expect(child.stderr).toContain(`interrupted (${signal}): the run's temporary files and threads were removed; nothing was written`);
+    noStackTrace(child.stderr);
+    expect(leftIn(tmp)).toEqual([]);
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('a fault run exits as soon as it is done: no timer keeps it alive', async () => {
+    const child = await run(['--fault', 'crash-in-cs', '--strategy', 'none,atomics-mutex', '--latency', 'zero', '--clients', '3', '--repeat', '1', '--json', join(scratch, 'fault.json')]);
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stderr).not.toContain('still alive');
+    // Far below the 5 s fault timer that used to keep the process alive; a hang, not a speed, is tested.
+    expect(child.quietBeforeExitMs).toBeLessThan(2_500);
+  });
+
+  it('an entry point whose work is done but that left a timer running exits at once, naming what kept it', async () => {
+    const child = await run([], { script: 'test/fixtures/lingering-entry.ts' });
+    expect(child.code).toBe(3);
+    expect(child.stdout).toBe('done\n');
+    expect(child.stderr).toMatch(/^note: still alive 500 ms after the work ended \(.*\bTimeout\b.*\); exiting$/m);
+  });
+
+  it('an entry point whose work can never finish exits 1 with one line, not 0', async () => {
+    const child = await run([], { script: 'test/fixtures/never-settles-entry.ts' });
+    expect(child.code).toBe(1);
+    expect(child.stderr).toMatch(/^error: the command stopped with its work unfinished/m);
+  });
+});
+
+describe('the environment is checked once, at start, with one line', () => {
+  it.each([['/proc'], [join(tmpdir(), 'sync-bench-no-such-folder')]])('TMPDIR=%s: exit 2 and what to set, nothing run', async (folder) => {
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--latency', 'zero', '--repeat', '1'], { env: { TMPDIR: folder } });
+    expect(child.code).toBe(2);
+    expect(child.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: the temporary folder .* cannot hold a run .*set TMPDIR/)]);
+    expect(child.stdout).toBe('');
+    expect(existsSync(join(tmpdir(), 'sync-bench-no-such-folder'))).toBe(false);
+  });
+
+  it.each([
+    ['bench/cli.ts', 'npm run bench'],
+    ['bench/sweep-cli.ts', 'npm run bench:sweep'],
+  ])('%s: options that npm kept (no --) are refused, not ignored', async (script, command) => {
+    const child = await run([], { script, env: { npm_config_strategy: 'none', npm_config_repeat: '1' } });
+    expect(child.code).toBe(2);
+    expect(child.stderr.trim()).toBe(`error: npm kept --strategy, --repeat for itself (npm_config_* variables): put -- before the options, e.g. ${command} -- --strategy …`);
+  });
+
+  it.each([
+    ['bench/cli.ts', ['--list'], 'strategies:'],
+    ['bench/compare.ts', ['--help'], 'Usage:'],
+    ['bench/sweep-cli.ts', ['--help'], 'Usage:'],
+    ['bench/micro.ts', ['--help'], 'Usage:'],
+  ])('%s started through a symlinked path runs', async (script, args, expected) => {
+    const link = join(scratch, `link-${script.replace(/\W/g, '-')}`);
+    symlinkSync(root, link);
+    const child = await run(args, { script: join(link, script) });
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stdout).toContain(expected);
+  });
+});
+
+describe('input edges', () => {
+  it('a --db file with a byte-order mark and a count of 0 is accepted, as is --tickets 0', async () => {
+    const db = join(scratch, 'bom.json');
+    writeFileSync(db, '\uFEFF{"count": 0}');
+    for (const args of [['--db', db], ['--tickets', '0']]) {
+      const json = join(scratch, 'zero-tickets.json');
+      const child = await run(['--workload', 'ticket-rush', '--strategy', 'atomics-mutex', '--latency', 'zero', '--clients', '4', '--repeat', '1', '--json', json, ...args]);
+      expect(child.code, child.stderr).toBe(0);
+      const [row] = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { sold: number; tickets: number; verdict: string }[] }).rows;
+      expect(row).toMatchObject({ sold: 0, tickets: 0, verdict: 'correct' });
+    }
+  });
+
+  it('--clients 1 --threads 256 starts one thread, and the title says so in the singular', async () => {
+    const json = join(scratch, 'one-client.json');
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--latency', 'zero', '--clients', '1', '--threads', '256', '--repeat', '1', '--json', json]);
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stdout).toContain('1 client on 1 thread');
+    const [row] = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { threads: number }[] }).rows;
+    expect(row?.threads).toBe(1);
+  });
+});
