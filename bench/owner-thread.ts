@@ -24,7 +24,8 @@ export interface OwnerThread {
  * through the same loader the clients use, and because piscina parks idle workers in
  * `Atomics.wait`, so an owner must never be idle between tasks.
  *
- * Rejects if the task fails or returns before it is ready.
+ * Rejects if the task fails or returns before it is ready. `stop` rejects, after stopping the
+ * thread, if the task failed while the run went on: the run then fails, naming it.
  */
 export async function startOwnerThread(module: URL, data: object, transfer: readonly Transferable[]): Promise<OwnerThread> {
   const pool = new Piscina({
@@ -35,6 +36,10 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
     idleTimeout: 60_000,
     execArgv: tsWorkerExecArgv,
   });
+  // A pool 'error' (a late message, a worker that died between tasks) would otherwise be thrown
+  // on the main thread: it is kept, and stop() reports it.
+  let poolError: Error | null = null;
+  pool.on('error', (error: Error) => (poolError ??= error));
   const { port1: control, port2: remote } = new MessageChannel();
   const task = pool.run({ ...data, control: remote }, { transferList: [...transfer, remote] as never });
   task.catch(() => undefined);
@@ -51,9 +56,12 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
   return {
     async stop() {
       control.postMessage('stop');
-      await task.catch(() => undefined);
+      let failure: unknown = null;
+      await task.catch((error: unknown) => (failure = error));
       control.close();
       await pool.destroy();
+      const cause = failure ?? poolError;
+      if (cause !== null) throw new Error(`the owner thread failed: ${cause instanceof Error ? cause.message.split('\n')[0] : JSON.stringify(cause)}`);
     },
   };
 }
