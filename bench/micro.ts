@@ -27,6 +27,7 @@ import { analyseLog } from './log-analysis.ts';
 import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from './micro-worker.ts';
 import { parseArguments, withConventions } from './options.ts';
 import { PrintLog } from './print-log.ts';
+import { interruptible, InterruptedError } from './interrupt.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { saveReport } from './report.ts';
 import { runOnce } from './run.ts';
@@ -159,12 +160,31 @@ async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strateg
   }
 }
 
-export async function runMicro(onStep: (what: string) => void = () => undefined): Promise<MicroRow[]> {
+/**
+ * Measures every row. When `signal` aborts (a stop signal), rejects with its reason once the
+ * worker threads are ended and the temporary directory is removed.
+ */
+export async function runMicro(onStep: (what: string) => void = () => undefined, signal?: AbortSignal): Promise<MicroRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'sync-bench-micro-'));
+  const pool = microPool();
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = () => reject(signal?.reason instanceof InterruptedError ? signal.reason : new InterruptedError());
+    if (signal?.aborted === true) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+  stopped.catch(() => undefined);
+  try {
+    return await Promise.race([measureAll(pool, dir, onStep), stopped]);
+  } finally {
+    await pool.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string, onStep: (what: string) => void): Promise<MicroRow[]> {
   const dbPath = join(dir, 'db.json');
   await writeFile(dbPath, 'null');
-  const pool = microPool();
-  try {
+  {
     onStep('floor: Atomics compare-exchange + store');
     const cas = perOp(await pool.run({ kind: 'cas-store', batch: SYNC_BATCH }));
     onStep('floor: mkdir + rmdir');
@@ -261,9 +281,6 @@ export async function runMicro(onStep: (what: string) => void = () => undefined)
       note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${plural(gaps.length, 'handoff')}`,
     });
     return rows;
-  } finally {
-    await pool.destroy();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -326,15 +343,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return usageExitCode(error);
   }
-  const rows = await runMicro((what) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
+  return interruptible(async (signal) => {
+    const rows = await runMicro((what) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
+    }, signal);
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    const report: MicroReport = { schema: 'sync-bench/micro@1', environment: environment(), rows };
+    // Saved before shown: a closed or broken output loses nothing that was measured.
+    const saved = await saveReport({ json: null, isDefault: true }, report, 'micro', { 'micro.md': renderMicroMarkdown(report) });
+    process.stdout.write(renderMicroTerminal(rows));
+    return saved ? 0 : 1;
   });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  const report: MicroReport = { schema: 'sync-bench/micro@1', environment: environment(), rows };
-  // Saved before shown: a closed or broken output loses nothing that was measured.
-  const saved = await saveReport({ json: null, isDefault: true }, report, 'micro', { 'micro.md': renderMicroMarkdown(report) });
-  process.stdout.write(renderMicroTerminal(rows));
-  return saved ? 0 : 1;
 }
 
 void runEntry(import.meta.url, main);

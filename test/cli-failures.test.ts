@@ -190,6 +190,23 @@ describe('signals and exit', () => {
     expect(existsSync(json)).toBe(false);
   });
 
+  it('bench:micro stops on SIGTERM too: its threads and temporary directory removed, nothing written, exit 143', async () => {
+    const tmp = freshTmp();
+    const before = readFileSync(join(root, 'results/micro.json'), 'utf8');
+    const child = await run([], {
+      script: 'bench/micro.ts',
+      env: { TMPDIR: tmp },
+      during: async (c) => {
+        await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-micro-')), { timeout: 30_000, interval: 10 }).toBe(true);
+        c.kill('SIGTERM');
+      },
+    });
+    expect(child.code).toBe(143);
+    expect(child.stderr).toContain('interrupted (SIGTERM)');
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readFileSync(join(root, 'results/micro.json'), 'utf8')).toBe(before);
+  });
+
   it('a fault run exits as soon as it is done: no timer keeps it alive', async () => {
     const child = await run(['--fault', 'crash-in-cs', '--strategy', 'none,atomics-mutex', '--latency', 'zero', '--clients', '3', '--repeat', '1', '--json', join(scratch, 'fault.json')]);
     expect(child.code, child.stderr).toBe(0);
