@@ -1,5 +1,5 @@
 import lockfile from 'proper-lockfile';
-import type { OpResult } from '../bench/operation.ts';
+import type { OpResult } from '../bench/workloads/operation.ts';
 import type { Strategy } from './strategy.ts';
 import { lockWaitQueue, type Attempt } from './support/lock-wait-queue.ts';
 import { syncFs } from './support/sync-fs.ts';

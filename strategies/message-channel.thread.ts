@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
-import type { OwnerTaskControl } from '../bench/owner-thread.ts';
+import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
 import type { DeskRequest, Token } from './message-channel.ts';
 import { nextMessage } from './support/message-port.ts';
 

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { startOwnerThread } from '../bench/owner-thread.ts';
-import { MemoryState } from '../bench/store.ts';
+import { startOwnerThread } from '../bench/runners/owner-thread.ts';
+import { MemoryState } from '../bench/workloads/store.ts';
 import { nextMessage } from './support/message-port.ts';
 import type { Strategy } from './strategy.ts';
 

@@ -1,6 +1,6 @@
-import { ConflictError, type ReadResult, type StateAccess } from '../bench/operation.ts';
-import { sleepExact } from '../bench/sleep.ts';
-import type { FileStore } from '../bench/store.ts';
+import { ConflictError, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
+import { sleepExact } from '../bench/coordination/sleep.ts';
+import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';
 
 /**

@@ -4,11 +4,11 @@
  * Each port carries `Operation`s in; each answer is an `OwnerReply` on the same port.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { createExecutor } from '../bench/executor.ts';
-import type { Operation } from '../bench/operation.ts';
-import type { OwnerTaskControl } from '../bench/owner-thread.ts';
-import type { RunConfig } from '../bench/run-config.ts';
-import { FileStore, MemoryState } from '../bench/store.ts';
+import { createExecutor } from '../bench/runners/executor.ts';
+import type { Operation } from '../bench/workloads/operation.ts';
+import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
+import type { RunConfig } from '../bench/runners/run-config.ts';
+import { FileStore, MemoryState } from '../bench/workloads/store.ts';
 import { nextMessage } from './support/message-port.ts';
 import type { OwnerReply } from './queue-owner.ts';
 

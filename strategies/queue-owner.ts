@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { startOwnerThread } from '../bench/owner-thread.ts';
-import type { OpResult } from '../bench/operation.ts';
+import { startOwnerThread } from '../bench/runners/owner-thread.ts';
+import type { OpResult } from '../bench/workloads/operation.ts';
 import { nextMessage } from './support/message-port.ts';
 import type { Strategy } from './strategy.ts';
 

@@ -12,9 +12,9 @@
  * from the final store, never from what a strategy says about itself.
  */
 import type { Transferable } from 'node:worker_threads';
-import type { Operation, OpResult, StateAccess } from '../bench/operation.ts';
-import type { FileStore } from '../bench/store.ts';
-import type { RunConfig } from '../bench/run-config.ts';
+import type { Operation, OpResult, StateAccess } from '../bench/workloads/operation.ts';
+import type { FileStore } from '../bench/workloads/store.ts';
+import type { RunConfig } from '../bench/runners/run-config.ts';
 
 /** How far a strategy's exclusion reaches. */
 export type Reach = 'threads of one process' | 'processes of one machine' | 'machines' | 'not applicable';

@@ -8,13 +8,19 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { suiteExitCode } from '../bench/cli.ts';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { suiteExitCode } from '../bench/commands/bench.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-failures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+/** Children still running when their test ends (it timed out or failed) are killed: none outlives its test. */
+const running = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
 
 interface Child {
   readonly code: number | null;
@@ -34,12 +40,14 @@ interface Launch {
   readonly stdoutClosed?: boolean;
 }
 
-/** Runs `script` (default: bench/cli.ts) with `args` as the npm script does (no tsx cache). */
+/** Runs `script` (default: bench/commands/bench.ts) with `args` as the npm script does (no tsx cache). */
 async function run(args: readonly string[], launch: Launch = {}): Promise<Child> {
-  const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/cli.ts', ...args], {
+  const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/commands/bench.ts', ...args], {
     cwd: root,
     env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let last = Date.now();
@@ -194,7 +202,7 @@ describe('signals and exit', () => {
     const tmp = freshTmp();
     const before = readFileSync(join(root, 'results/micro.json'), 'utf8');
     const child = await run([], {
-      script: 'bench/micro.ts',
+      script: 'bench/commands/micro.ts',
       env: { TMPDIR: tmp },
       during: async (c) => {
         await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-micro-')), { timeout: 30_000, interval: 10 }).toBe(true);
@@ -239,8 +247,8 @@ describe('the environment is checked once, at start, with one line', () => {
   });
 
   it.each([
-    ['bench/cli.ts', 'npm run bench'],
-    ['bench/sweep-cli.ts', 'npm run bench:sweep'],
+    ['bench/commands/bench.ts', 'npm run bench'],
+    ['bench/commands/sweep.ts', 'npm run bench:sweep'],
   ])('%s: options that npm kept (no --) are refused, not ignored', async (script, command) => {
     const child = await run([], { script, env: { npm_config_strategy: 'none', npm_config_repeat: '1' } });
     expect(child.code).toBe(2);
@@ -248,10 +256,10 @@ describe('the environment is checked once, at start, with one line', () => {
   });
 
   it.each([
-    ['bench/cli.ts', ['--list'], 'strategies:'],
-    ['bench/compare.ts', ['--help'], 'Usage:'],
-    ['bench/sweep-cli.ts', ['--help'], 'Usage:'],
-    ['bench/micro.ts', ['--help'], 'Usage:'],
+    ['bench/commands/bench.ts', ['--list'], 'strategies:'],
+    ['bench/commands/compare.ts', ['--help'], 'Usage:'],
+    ['bench/commands/sweep.ts', ['--help'], 'Usage:'],
+    ['bench/commands/micro.ts', ['--help'], 'Usage:'],
   ])('%s started through a symlinked path runs', async (script, args, expected) => {
     const link = join(scratch, `link-${script.replace(/\W/g, '-')}`);
     symlinkSync(root, link);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-test-'));
@@ -14,7 +14,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/cli.ts', ...args], { cwd: root });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts', ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -92,7 +92,7 @@ describe('npm run bench: Ctrl-C', () => {
     const before = digest();
     const tmp = mkdtempSync(join(scratch, 'tmp-'));
     // The default suite: the one run that rewrites results/, at its end.
-    const child = spawn(process.execPath, [...tsWorkerExecArgv, 'bench/cli.ts'], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
+    const child = spawn(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts'], { cwd: root, env: { ...process.env, TMPDIR: tmp } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

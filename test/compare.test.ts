@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareReports } from '../bench/comparison.ts';
-import type { Report } from '../bench/report.ts';
-import type { ResultRow } from '../bench/summary.ts';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { compareReports } from '../bench/reports/comparison.ts';
+import type { Report } from '../bench/reports/report.ts';
+import type { ResultRow } from '../bench/suites/summary.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 
 const none = { p50: null, p99: null, max: null, samples: 0 };
 
@@ -56,7 +56,7 @@ describe('compareReports', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const run = async (...args: string[]) => {
       try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/compare.ts', ...args], { cwd: root });
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/compare.ts', ...args], { cwd: root });
         return { code: 0, stdout, stderr };
       } catch (error) {
         return error as { code: number; stdout: string; stderr: string };

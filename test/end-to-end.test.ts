@@ -4,8 +4,8 @@
  * strategy it is sold exactly once and nothing overlaps.
  */
 import { describe, expect, it } from 'vitest';
-import { latencyProfiles } from '../bench/latency.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import { strategies, strategyNames } from '../strategies/registry.ts';
 
 function completed(result: RunResult): CompletedRun {

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { latencyProfiles } from '../bench/latency.ts';
-import { runOnce, type RunResult, type RunSettings } from '../bench/run.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { runOnce, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import type { StrategyName } from '../strategies/registry.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
 

@@ -5,8 +5,8 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { latencyProfiles } from '../bench/latency.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/run.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import { OWNER_DEAD_AFTER_MS } from '../strategies/atomics-mutex.ts';
 import { STALE_MS } from '../strategies/file-lock.ts';
 import { strategyNames, type StrategyName } from '../strategies/registry.ts';

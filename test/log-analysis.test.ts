@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CriticalSectionRecord } from '../bench/event-log.ts';
+import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { jainIndex } from '../bench/fairness.ts';
-import { analyseLog, ORDER_TOLERANCE_MS } from '../bench/log-analysis.ts';
-import { measureWindow } from '../bench/window.ts';
+import { jainIndex } from '../bench/evidence/fairness.ts';
+import { analyseLog, ORDER_TOLERANCE_MS } from '../bench/evidence/log-analysis.ts';
+import { measureWindow } from '../bench/evidence/window.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
 function cs(slot: number, request: number, enter: number, exit: number, attempts = 1, aborts = 0): CriticalSectionRecord {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,7 +17,7 @@ const ANSWER_MS = 10_000;
 
 async function micro(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/micro.ts', ...args], { cwd: root, timeout: ANSWER_MS, killSignal: 'SIGKILL' });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/micro.ts', ...args], { cwd: root, timeout: ANSWER_MS, killSignal: 'SIGKILL' });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number | null; stdout: string; stderr: string };

@@ -1,6 +1,6 @@
 /** An owner thread that fails while a run goes on is reported when the strategy stops it, never swallowed. */
 import { describe, expect, it } from 'vitest';
-import { startOwnerThread } from '../bench/owner-thread.ts';
+import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 
 describe('an owner thread', () => {
   it('that fails after it was ready makes stop() reject, naming the failure, after the thread is gone', async () => {

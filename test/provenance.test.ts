@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeHarness, harnessCommit, type Environment } from '../bench/environment.ts';
-import { renderFaultMarkdown, type FaultReport } from '../bench/fault-suite.ts';
-import { renderMicroMarkdown } from '../bench/micro.ts';
-import { renderSweepMarkdown } from '../bench/sweep-report.ts';
-import { defaultSweep } from '../bench/sweep.ts';
+import { describeHarness, harnessCommit, type Environment } from '../bench/reports/environment.ts';
+import { renderFaultMarkdown, type FaultReport } from '../bench/suites/fault-suite.ts';
+import { renderMicroMarkdown } from '../bench/commands/micro.ts';
+import { renderSweepMarkdown } from '../bench/reports/sweep-report.ts';
+import { defaultSweep } from '../bench/suites/sweep.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-provenance-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import type { Contender } from './fixtures/stale-takeover-worker.ts';
 
 const CONTENDERS = 4;

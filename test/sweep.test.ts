@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderSweepCharts, renderSweepMarkdown, type SweepReport } from '../bench/sweep-report.ts';
-import { tsWorkerExecArgv } from '../bench/ts-loader.ts';
+import { renderSweepCharts, renderSweepMarkdown, type SweepReport } from '../bench/reports/sweep-report.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-sweep-test-'));
@@ -14,7 +14,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function sweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/sweep-cli.ts', ...args], { cwd: root });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/sweep.ts', ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { plural, tableTitle } from '../bench/columns.ts';
-import { faultTitle, type FaultSuiteSettings } from '../bench/fault-suite.ts';
-import { contendedNote } from '../bench/micro.ts';
-import type { ResultRow } from '../bench/summary.ts';
-import { defaultSweep, type SweepAxis } from '../bench/sweep.ts';
-import type { SweepRow } from '../bench/sweep-row.ts';
-import { renderSweepTerminal } from '../bench/sweep-report.ts';
+import { plural, tableTitle } from '../bench/reports/columns.ts';
+import { faultTitle, type FaultSuiteSettings } from '../bench/suites/fault-suite.ts';
+import { contendedNote } from '../bench/commands/micro.ts';
+import type { ResultRow } from '../bench/suites/summary.ts';
+import { defaultSweep, type SweepAxis } from '../bench/suites/sweep.ts';
+import type { SweepRow } from '../bench/suites/sweep-row.ts';
+import { renderSweepTerminal } from '../bench/reports/sweep-report.ts';
 
 const none = { p50: null, p99: null, max: null, samples: 0 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { orderedPrint } from '../bench/ordered-print.ts';
-import { PrintLog, type PrintKind } from '../bench/print-log.ts';
-import { ticketRush } from '../bench/ticket-rush.ts';
-import type { ClientOutcome, Evidence } from '../bench/workload.ts';
+import { orderedPrint } from '../bench/workloads/ordered-print.ts';
+import { PrintLog, type PrintKind } from '../bench/evidence/print-log.ts';
+import { ticketRush } from '../bench/workloads/ticket-rush.ts';
+import type { ClientOutcome, Evidence } from '../bench/workloads/workload.ts';
 
 function printed(lines: [number, PrintKind][]): PrintLog {
   const log = PrintLog.create(lines.length);

@@ -1,6 +1,6 @@
-import { strategies, type StrategyName } from '../strategies/registry.ts';
+import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { percentiles, spread, worstOf, type Percentiles, type Spread, type Verdict } from './summary.ts';
-import type { RunResult } from './run.ts';
+import type { RunResult } from '../runners/run.ts';
 import type { SweepAxis, SweepPoint } from './sweep.ts';
 
 /** One repetition of a sweep point, as kept in the JSON. */

@@ -3,10 +3,10 @@ import { markdownTable } from 'markdown-table';
 import { renderLineChart, type ChartPoint } from './chart.ts';
 import { formatNumber, formatSpread, plural } from './columns.ts';
 import { describeHarness, type Environment } from './environment.ts';
-import type { Percentiles, Spread } from './summary.ts';
-import type { SweepAxis, SweepSettings } from './sweep.ts';
-import type { SweepRow } from './sweep-row.ts';
-import { MIN_MEAN_ACQUISITIONS_FOR_JAIN } from './window.ts';
+import type { Percentiles, Spread } from '../suites/summary.ts';
+import type { SweepAxis, SweepSettings } from '../suites/sweep.ts';
+import type { SweepRow } from '../suites/sweep-row.ts';
+import { MIN_MEAN_ACQUISITIONS_FOR_JAIN } from '../evidence/window.ts';
 
 /** The sweep JSON's top level. */
 export interface SweepReport {

@@ -1,6 +1,6 @@
 import type { Operation, OpResult, StateAccess } from './operation.ts';
 import type { LatencyProfile } from './latency.ts';
-import type { PrintLog } from './print-log.ts';
+import type { PrintLog } from '../evidence/print-log.ts';
 import type { FileStore } from './store.ts';
 
 /** What a client did, as it reports back to the main thread. */

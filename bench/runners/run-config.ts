@@ -1,7 +1,7 @@
-import type { BusyWork } from './busy-work.ts';
+import type { BusyWork } from '../coordination/busy-work.ts';
 import type { FaultName } from './fault.ts';
-import type { LatencyProfile } from './latency.ts';
-import type { WorkloadName } from './workloads.ts';
+import type { LatencyProfile } from '../workloads/latency.ts';
+import type { WorkloadName } from '../workloads/registry.ts';
 
 /**
  * Everything a thread needs to take part in one run (one workload, one strategy, one repetition).

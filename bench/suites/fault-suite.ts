@@ -1,12 +1,12 @@
 import Table from 'cli-table3';
 import { markdownTable } from 'markdown-table';
 import { max, median, min } from 'simple-statistics';
-import { strategies, type StrategyName } from '../strategies/registry.ts';
-import { formatNumber, plural } from './columns.ts';
-import { describeHarness, type Environment } from './environment.ts';
-import { faults, type FaultName } from './fault.ts';
-import { latencyProfiles, type LatencyName } from './latency.ts';
-import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from './run.ts';
+import { strategies, type StrategyName } from '../../strategies/registry.ts';
+import { formatNumber, plural } from '../reports/columns.ts';
+import { describeHarness, type Environment } from '../reports/environment.ts';
+import { faults, type FaultName } from '../runners/fault.ts';
+import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
+import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
 

@@ -4,29 +4,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { StrategyName } from '../strategies/registry.ts';
-import type { Strategy, StrategyHost } from '../strategies/strategy.ts';
-import { StartBarrier } from './barrier.ts';
-import { FinishLine } from './finish-line.ts';
-import { NO_WORK, type BusyWork } from './busy-work.ts';
+import type { StrategyName } from '../../strategies/registry.ts';
+import type { Strategy, StrategyHost } from '../../strategies/strategy.ts';
+import { StartBarrier } from '../coordination/barrier.ts';
+import { FinishLine } from '../coordination/finish-line.ts';
+import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import type { ClientTask } from './client.ts';
-import { clockBase, since } from './clock.ts';
-import { CriticalSectionLog, type CriticalSectionRecord } from './event-log.ts';
+import { clockBase, since } from '../coordination/clock.ts';
+import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FaultGate, VICTIM, type FaultName } from './fault.ts';
-import { InterruptedError } from './interrupt.ts';
-import type { LatencyProfile } from './latency.ts';
-import { analyseLog, type LogAnalysis } from './log-analysis.ts';
-import { PrintLog } from './print-log.ts';
+import { InterruptedError } from '../commands/interrupt.ts';
+import type { LatencyProfile } from '../workloads/latency.ts';
+import { analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
+import { PrintLog } from '../evidence/print-log.ts';
 import type { RunConfig, TimedRun } from './run-config.ts';
-import { StopSignal } from './stop-signal.ts';
-import { FileStore } from './store.ts';
+import { StopSignal } from '../coordination/stop-signal.ts';
+import { FileStore } from '../workloads/store.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
-import type { ClientOutcome, WorkloadCheck } from './workload.ts';
-import { measureWindow, type WindowFigures } from './window.ts';
-import { workloads, type WorkloadName } from './workloads.ts';
+import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
+import { measureWindow, type WindowFigures } from '../evidence/window.ts';
+import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
-export { InterruptedError } from './interrupt.ts';
+export { InterruptedError } from '../commands/interrupt.ts';
 
 /** The settings of one run: one workload under one strategy, once. */
 export interface RunSettings {

@@ -1,8 +1,8 @@
-import type { StrategyName } from '../strategies/registry.ts';
-import { latencyProfiles, type LatencyName } from './latency.ts';
-import { runOnce, threadsFor, type RunResult, type RunSettings } from './run.ts';
+import type { StrategyName } from '../../strategies/registry.ts';
+import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
+import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import { summarise, withSlowdowns, type ResultRow } from './summary.ts';
-import { workloads, type WorkloadName } from './workloads.ts';
+import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
 /** A suite: every selected strategy on every selected workload and latency profile. */
 export interface SuiteSettings {

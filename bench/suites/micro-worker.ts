@@ -7,14 +7,14 @@ import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { Bench } from 'tinybench';
-import { strategies, type StrategyName } from '../strategies/registry.ts';
-import { nextMessage } from '../strategies/support/message-port.ts';
-import { StartBarrier } from './barrier.ts';
-import { since } from './clock.ts';
-import { CriticalSectionLog } from './event-log.ts';
-import { createExecutor } from './executor.ts';
-import type { RunConfig } from './run-config.ts';
-import { FileStore } from './store.ts';
+import { strategies, type StrategyName } from '../../strategies/registry.ts';
+import { nextMessage } from '../../strategies/support/message-port.ts';
+import { StartBarrier } from '../coordination/barrier.ts';
+import { since } from '../coordination/clock.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
+import { createExecutor } from '../runners/executor.ts';
+import type { RunConfig } from '../runners/run-config.ts';
+import { FileStore } from '../workloads/store.ts';
 
 /** Per-operation statistics of a timed task, ns. */
 export interface PerOp {

@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { strategies } from '../strategies/registry.ts';
-import type { Strategy } from '../strategies/strategy.ts';
+import { strategies } from '../../strategies/registry.ts';
+import type { Strategy } from '../../strategies/strategy.ts';
 
 const loaded = new Map<string, Strategy>();
 

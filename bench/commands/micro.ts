@@ -13,28 +13,28 @@ import { Command } from 'commander';
 import { markdownTable } from 'markdown-table';
 import { Piscina } from 'piscina';
 import { median } from 'simple-statistics';
-import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
-import { NO_WORK } from './busy-work.ts';
-import { StartBarrier } from './barrier.ts';
-import { clockBase } from './clock.ts';
-import { formatNumber, plural } from './columns.ts';
-import { FinishLine } from './finish-line.ts';
-import { describeHarness, environment, type Environment } from './environment.ts';
-import { CriticalSectionLog } from './event-log.ts';
-import { FaultGate } from './fault.ts';
-import { latencyProfiles } from './latency.ts';
-import { analyseLog } from './log-analysis.ts';
-import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from './micro-worker.ts';
+import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { NO_WORK } from '../coordination/busy-work.ts';
+import { StartBarrier } from '../coordination/barrier.ts';
+import { clockBase } from '../coordination/clock.ts';
+import { formatNumber, plural } from '../reports/columns.ts';
+import { FinishLine } from '../coordination/finish-line.ts';
+import { describeHarness, environment, type Environment } from '../reports/environment.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
+import { FaultGate } from '../runners/fault.ts';
+import { latencyProfiles } from '../workloads/latency.ts';
+import { analyseLog } from '../evidence/log-analysis.ts';
+import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from '../suites/micro-worker.ts';
 import { parseArguments, withConventions } from './options.ts';
-import { PrintLog } from './print-log.ts';
+import { PrintLog } from '../evidence/print-log.ts';
 import { interruptible, InterruptedError } from './interrupt.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { saveReport } from './report.ts';
-import { runOnce } from './run.ts';
-import { StopSignal } from './stop-signal.ts';
-import { percentiles, type Percentiles } from './summary.ts';
-import type { RunConfig } from './run-config.ts';
-import { tsWorkerExecArgv } from './ts-loader.ts';
+import { saveReport } from '../reports/report.ts';
+import { runOnce } from '../runners/run.ts';
+import { StopSignal } from '../coordination/stop-signal.ts';
+import { percentiles, type Percentiles } from '../suites/summary.ts';
+import type { RunConfig } from '../runners/run-config.ts';
+import { tsWorkerExecArgv } from '../runners/ts-loader.ts';
 import { usageExitCode } from './usage-error.ts';
 import { runEntry } from './entry.ts';
 
@@ -64,7 +64,7 @@ export interface MicroReport {
 const SYNC_BATCH = 10_000;
 const ASYNC_BATCH = 100;
 
-const workerFile = fileURLToPath(new URL('./micro-worker.ts', import.meta.url));
+const workerFile = fileURLToPath(new URL('../suites/micro-worker.ts', import.meta.url));
 
 function microPool(): Piscina<MicroTask, PerOp | number> {
   return new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2, atomics: 'disabled', execArgv: tsWorkerExecArgv, idleTimeout: 60_000 });

@@ -7,7 +7,7 @@
  * own, so they are all waiting when the fault strikes.
  */
 
-import { waitWhileEquals } from './atomics-wait.ts';
+import { waitWhileEquals } from '../coordination/atomics-wait.ts';
 
 /** The faults the harness can inject. */
 export type FaultName = 'crash-in-cs' | 'hang-in-cs';

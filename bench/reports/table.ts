@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
-import type { ResultRow } from './summary.ts';
+import type { ResultRow } from '../suites/summary.ts';
 
 /** Widest a column gets before its text wraps, characters. */
 const MAX_WIDTH = 20;

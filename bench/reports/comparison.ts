@@ -1,6 +1,6 @@
 import type { Report } from './report.ts';
-import type { ResultRow, Spread } from './summary.ts';
-import type { WorkloadName } from './workloads.ts';
+import type { ResultRow, Spread } from '../suites/summary.ts';
+import type { WorkloadName } from '../workloads/registry.ts';
 
 /** One figure of a row in both reports. */
 export interface FigureChange {

@@ -5,15 +5,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { strategyNames, type StrategyName } from '../strategies/registry.ts';
-import { environment } from './environment.ts';
+import { strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { environment } from '../reports/environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { saveReport, STDOUT, tableStream, writeFiles } from './report.ts';
-import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from './sweep.ts';
-import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from './sweep-report.ts';
+import { saveReport, STDOUT, tableStream, writeFiles } from '../reports/report.ts';
+import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from '../suites/sweep.ts';
+import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from '../reports/sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
 import { runEntry } from './entry.ts';
 

@@ -12,20 +12,20 @@
  *    `finish-line.ts`), and report its outcome.
  */
 import { threadId } from 'node:worker_threads';
-import { StartBarrier } from './barrier.ts';
-import { spinFor } from './busy-work.ts';
-import { since } from './clock.ts';
-import { CriticalSectionLog } from './event-log.ts';
+import { StartBarrier } from '../coordination/barrier.ts';
+import { spinFor } from '../coordination/busy-work.ts';
+import { since } from '../coordination/clock.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
-import { FinishLine } from './finish-line.ts';
+import { FinishLine } from '../coordination/finish-line.ts';
 import type { RunConfig } from './run-config.ts';
-import { sleepExact } from './sleep.ts';
-import { StopSignal } from './stop-signal.ts';
-import { FileStore } from './store.ts';
+import { sleepExact } from '../coordination/sleep.ts';
+import { StopSignal } from '../coordination/stop-signal.ts';
+import { FileStore } from '../workloads/store.ts';
 import { loadStrategy } from './strategy-loader.ts';
-import type { ClientOutcome } from './workload.ts';
-import { workloads } from './workloads.ts';
+import type { ClientOutcome } from '../workloads/workload.ts';
+import { workloads } from '../workloads/registry.ts';
 
 /** The task a client receives. */
 export interface ClientTask {

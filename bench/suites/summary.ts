@@ -1,9 +1,9 @@
 import { max, median, min, quantile } from 'simple-statistics';
-import type { StrategyName } from '../strategies/registry.ts';
-import { strategyFor } from './strategy-loader.ts';
-import type { LatencyName } from './latency.ts';
-import type { RunResult, RunSettings } from './run.ts';
-import { workloads, type WorkloadName } from './workloads.ts';
+import type { StrategyName } from '../../strategies/registry.ts';
+import { strategyFor } from '../runners/strategy-loader.ts';
+import type { LatencyName } from '../workloads/latency.ts';
+import type { RunResult, RunSettings } from '../runners/run.ts';
+import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
 /** A central figure with its spread over repetitions. */
 export interface Spread {

@@ -5,22 +5,22 @@
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
-import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
-import { plural } from './columns.ts';
-import { environment } from './environment.ts';
-import { faultNames } from './fault.ts';
-import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from './fault-suite.ts';
+import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { plural } from '../reports/columns.ts';
+import { environment } from '../reports/environment.ts';
+import { faultNames } from '../runners/fault.ts';
+import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible } from './interrupt.ts';
-import { latencyNames, latencyProfiles, type LatencyName } from './latency.ts';
+import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { integer as integerOption, list, parseArguments, sameFile, withConventions, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from './report.ts';
-import { runSuite, type Progress, type SuiteSettings } from './suite.ts';
-import type { ResultRow } from './summary.ts';
-import { renderTerminal } from './table.ts';
+import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
+import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
+import type { ResultRow } from '../suites/summary.ts';
+import { renderTerminal } from '../reports/table.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
-import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from './workloads.ts';
+import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from '../workloads/registry.ts';
 import { runEntry } from './entry.ts';
 
 /** Accepted ranges of the numeric options. */

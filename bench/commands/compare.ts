@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { Command } from 'commander';
-import { formatNumber } from './columns.ts';
-import { compareReports, type Comparison, type FigureChange } from './comparison.ts';
-import type { Report } from './report.ts';
+import { formatNumber } from '../reports/columns.ts';
+import { compareReports, type Comparison, type FigureChange } from '../reports/comparison.ts';
+import type { Report } from '../reports/report.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
-import { workloadNames } from './workloads.ts';
+import { workloadNames } from '../workloads/registry.ts';
 import { runEntry } from './entry.ts';
 
 function load(path: string): Report {

@@ -1,11 +1,11 @@
 import { threadId } from 'node:worker_threads';
-import { since } from './clock.ts';
+import { since } from '../coordination/clock.ts';
 import { FaultGate, never, VICTIM } from './fault.ts';
-import { CriticalSectionLog } from './event-log.ts';
-import { ConflictError, type Operation, type OpResult, type StateAccess } from './operation.ts';
-import { PrintLog } from './print-log.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
+import { ConflictError, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
+import { PrintLog } from '../evidence/print-log.ts';
 import type { RunConfig } from './run-config.ts';
-import { workloads } from './workloads.ts';
+import { workloads } from '../workloads/registry.ts';
 
 /** Runs one critical section's body; see {@link createExecutor}. */
 export type Executor = (op: Operation, access: StateAccess) => Promise<OpResult>;

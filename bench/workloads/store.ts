@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { ReadResult, StateAccess } from './operation.ts';
-import { sleepExact } from './sleep.ts';
+import { sleepExact } from '../coordination/sleep.ts';
 
 /** The simulated latencies a store applies: ms. */
 export interface StoreLatency {

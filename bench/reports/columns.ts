@@ -1,6 +1,6 @@
-import { latencyProfiles } from './latency.ts';
-import type { Percentiles, ResultRow, Spread } from './summary.ts';
-import type { WorkloadName } from './workloads.ts';
+import { latencyProfiles } from '../workloads/latency.ts';
+import type { Percentiles, ResultRow, Spread } from '../suites/summary.ts';
+import type { WorkloadName } from '../workloads/registry.ts';
 
 /** A table column: its header (with the unit) and how a row fills it. */
 export interface Column {

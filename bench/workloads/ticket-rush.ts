@@ -1,4 +1,4 @@
-import { spinFor } from './busy-work.ts';
+import { spinFor } from '../coordination/busy-work.ts';
 import type { Operation, OpResult, StateAccess } from './operation.ts';
 import type { FileStore } from './store.ts';
 import type { Evidence, Workload, WorkloadCheck } from './workload.ts';

@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { strategyNames, type StrategyName } from '../strategies/registry.ts';
-import type { BusyWork } from './busy-work.ts';
-import { latencyProfiles } from './latency.ts';
-import { runOnce, type RunResult, type RunSettings } from './run.ts';
+import { strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import type { BusyWork } from '../coordination/busy-work.ts';
+import { latencyProfiles } from '../workloads/latency.ts';
+import { runOnce, type RunResult, type RunSettings } from '../runners/run.ts';
 import { summariseSweep, type SweepRow } from './sweep-row.ts';
 
 /**

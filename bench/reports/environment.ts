@@ -40,14 +40,14 @@ export interface HarnessCommit {
   readonly commitSource: string;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const MEASURED_PACKAGES = ['piscina', 'proper-lockfile', 'tinybench', 'tsx', 'simple-statistics'];
 
 /** The installed version, read from the package's manifest (some packages do not export it). */
 function packageVersion(name: string): string {
   try {
-    const manifest = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+    const manifest = fileURLToPath(new URL(`../../node_modules/${name}/package.json`, import.meta.url));
     return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';

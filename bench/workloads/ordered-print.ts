@@ -2,7 +2,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { LatencyProfile } from './latency.ts';
 import type { Operation, OpResult, StateAccess } from './operation.ts';
-import { sleepExact } from './sleep.ts';
+import { sleepExact } from '../coordination/sleep.ts';
 import type { CriticalContext, Evidence, Workload, WorkloadCheck } from './workload.ts';
 
 /**

@@ -5,8 +5,8 @@ import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
 import { describeHarness, type Environment } from './environment.ts';
-import type { SuiteSettings } from './suite.ts';
-import type { ResultRow } from './summary.ts';
+import type { SuiteSettings } from '../suites/suite.ts';
+import type { ResultRow } from '../suites/summary.ts';
 
 /** The JSON file's top level. Its schema is documented in the README. */
 export interface Report {
@@ -53,7 +53,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
 }
 
 /** The committed results folder. */
-export const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+export const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
 
 /** `--json -`: the JSON goes to standard output, and the tables to standard error. */
 export const STDOUT = '-';
