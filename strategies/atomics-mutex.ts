@@ -169,6 +169,8 @@ export const atomicsMutex: Strategy = {
     `robust mutex: a waiter that sees the owner thread's heartbeat stand still for ${OWNER_DEAD_AFTER_MS / 1000} s takes over, told the owner died (EOWNERDEAD)`,
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
+  reachLimit:
+    "V8's Atomics.wait/notify wait list lives inside one process, and Node cannot share a SharedArrayBuffer between processes: there is no futex between processes from JavaScript",
 
   setup() {
     const buffer = RobustFutexMutex.allocate();

@@ -36,6 +36,7 @@ export const messageChannel: Strategy = {
     "the desk sees the holder's port close and re-issues the token from the state last persisted to the db file",
   stateLocation: 'memory of the token holder',
   reach: 'threads of one process',
+  reachLimit: 'the token travels over MessagePorts between threads of one process; ports cannot be handed to another process',
 
   async setup(config) {
     const channels = Array.from({ length: config.clients }, () => new MessageChannel());

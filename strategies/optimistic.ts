@@ -91,6 +91,7 @@ export const optimistic: Strategy = {
     'nothing is held while a client works, so a crash loses only its own attempt; a crash inside the few microseconds of a commit would leave the version odd and block readers (not recovered)',
   stateLocation: 'db file (disk)',
   reach: 'threads of one process',
+  reachLimit: 'its version counter is a SharedArrayBuffer cell compared-and-swapped with Atomics; Node cannot share a SharedArrayBuffer between processes',
 
   setup() {
     const version = new SharedArrayBuffer(4);

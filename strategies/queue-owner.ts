@@ -24,6 +24,7 @@ export const queueOwner: Strategy = {
     "unaffected: the owner applies the dead client's request and replies to a closed port; if the owner itself dies, every waiting client fails with 'the queue owner thread is gone'",
   stateLocation: 'memory of the owner thread',
   reach: 'threads of one process',
+  reachLimit: 'the owner is a worker thread reached over MessagePorts; ports cannot be handed to another process',
 
   async setup(config) {
     const channels = Array.from({ length: config.clients }, () => new MessageChannel());

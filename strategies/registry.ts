@@ -1,15 +1,20 @@
 import { atomicsMutex } from './atomics-mutex.ts';
 import { fileLock } from './file-lock.ts';
+import { flock } from './flock.ts';
 import { messageChannel } from './message-channel.ts';
 import { none } from './none.ts';
 import { optimistic } from './optimistic.ts';
 import { queueOwner } from './queue-owner.ts';
+import { sqlite, sqliteBusy } from './sqlite.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Every strategy, by name, in the order the tables list them. */
 export const strategies = {
   none,
   'file-lock': fileLock,
+  flock,
+  sqlite,
+  'sqlite-busy': sqliteBusy,
   'atomics-mutex': atomicsMutex,
   'message-channel': messageChannel,
   'queue-owner': queueOwner,

@@ -91,9 +91,20 @@ export interface Strategy {
   readonly order: Order;
   /** What the strategy does when a lock holder dies inside its critical section (shown in the fault table). */
   readonly onHolderCrash: string;
+  /**
+   * Which store the harness prepares and reads the final state from: the run's JSON db file
+   * (absent or `db file`), or an SQLite database beside it (`sqlite`, see
+   * `bench/workloads/sqlite-store.ts`).
+   */
+  readonly stateStore?: 'db file' | 'sqlite';
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;
+  /**
+   * Why the exclusion ends at `reach`, for a strategy whose reach is the threads of one process:
+   * the reason shown in its "not applicable" rows under the processes runner.
+   */
+  readonly reachLimit?: string;
   /** Main thread: creates what the clients share. `run` is the run's full configuration. */
   setup(run: RunConfig): Promise<StrategyHost>;
   /**

@@ -12,7 +12,7 @@ const none = { p50: null, p99: null, max: null, samples: 0 };
 /** A ticket-rush row whose counts (clients, threads, tickets, repetitions) are all `n`. */
 function resultRow(n: number): ResultRow {
   return {
-    workload: 'ticket-rush', strategy: 'none', paradigm: '', guarantee: 'none', covered: false, stateLocation: '', latency: 'zero', clients: n, threads: n, clientsPerThread: 1,
+    workload: 'ticket-rush', strategy: 'none', paradigm: '', guarantee: 'none', covered: false, stateLocation: '', latency: 'zero', runner: 'threads', clients: n, threads: n, processes: null, programWallMs: null, clientsPerThread: 1,
     tickets: n, repetitions: n, wallMs: null, throughput: null, cpuMs: null, firstEnterMs: null, slowdown: null, waitMs: none, handoffGapMs: none, holdMs: none,
     holdOvershootMs: none, verdict: 'correct', reasons: [], violations: 0, commits: n, aborts: 0, maxRetries: 0, inversions: 0, runs: [],
   };
@@ -52,7 +52,7 @@ describe('titles built from counts agree in number', () => {
 
   it('faultTitle', () => {
     // The victim runs alone; the others (clients − 1) get at most one thread each.
-    const settings = (n: number): FaultSuiteSettings => ({ fault: 'crash-in-cs', strategies: ['none'], latency: 'quick', clients: n + 1, threads: n, tickets: n, repeat: n });
+    const settings = (n: number): FaultSuiteSettings => ({ fault: 'crash-in-cs', strategies: ['none'], latency: 'quick', runners: ['threads'], clients: n + 1, threads: n, processes: null, tickets: n, repeat: n });
     const one = faultTitle(settings(1));
     expect(one).toContain('2 clients (the victim alone on its own thread, the others on 1 thread) · 1 ticket · 1 repetition');
     expect(one).not.toMatch(disagreeing);

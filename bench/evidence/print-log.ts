@@ -1,3 +1,5 @@
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+
 /**
  * The "standard output" of ordered-print: a SharedArrayBuffer that records, in one global order
  * across threads, which client printed which line. A line's position is taken with
@@ -15,7 +17,71 @@ export interface PrintLine {
 
 const KIND_CODE: Record<PrintKind, number> = { running: 1, done: 2 };
 
-export class PrintLog {
+/** What a workload's body prints to, and what its check reads: the lines in their global order. */
+export interface Prints {
+  print(clientId: number, kind: PrintKind): void;
+  /** The lines in the order they were printed (up to the log's room, if it has one). */
+  lines(): PrintLine[];
+  /** Lines printed, including any the log had no room for. */
+  readonly printed: number;
+}
+
+/**
+ * Where a run's prints go: a SharedArrayBuffer for the clients of one process (threads), or the
+ * path of a file for clients in several processes (see {@link FilePrintLog}).
+ */
+export type PrintTarget = SharedArrayBuffer | string;
+
+/** The print log a thread or process of a run writes to. */
+export function printsFor(target: PrintTarget): Prints {
+  return typeof target === 'string' ? new FilePrintLog(target) : new PrintLog(target);
+}
+
+/**
+ * The print log of clients in several processes: a file opened in append mode, one line
+ * `"<client> <kind>\n"` per print. Each line is one `write(2)` on an `O_APPEND` descriptor, so
+ * the kernel places it at the end of the file atomically and the file's order is the order in
+ * which the prints happened, across processes (as the tutorial's prints reach one stdout).
+ */
+export class FilePrintLog implements Prints {
+  private fd: number | null = null;
+
+  constructor(readonly path: string) {}
+
+  print(clientId: number, kind: PrintKind): void {
+    this.fd ??= openSync(this.path, 'a');
+    writeSync(this.fd, `${clientId} ${kind}\n`);
+  }
+
+  lines(): PrintLine[] {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const [client, kind] = line.split(' ');
+        return { clientId: Number(client), kind: kind === 'running' ? 'running' : 'done' };
+      });
+  }
+
+  get printed(): number {
+    return this.lines().length;
+  }
+
+  /** Closes this process's descriptor, if it opened one. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+export class PrintLog implements Prints {
   private readonly cells: Int32Array;
 
   constructor(readonly buffer: SharedArrayBuffer) {

@@ -11,7 +11,7 @@
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
  *    `finish-line.ts`), and report its outcome.
  */
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { StartBarrier } from '../coordination/barrier.ts';
 import { spinFor } from '../coordination/busy-work.ts';
 import { since } from '../coordination/clock.ts';
@@ -79,8 +79,9 @@ export default async function client({ config, clientId, input, share }: ClientT
     }
     const end = since(config.clockBase);
     // Under a fault the victim never finishes.
-    await new FinishLine(config.finish).arriveAndWait(config.fault === null ? config.clients : config.clients - 1);
-    return { clientId, thread: threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
+    await new FinishLine(config.finish).arriveAndWait(config.finishers);
+    // In a process of its own (processes runner) a client's "thread" is its process.
+    return { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
   } finally {
     await session.close();
   }

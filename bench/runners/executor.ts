@@ -3,7 +3,7 @@ import { since } from '../coordination/clock.ts';
 import { FaultGate, never, VICTIM } from './fault.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { ConflictError, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
-import { PrintLog } from '../evidence/print-log.ts';
+import { printsFor } from '../evidence/print-log.ts';
 import type { RunConfig } from './run-config.ts';
 import { workloads } from '../workloads/registry.ts';
 
@@ -21,7 +21,7 @@ export type Executor = (op: Operation, access: StateAccess) => Promise<OpResult>
 export function createExecutor(config: RunConfig, inVictimThread = false): Executor {
   const log = new CriticalSectionLog(config.log);
   const gate = new FaultGate(config.faultGate);
-  const context = { prints: new PrintLog(config.prints) };
+  const context = { prints: printsFor(config.prints) };
   const workload = workloads[config.workload];
   return async (op, access) => {
     log.enter(op.slot, threadId, since(config.clockBase));

@@ -1,5 +1,7 @@
 import type { BusyWork } from '../coordination/busy-work.ts';
+import type { PrintTarget } from '../evidence/print-log.ts';
 import type { FaultName } from './fault.ts';
+import type { RunnerName } from './runner.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
 
@@ -12,8 +14,12 @@ export interface RunConfig {
   readonly strategy: string;
   /** A `file://` URL whose default export is the strategy, for one not in the registry; null: the registry's. */
   readonly strategyModule: string | null;
+  /** Where the clients run. */
+  readonly runner: RunnerName;
   /** Clients in the run. */
   readonly clients: number;
+  /** Clients that meet at this thread's or process's finish line (see `finish-line.ts`). */
+  readonly finishers: number;
   /** null: each client makes one request; otherwise clients make requests until the stop signal (see `TimedRun`). */
   readonly timed: TimedRun | null;
   /** Busy work inside and outside each critical section. */
@@ -33,9 +39,9 @@ export interface RunConfig {
   readonly fault: FaultName | null;
   /** Buffer of the run's `FaultGate`. */
   readonly faultGate: SharedArrayBuffer;
-  /** Buffers of the run's `CriticalSectionLog`, `PrintLog` and `StartBarrier`. */
+  /** Buffers of the run's `CriticalSectionLog`, print log (or its file, see `print-log.ts`) and `StartBarrier`. */
   readonly log: SharedArrayBuffer;
-  readonly prints: SharedArrayBuffer;
+  readonly prints: PrintTarget;
   readonly barrier: SharedArrayBuffer;
   /** Buffer of the run's `FinishLine`. */
   readonly finish: SharedArrayBuffer;

@@ -2,26 +2,26 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import type { StrategyName } from '../../strategies/registry.ts';
 import type { Strategy, StrategyHost } from '../../strategies/strategy.ts';
 import { StartBarrier } from '../coordination/barrier.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
-import type { ClientTask } from './client.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FaultGate, VICTIM, type FaultName } from './fault.ts';
+import { oneLine } from './one-line.ts';
+import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
+import { runners } from './runners.ts';
 import { InterruptedError } from '../commands/interrupt.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import { analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import type { RunConfig, TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
+import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
 import { FileStore } from '../workloads/store.ts';
 import { loadStrategy } from './strategy-loader.ts';
-import { tsWorkerExecArgv } from './ts-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
@@ -35,8 +35,12 @@ export interface RunSettings {
   /** A `file://` URL whose default export is the strategy named `strategy`, for one not in the registry (tests); absent: the registry's. */
   readonly strategyModule?: string | null;
   readonly clients: number;
-  /** Worker threads of the client pool; a run never starts more than it has clients. */
+  /** Where the clients run; absent: `threads`. */
+  readonly runner?: RunnerName;
+  /** Worker threads of the client pool (threads runner); a run never starts more than it has clients. */
   readonly threads: number;
+  /** Processes to spread the clients over (processes runner); absent or null: one per client, as in the tutorial. */
+  readonly processes?: number | null;
   readonly tickets: number;
   readonly latency: LatencyProfile;
   readonly seed: number;
@@ -74,6 +78,12 @@ export interface FaultOutcome {
 /** A run that ended: its figures and what its log and store show. */
 export interface CompletedRun {
   readonly status: 'completed';
+  readonly runner: RunnerName;
+  /**
+   * From the first client thread or process started to the last one ended, ms: for processes,
+   * the figure the tutorial's own program measures (start-up included); null if unknown.
+   */
+  readonly programWallMs: number | null;
   /** The run's temporary directory, removed by the time the result is returned. */
   readonly workDir: string;
   /** From the start barrier's release to the last client's end, ms. */
@@ -88,7 +98,9 @@ export interface CompletedRun {
    * (sessions are opened before the barrier) plus the first client's work before it asks.
    */
   readonly firstEnterMs: number | null;
-  /** Clients that ran on each pool thread (by threadId). */
+  /** From the release to the first request, ms: never negative while the start barrier holds every client until the release. */
+  readonly firstRequestMs: number | null;
+  /** Clients that ran on each pool thread (by threadId), or in each process (by pid). */
   readonly clientsPerThread: readonly number[];
   readonly log: LogAnalysis;
   readonly check: WorkloadCheck;
@@ -122,12 +134,8 @@ export const SETUP_TIMEOUT_MS = 30_000;
 /** How long a strategy's `teardown` may take, ms. */
 export const TEARDOWN_TIMEOUT_MS = 10_000;
 
-const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
-
-/** The smallest number of threads that serves a run: `threads`, but never more than there are clients. */
-export function threadsFor(threads: number, clients: number): number {
-  return Math.max(1, Math.min(threads, clients));
-}
+export { threadsFor } from './threads.ts';
+export { oneLine } from './one-line.ts';
 
 /**
  * The watchdog's limit: a run in which no critical-section body has completed for this long has
@@ -157,13 +165,13 @@ const WATCH_INTERVAL_MS = 250;
  * Resolves with `work`, or rejects with a NoProgressError once no body in `log` has completed
  * for `limitMs` while `work` is still pending.
  */
-function watchdog<T>(work: Promise<T>, log: CriticalSectionLog, limitMs: number): Promise<T> {
+function watchdog<T>(work: Promise<T>, completed: () => number, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_, reject) => {
-    let seen = log.progress;
+    let seen = completed();
     let since = Date.now();
     timer = setInterval(() => {
-      const now = log.progress;
+      const now = completed();
       if (now !== seen) {
         seen = now;
         since = Date.now();
@@ -188,12 +196,6 @@ export class RunDeadlineError extends Error {
   constructor(limitMs: number) {
     super(`the run did not end within its deadline of ${Math.round(limitMs / 1000)} s (derived from its clients and latencies)`);
   }
-}
-
-/** The first line of an error's message: what a failed row shows. */
-export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]?.trim() || (error instanceof Error ? error.name : 'unknown error');
 }
 
 /**
@@ -258,26 +260,6 @@ class RunGuards {
   }
 }
 
-/**
- * A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. A
- * pool's `'error'` (a worker that died with no task, a late message for a task it no longer has)
- * fails the run through `onError` instead of crashing the process.
- */
-function clientPool(threads: number, clients: number, onError: (error: Error) => void): Piscina<ClientTask, ClientOutcome> {
-  const pool = new Piscina<ClientTask, ClientOutcome>({
-    filename: clientFile,
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: Math.max(1, Math.ceil(clients / threads)),
-    // Keep each worker's event loop running between tasks (piscina's default parks it in Atomics.wait).
-    atomics: 'disabled',
-    idleTimeout: 60_000,
-    execArgv: tsWorkerExecArgv,
-  });
-  pool.on('error', (error: Error) => onError(new Error(`a client thread failed: ${oneLine(error)}`)));
-  return pool;
-}
-
 /** How long the victim may take to get inside its critical section, and the others to ask for theirs, ms. */
 const STRIKE_WAIT_MS = 5_000;
 
@@ -286,24 +268,15 @@ const STRIKE_WAIT_MS = 5_000;
  * client has asked for its own (or {@link STRIKE_WAIT_MS} passed), lets them reach their wait,
  * then terminates the victim's thread (crash) or leaves it stuck (hang). Returns when it killed.
  */
-async function strike(
-  fault: FaultName,
-  gate: FaultGate,
-  log: CriticalSectionLog,
-  clients: number,
-  kill: () => Promise<void>,
-  base: bigint,
-  guards: RunGuards,
-): Promise<number | null> {
+async function strike(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards): Promise<number | null> {
   const deadline = Date.now() + STRIKE_WAIT_MS;
-  await Promise.race([gate.victimInside(), guards.sleep(STRIKE_WAIT_MS)]);
+  await Promise.race([clients.victimInside(), guards.sleep(STRIKE_WAIT_MS)]);
   // Every client, the victim included, asks once before anything else happens to it.
-  while (log.requests < clients && Date.now() < deadline) await guards.sleep(5);
+  while (clients.requests() < count && Date.now() < deadline) await guards.sleep(5);
   await guards.sleep(20);
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
-  await kill();
-  gate.markKilled();
+  await clients.killVictim();
   return killedAt;
 }
 
@@ -351,19 +324,19 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
 async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
+  const runner = runners[settings.runner ?? 'threads'];
   const dbPath = join(dir, 'db.json');
   await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
-  const log = CriticalSectionLog.create(timed === null ? settings.clients : TIMED_LOG_SLOTS);
-  const stop = StopSignal.create();
-  // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
-  const prints = PrintLog.create(4 * settings.clients);
-  const barrier = StartBarrier.create();
-  const gate = FaultGate.create();
+  const sqlitePath = sqlitePathFor(dbPath);
+  if (strategy.stateStore === 'sqlite') createSqliteState(sqlitePath, workload.initialState(settings.tickets));
+  const slots = timed === null ? settings.clients : TIMED_LOG_SLOTS;
   const config: RunConfig = {
     workload: settings.workload,
     strategy: settings.strategy,
     strategyModule: settings.strategyModule ?? null,
+    runner: runner.name,
     clients: settings.clients,
+    finishers: settings.clients,
     timed,
     work: settings.work ?? NO_WORK,
     threads: settings.threads,
@@ -371,20 +344,18 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     latency: settings.latency,
     staggerMs: settings.staggerMs,
     fault: settings.fault,
-    faultGate: gate.buffer,
+    faultGate: FaultGate.create().buffer,
     dbPath,
     clockBase: clockBase(),
-    log: log.buffer,
-    prints: prints.buffer,
-    barrier: barrier.buffer,
+    log: CriticalSectionLog.create(runner.name === 'threads' ? slots : 1).buffer,
+    // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
+    prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients).buffer : join(dir, 'prints.log'),
+    barrier: StartBarrier.create().buffer,
     finish: FinishLine.create().buffer,
-    stop: stop.buffer,
+    stop: StopSignal.create().buffer,
   };
   const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
 
-  // Under a fault the victim runs alone in a thread of its own, so killing it kills nobody else.
-  const victimAlone = settings.fault !== null;
-  const fail = (error: Error) => guards.fail(error);
   const setup = strategy.setup(config);
   let host: StrategyHost;
   try {
@@ -394,62 +365,51 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     setup.then((late) => late.teardown()).catch(() => undefined);
     throw error;
   }
-  const pools: Piscina<ClientTask, ClientOutcome>[] = [];
+  let fleet: Fleet | null = null;
   let failure: unknown = null;
   let outcomes: ClientOutcome[] = [];
-  let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check'> | null = null;
-  let evidence: { records: CriticalSectionRecord[]; finalState: Awaited<ReturnType<FileStore['load']>> } | null = null;
+  let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs'> | null = null;
+  let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    const poolClients = victimAlone ? settings.clients - 1 : settings.clients;
-    const pool = clientPool(threadsFor(settings.threads, poolClients), poolClients, fail);
-    pools.push(pool);
-    const victimPool = victimAlone ? clientPool(1, 1, fail) : null;
-    if (victimPool !== null) pools.push(victimPool);
-    const tasks = inputs.map((input, clientId) => {
-      const share = host.forClient(clientId);
-      const task: ClientTask = { config, clientId, input, share: share.data };
-      const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
-      return runner.run(task, { transferList: share.transfer as never });
-    });
-    for (const task of tasks) task.catch(() => undefined);
-    const all = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
-    await guards.guard(
-      Promise.race([
-        barrier.allArrived(settings.clients, START_TIMEOUT_MS),
-        all.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
-      ]),
-    );
-    const cpuAtRelease = process.cpuUsage();
+    const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
+    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, fail: (error) => guards.fail(error) }));
+    const clients = fleet;
+    await guards.guard(clients.arrived(START_TIMEOUT_MS));
     const released = since(config.clockBase);
-    barrier.release();
+    clients.release();
     let stoppedAt = 0;
     if (timed !== null) {
       await guards.guard(guards.sleep(timed.warmupMs + timed.measureMs));
       stoppedAt = since(config.clockBase);
-      stop.raise();
+      clients.stop();
     }
     let killedAt: number | null = null;
-    if (settings.fault !== null && victimPool !== null) {
-      killedAt = await guards.guard(strike(settings.fault, gate, log, settings.clients, () => victimPool.destroy(), config.clockBase, guards));
+    if (settings.fault !== null) {
+      killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards));
     }
-    outcomes = await guards.guard(watchdog(all, log, settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
-    const cpu = process.cpuUsage(cpuAtRelease);
-    if (timed !== null && log.claimed >= log.slots) {
+    outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
+    const cpuMs = clients.cpuMs();
+    // The evidence is read before the strategy's teardown runs.
+    const shown = await guards.guard(clients.evidence());
+    if (shown.logFull) {
       throw new Error(
-        `the event log filled up (${log.slots} critical sections) before the stop signal, so the window was not measured in full: give a shorter warm-up or window`,
+        `the event log filled up (${slots} critical sections) before the stop signal, so the window was not measured in full: give a shorter warm-up or window`,
       );
     }
-    // The evidence is read before the strategy's teardown runs.
-    const records = log.records(timed === null ? settings.clients : log.claimed);
-    evidence = { records, finalState: await new FileStore(dbPath, settings.latency).load() };
+    const finalState = strategy.stateStore === 'sqlite' ? readSqliteState(sqlitePath) : await new FileStore(dbPath, settings.latency).load();
+    evidence = { ...shown, finalState };
+    const records = shown.records;
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
     const firstEnter = records.reduce((first, r) => (Number.isFinite(r.enter) ? Math.min(first, r.enter) : first), Infinity);
+    const firstRequest = records.reduce((first, r) => (Number.isFinite(r.request) ? Math.min(first, r.request) : first), Infinity);
     measured = {
+      runner: runner.name,
       wallMs: Math.max(...outcomes.map((o) => o.end)) - released,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuMs,
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
+      firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
       fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf),
@@ -459,8 +419,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
 
   // Clean-up, every step bounded; a failure here is added to the first one, never hides it.
-  const cleanupErrors: string[] = [];
-  for (const pool of pools) await pool.destroy().catch((error: unknown) => cleanupErrors.push(`destroying a client pool: ${oneLine(error)}`));
+  const cleanupErrors: string[] = fleet === null ? [] : await fleet.close();
   await guards.within(host.teardown(), settings.limits?.teardownMs ?? TEARDOWN_TIMEOUT_MS, 'the strategy\'s teardown').catch((error: unknown) => cleanupErrors.push(oneLine(error)));
   if (failure instanceof InterruptedError || guards.isInterrupted) throw failure instanceof InterruptedError ? failure : new InterruptedError();
   if (failure !== null || measured === null || evidence === null) {
@@ -469,8 +428,8 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
   if (cleanupErrors.length > 0) throw new Error(cleanupErrors.join('; '));
 
-  const analysis = analyseLog(evidence.records.filter((r) => settings.fault === null || r.client !== VICTIM));
-  const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints });
+  const analysis = analyseLog(evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM));
+  const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints: evidence.prints });
   const problems: string[] = [];
   if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
     problems.push(`${analysis.violations} mutual-exclusion violations`);
@@ -478,5 +437,5 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems);
-  return { status: 'completed', workDir: dir, ...measured, log: analysis, check, problems };
+  return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, problems };
 }

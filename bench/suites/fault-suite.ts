@@ -6,6 +6,9 @@ import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
 import { faults, type FaultName } from '../runners/fault.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
+import { outOfReach } from '../runners/reach.ts';
+import { processGroups } from '../runners/processes.ts';
+import type { RunnerName } from '../runners/runner.ts';
 import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
@@ -15,8 +18,12 @@ export interface FaultSuiteSettings {
   readonly fault: FaultName;
   readonly strategies: readonly StrategyName[];
   readonly latency: LatencyName;
+  /** Where the clients run: under `processes` the victim's own process is sent SIGKILL. */
+  readonly runners: readonly RunnerName[];
   readonly clients: number;
   readonly threads: number;
+  /** Client processes (processes runner); null: one per client. */
+  readonly processes: number | null;
   readonly tickets: number;
   readonly repeat: number;
 }
@@ -24,6 +31,7 @@ export interface FaultSuiteSettings {
 /** One strategy under one fault, over its repetitions. */
 export interface FaultRow {
   readonly strategy: StrategyName;
+  readonly runner: RunnerName;
   readonly fault: FaultName;
   /** What the strategy is designed to do when a holder dies. */
   readonly design: string;
@@ -77,45 +85,57 @@ export async function runFaultSuite(
   signal?: AbortSignal,
 ): Promise<FaultRow[]> {
   const started = Date.now();
-  const total = suite.strategies.length * suite.repeat;
+  const total = suite.runners.length * suite.strategies.length * suite.repeat;
   let done = 0;
   const rows: FaultRow[] = [];
-  for (const strategy of suite.strategies) {
-    const runs: RunResult[] = [];
-    for (let repetition = 1; repetition <= suite.repeat; repetition++) {
-      const settings: RunSettings = {
-        workload: 'ticket-rush',
+  for (const runner of suite.runners) {
+    for (const strategy of suite.strategies) {
+      const limit = outOfReach(strategies[strategy], runner);
+      if (limit !== null) {
+        done += suite.repeat;
+        rows.push({ strategy, runner, fault: suite.fault, design: limit, repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: ['not applicable'] });
+        continue;
+      }
+      const runs: RunResult[] = [];
+      for (let repetition = 1; repetition <= suite.repeat; repetition++) {
+        const settings: RunSettings = {
+          workload: 'ticket-rush',
+          strategy,
+          runner,
+          clients: suite.clients,
+          threads: threadsFor(suite.threads, suite.clients - 1),
+          processes: suite.processes,
+          tickets: suite.tickets,
+          latency: latencyProfiles[suite.latency],
+          seed: repetition,
+          staggerMs: 0,
+          fault: suite.fault,
+        };
+        onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
+        runs.push(await runOnce(settings, signal));
+        done++;
+      }
+      const finished = runs.flatMap((r) => (r.status === 'completed' ? [r] : []));
+      const recoveries = runs.flatMap((r) => (r.status === 'completed' && r.fault?.recoveryMs != null ? [r.fault.recoveryMs] : []));
+      rows.push({
         strategy,
-        clients: suite.clients,
-        threads: threadsFor(suite.threads, suite.clients - 1),
-        tickets: suite.tickets,
-        latency: latencyProfiles[suite.latency],
-        seed: repetition,
-        staggerMs: 0,
+        runner,
         fault: suite.fault,
-      };
-      onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-      runs.push(await runOnce(settings, signal));
-      done++;
+        design: strategies[strategy].onHolderCrash,
+        repetitions: runs.length,
+        othersFinished: finished.length,
+        recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
+        consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, strategy, suite.tickets)),
+        userSees: [...new Set(runs.map((r) => userSees(r, suite.tickets)))],
+      });
     }
-    const finished = runs.flatMap((r) => (r.status === 'completed' ? [r] : []));
-    const recoveries = runs.flatMap((r) => (r.status === 'completed' && r.fault?.recoveryMs != null ? [r.fault.recoveryMs] : []));
-    rows.push({
-      strategy,
-      fault: suite.fault,
-      design: strategies[strategy].onHolderCrash,
-      repetitions: runs.length,
-      othersFinished: finished.length,
-      recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
-      consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, strategy, suite.tickets)),
-      userSees: [...new Set(runs.map((r) => userSees(r, suite.tickets)))],
-    });
   }
   return rows;
 }
 
 const columns: readonly { header: string; cell: (r: FaultRow) => string }[] = [
   { header: 'strategy', cell: (r) => r.strategy },
+  { header: 'runner', cell: (r) => r.runner },
   { header: 'designed recovery from a holder crash', cell: (r) => r.design },
   { header: 'others finished (runs)', cell: (r) => `${r.othersFinished} of ${r.repetitions}` },
   {
@@ -131,13 +151,24 @@ const columns: readonly { header: string; cell: (r: FaultRow) => string }[] = [
   { header: 'what the user sees', cell: (r) => r.userSees.join(' | ') },
 ];
 
+/** Where the victim and the others run, per runner. */
+function placement(settings: FaultSuiteSettings): string {
+  return settings.runners
+    .map((runner) =>
+      runner === 'threads'
+        ? `the victim alone on its own thread, the others on ${plural(threadsFor(settings.threads, settings.clients - 1), 'thread')}`
+        : `the victim alone in its own process, the others in ${plural(processGroups(settings.clients, settings.processes ?? settings.clients, true).length - 1, 'process', 'processes')}`,
+    )
+    .join('; ');
+}
+
 /** The title above a fault table. */
 export function faultTitle(settings: FaultSuiteSettings): string {
   const latency = latencyProfiles[settings.latency];
   return (
     `fault ${settings.fault} (${faults[settings.fault]}) · ticket-rush · latency ${latency.name} ` +
-    `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${plural(settings.clients, 'client')} (the victim alone on its own thread, ` +
-    `the others on ${plural(threadsFor(settings.threads, settings.clients - 1), 'thread')}) · ${plural(settings.tickets, 'ticket')} · ${plural(settings.repeat, 'repetition')}`
+    `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${plural(settings.clients, 'client')} (${placement(settings)}) · ` +
+    `${plural(settings.tickets, 'ticket')} · ${plural(settings.repeat, 'repetition')}`
   );
 }
 

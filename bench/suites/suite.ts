@@ -1,4 +1,6 @@
-import type { StrategyName } from '../../strategies/registry.ts';
+import { strategies, type StrategyName } from '../../strategies/registry.ts';
+import { outOfReach } from '../runners/reach.ts';
+import type { RunnerName } from '../runners/runner.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import { summarise, withSlowdowns, type ResultRow } from './summary.ts';
@@ -11,8 +13,12 @@ export interface SuiteSettings {
   readonly latencies: readonly LatencyName[];
   /** Clients per run; null: each workload's own default (ordered-print 3, ticket-rush 50). */
   readonly clients: number | null;
-  /** Worker threads; a run with fewer clients gets one thread per client. */
+  /** Where the clients run: each runner gets its own tables. */
+  readonly runners: readonly RunnerName[];
+  /** Worker threads (threads runner); a run with fewer clients gets one thread per client. */
   readonly threads: number;
+  /** Client processes (processes runner); null: one per client, as in the tutorial. */
+  readonly processes: number | null;
   readonly tickets: number;
   readonly repeat: number;
   /** Seed of ordered-print's sleeps; repetition r uses seed + r − 1, the same for every strategy. */
@@ -30,9 +36,10 @@ export interface Progress {
 }
 
 /**
- * Runs the suite. Within a repetition the strategies run one after another, each in a fresh pool;
- * the order rotates by one strategy per repetition, so no strategy always runs first or after the
- * same neighbour.
+ * Runs the suite. Within a repetition the strategies run one after another, each in a fresh pool
+ * or fresh processes; the order rotates by one strategy per repetition, so no strategy always runs
+ * first or after the same neighbour. A strategy out of a runner's reach is not run there: its row
+ * is "not applicable", with the reason.
  */
 export async function runSuite(
   suite: SuiteSettings,
@@ -40,36 +47,42 @@ export async function runSuite(
   signal?: AbortSignal,
 ): Promise<ResultRow[]> {
   const started = Date.now();
-  const total = suite.workloads.length * suite.latencies.length * suite.repeat * suite.strategies.length;
+  const total = suite.workloads.length * suite.latencies.length * suite.runners.length * suite.repeat * suite.strategies.length;
   let done = 0;
   const rows: ResultRow[] = [];
   for (const workload of suite.workloads) {
     for (const latency of suite.latencies) {
-      const clients = suite.clients ?? workloads[workload].defaultClients;
-      const settingsOf = (strategy: StrategyName, repetition: number): RunSettings => ({
-        workload,
-        strategy,
-        clients,
-        threads: threadsFor(suite.threads, clients),
-        tickets: suite.tickets,
-        latency: latencyProfiles[latency],
-        seed: suite.seed + repetition - 1,
-        staggerMs: 0,
-        fault: null,
-      });
-      const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
-      for (let repetition = 1; repetition <= suite.repeat; repetition++) {
-        const shift = (repetition - 1) % suite.strategies.length;
-        const order = [...suite.strategies.slice(shift), ...suite.strategies.slice(0, shift)];
-        for (const strategy of order) {
-          const settings = settingsOf(strategy, repetition);
-          onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-          results.get(strategy)?.push(await runOnce(settings, signal));
-          done++;
+      for (const runner of suite.runners) {
+        const clients = suite.clients ?? workloads[workload].defaultClients;
+        const settingsOf = (strategy: StrategyName, repetition: number): RunSettings => ({
+          workload,
+          strategy,
+          runner,
+          clients,
+          threads: threadsFor(suite.threads, clients),
+          processes: suite.processes,
+          tickets: suite.tickets,
+          latency: latencyProfiles[latency],
+          seed: suite.seed + repetition - 1,
+          staggerMs: 0,
+          fault: null,
+        });
+        const reachable = suite.strategies.filter((strategy) => outOfReach(strategies[strategy], runner) === null);
+        const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
+        for (let repetition = 1; repetition <= suite.repeat; repetition++) {
+          const shift = (repetition - 1) % Math.max(1, reachable.length);
+          const order = [...reachable.slice(shift), ...reachable.slice(0, shift)];
+          for (const strategy of order) {
+            const settings = settingsOf(strategy, repetition);
+            onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
+            results.get(strategy)?.push(await runOnce(settings, signal));
+            done++;
+          }
+          done += suite.strategies.length - reachable.length;
         }
+        const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], outOfReach(strategies[strategy], runner)));
+        rows.push(...withSlowdowns(group));
       }
-      const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? []));
-      rows.push(...withSlowdowns(group));
     }
   }
   return rows;

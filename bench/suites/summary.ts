@@ -1,5 +1,7 @@
 import { max, median, min, quantile } from 'simple-statistics';
 import type { StrategyName } from '../../strategies/registry.ts';
+import { processGroups } from '../runners/processes.ts';
+import type { RunnerName } from '../runners/runner.ts';
 import { strategyFor } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
 import type { RunResult, RunSettings } from '../runners/run.ts';
@@ -21,7 +23,8 @@ export interface Percentiles {
   readonly samples: number;
 }
 
-export type Verdict = 'correct' | 'incorrect' | 'failed';
+/** `not applicable`: the strategy cannot serve the runner (its reach ends inside one process); nothing was run, the reason says why. */
+export type Verdict = 'correct' | 'incorrect' | 'failed' | 'not applicable';
 
 /** One repetition, as kept in the JSON. */
 export interface RunRecord {
@@ -48,8 +51,13 @@ export interface ResultRow {
   readonly covered: boolean;
   readonly stateLocation: string;
   readonly latency: LatencyName;
+  /** Where the clients ran: worker threads of one process, or processes of their own. */
+  readonly runner: RunnerName;
   readonly clients: number;
+  /** Worker threads of the client pool (threads runner). */
   readonly threads: number;
+  /** Client processes (processes runner); null under the threads runner. */
+  readonly processes: number | null;
   /** ceil(clients / threads): the most clients a pool thread runs at once. */
   readonly clientsPerThread: number;
   readonly tickets: number;
@@ -58,8 +66,13 @@ export interface ResultRow {
   readonly wallMs: Spread | null;
   /** Critical sections completed per second of wall time, ops/s. */
   readonly throughput: Spread | null;
-  /** CPU time of the process (all threads) from the release to the last client's end, ms. */
+  /** CPU time of the process (all threads), or of the runner and every client process, from the release to the last client's end, ms. */
   readonly cpuMs: Spread | null;
+  /**
+   * From the first client thread or process started to the last one ended, ms: under the
+   * processes runner the figure the tutorial's own program measures, start-up included.
+   */
+  readonly programWallMs: Spread | null;
   /** From the release to the first critical section's enter, ms. */
   readonly firstEnterMs: Spread | null;
   /** Median wall time / `none`'s median wall time in the same group; null without a `none` row. */
@@ -138,7 +151,7 @@ function record(run: RunResult, repetition: number): RunRecord {
   };
 }
 
-const severity: Record<Verdict, number> = { correct: 0, incorrect: 1, failed: 2 };
+const severity: Record<Verdict, number> = { 'not applicable': -1, correct: 0, incorrect: 1, failed: 2 };
 
 /** The worst of some repetitions: failed before incorrect before correct, then the most reasons. */
 export function worstOf<T extends { readonly verdict: Verdict; readonly reasons: readonly string[] }>(runs: readonly T[]): T | undefined {
@@ -150,8 +163,9 @@ export function worstOf<T extends { readonly verdict: Verdict; readonly reasons:
  * repetitions, latency percentiles pooled over them, and correctness figures from the worst
  * repetition (failed before incorrect before correct; then the most reasons).
  */
-export function summarise(settings: RunSettings, runs: readonly RunResult[]): ResultRow {
+export function summarise(settings: RunSettings, runs: readonly RunResult[], notApplicable: string | null = null): ResultRow {
   const records = runs.map((run, i) => record(run, i + 1));
+  const runner = settings.runner ?? 'threads';
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
   const worst = worstOf(records);
   const walls = completed.map((run) => run.wallMs);
@@ -164,22 +178,25 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
     covered: strategy.guarantee === 'mutual exclusion' || strategy.guarantee === workloads[settings.workload].needs,
     stateLocation: strategy.stateLocation,
     latency: settings.latency.name,
+    runner,
     clients: settings.clients,
     threads: settings.threads,
-    clientsPerThread: Math.ceil(settings.clients / settings.threads),
+    processes: runner === 'processes' ? processGroups(settings.clients, settings.processes ?? settings.clients, settings.fault !== null).length : null,
+    clientsPerThread: Math.ceil(settings.clients / (runner === 'processes' ? (settings.processes ?? settings.clients) : settings.threads)),
     tickets: settings.tickets,
     repetitions: runs.length,
     wallMs: spread(walls),
     throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
     cpuMs: spread(completed.map((run) => run.cpuMs)),
+    programWallMs: spread(completed.flatMap((run) => (run.programWallMs === null ? [] : [run.programWallMs]))),
     firstEnterMs: spread(completed.flatMap((run) => (run.firstEnterMs === null ? [] : [run.firstEnterMs]))),
     slowdown: null,
     waitMs: percentiles(completed.flatMap((run) => run.log.waitsMs)),
     handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),
     holdMs: percentiles(completed.flatMap((run) => run.log.holdsMs)),
     holdOvershootMs: percentiles(completed.flatMap((run) => run.log.holdOvershootsMs)),
-    verdict: worst?.verdict ?? 'failed',
-    reasons: worst?.reasons ?? [],
+    verdict: notApplicable !== null ? 'not applicable' : (worst?.verdict ?? 'failed'),
+    reasons: notApplicable !== null ? [notApplicable] : (worst?.reasons ?? []),
     violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),
     commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
     aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
@@ -190,11 +207,11 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[]): Re
   };
 }
 
-/** Sets each row's slowdown against the `none` row of the same workload, latency and clients. */
+/** Sets each row's slowdown against the `none` row of the same workload, latency, runner and clients. */
 export function withSlowdowns(rows: readonly ResultRow[]): ResultRow[] {
   return rows.map((row) => {
     const baseline = rows.find(
-      (r) => r.strategy === 'none' && r.workload === row.workload && r.latency === row.latency && r.clients === row.clients,
+      (r) => r.strategy === 'none' && r.workload === row.workload && r.latency === row.latency && r.runner === row.runner && r.clients === row.clients,
     );
     const slowdown = baseline?.wallMs && row.wallMs ? row.wallMs.median / baseline.wallMs.median : null;
     return { ...row, slowdown };

@@ -1,12 +1,12 @@
 import type { Operation, OpResult, StateAccess } from './operation.ts';
 import type { LatencyProfile } from './latency.ts';
-import type { PrintLog } from '../evidence/print-log.ts';
+import type { Prints } from '../evidence/print-log.ts';
 import type { FileStore } from './store.ts';
 
 /** What a client did, as it reports back to the main thread. */
 export interface ClientOutcome {
   readonly clientId: number;
-  /** `threadId` of the pool thread that ran the client. */
+  /** `threadId` of the pool thread that ran the client; under the processes runner, the pid of its process. */
   readonly thread: number;
   /** Critical sections the client asked for. */
   readonly requests: number;
@@ -22,7 +22,7 @@ export interface ClientOutcome {
 
 /** What the critical section's body may use besides the state. */
 export interface CriticalContext {
-  readonly prints: PrintLog;
+  readonly prints: Prints;
 }
 
 /** The evidence a workload's check reads: never what the strategy claims. */
@@ -32,7 +32,7 @@ export interface Evidence {
   readonly outcomes: readonly ClientOutcome[];
   /** The db as it is on disk after the run. */
   readonly finalState: { readonly ok: true; readonly state: unknown } | { readonly ok: false; readonly text: string };
-  readonly prints: PrintLog;
+  readonly prints: Prints;
 }
 
 export interface TicketRushFigures {

@@ -1,0 +1,96 @@
+/**
+ * A client process of the `processes` runner: the program each forked process runs, compiled to
+ * JavaScript (see `process-bundle.ts`) so that it pays no TypeScript loader at start-up.
+ *
+ * It runs its clients (see `client.ts`) on its main thread, with a start barrier, finish line,
+ * stop signal, fault gate and event log of its own, bridged to the runner by messages (see
+ * `process-messages.ts`): its clients arrive at its barrier, it says `arrived`, and the runner's
+ * `release` releases them. It stamps with the same clock as every process of the machine
+ * (`process.hrtime`, CLOCK_MONOTONIC on Linux) from the run's base, so the runner can merge the
+ * logs. Its prints go to the run's print file (append mode), in one global order.
+ *
+ * It ends on its own once its clients have finished; if the runner goes away (the IPC channel
+ * closes) it exits at once, so no client process outlives its run. A terminal's Ctrl-C reaches the
+ * whole process group: the process ignores SIGINT and SIGHUP and leaves its ending to the runner.
+ */
+import { StartBarrier } from '../coordination/barrier.ts';
+import { FinishLine } from '../coordination/finish-line.ts';
+import { StopSignal } from '../coordination/stop-signal.ts';
+import { waitWhileEquals } from '../coordination/atomics-wait.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
+import client from './client.ts';
+import { FaultGate, VICTIM } from './fault.ts';
+import { oneLine } from './one-line.ts';
+import { PROGRESS_EVERY_MS, type FromProcess, type StartMessage, type ToProcess } from './process-messages.ts';
+
+/** How long this process's clients may take to reach its start barrier, ms. */
+const ARRIVE_TIMEOUT_MS = 60_000;
+
+function send(message: FromProcess): void {
+  process.send?.(message);
+}
+
+async function host(start: StartMessage): Promise<FromProcess> {
+  const log = CriticalSectionLog.create(start.slots);
+  const barrier = StartBarrier.create();
+  const stop = StopSignal.create();
+  const gate = FaultGate.create();
+  const config = {
+    ...start.config,
+    strategyModule: start.strategyModule,
+    finishers: start.clients.filter((c) => start.config.fault === null || c.clientId !== VICTIM).length,
+    log: log.buffer,
+    barrier: barrier.buffer,
+    finish: FinishLine.create().buffer,
+    stop: stop.buffer,
+    faultGate: gate.buffer,
+  };
+  let cpuAtRelease = process.cpuUsage();
+  process.on('message', (message: ToProcess) => {
+    if (message.type === 'release') {
+      cpuAtRelease = process.cpuUsage();
+      barrier.release();
+    } else if (message.type === 'stop') stop.raise();
+    else if (message.type === 'victim-inside') gate.markInside();
+  });
+  const tasks = start.clients.map((c) => client({ config, clientId: c.clientId, input: c.input, share: c.share }));
+  const all = Promise.all(tasks);
+  all.catch(() => undefined);
+  await Promise.race([barrier.allArrived(start.clients.length, ARRIVE_TIMEOUT_MS), all]);
+  send({ type: 'arrived' });
+  if (start.config.fault !== null && start.clients.some((c) => c.clientId === VICTIM)) {
+    void waitWhileEquals(new Int32Array(gate.buffer), 0, 0).then(() => send({ type: 'inside' }));
+  }
+  let reported = { requests: 0, completed: 0 };
+  const progress = setInterval(() => {
+    const now = { requests: log.requests, completed: log.progress };
+    if (now.requests === reported.requests && now.completed === reported.completed) return;
+    reported = now;
+    send({ type: 'progress', ...now });
+  }, PROGRESS_EVERY_MS);
+  try {
+    const outcomes = await all;
+    const cpu = process.cpuUsage(cpuAtRelease);
+    return { type: 'finished', outcomes, log: new Uint8Array(log.buffer).slice(), claimed: log.claimed, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    clearInterval(progress);
+  }
+}
+
+/** Sends the last message and exits once it is on its way: nothing this process started outlives it. */
+function leave(message: FromProcess, code: number): void {
+  const exit = () => process.exit(code);
+  if (process.send === undefined || !process.connected) exit();
+  else process.send(message, exit);
+}
+
+process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
+// The runner went away: end at once.
+process.on('disconnect', () => process.exit(1));
+process.once('message', (start: StartMessage) => {
+  host(start).then(
+    (finished) => leave(finished, 0),
+    (error: unknown) => leave({ type: 'failed', error: oneLine(error) }, 1),
+  );
+});

@@ -1,0 +1,226 @@
+/**
+ * The `processes` runner: clients in Node processes of their own, as in the tutorial
+ * (`multiprocessing.Process`). By default each client is its own process; `spread` puts them in
+ * that many processes instead, each running its share on its main thread. Under a fault the
+ * victim is alone in its process, killed with SIGKILL.
+ *
+ * Processes are started with `child_process.fork` running compiled JavaScript (see
+ * `process-bundle.ts`); each runs `process-host.ts`. The start barrier is two messages: every
+ * process says `arrived` once all its clients wait at its own barrier, and the runner sends
+ * `release` to each (the release of the first is the start of wall time; the last follows within
+ * the time of N small messages). Each process stamps its own event log with the run's clock
+ * (CLOCK_MONOTONIC, one clock for every process of the machine) and sends it at its end; the logs
+ * are merged here, outside the measured window. The watchdog reads the progress each process
+ * reports, at most every 100 ms.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { since } from '../coordination/clock.ts';
+import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
+import { FilePrintLog } from '../evidence/print-log.ts';
+import type { ClientOutcome } from '../workloads/workload.ts';
+import { VICTIM } from './fault.ts';
+import { oneLine } from './one-line.ts';
+import { compiledStrategyModule, processHostBundle } from './process-bundle.ts';
+import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
+import type { Fleet, FleetPlan, Runner } from './runner.ts';
+
+/** How long a process has to exit after SIGKILL before the runner stops waiting for it, ms. */
+const EXIT_WAIT_MS = 5_000;
+
+/** The clients of each process: the victim alone under a fault, the others dealt round-robin over the rest. */
+export function processGroups(clients: number, processes: number, victimAlone: boolean): number[][] {
+  const ids = Array.from({ length: clients }, (_, id) => id);
+  const others = victimAlone ? ids.filter((id) => id !== VICTIM) : ids;
+  const count = Math.max(1, Math.min(victimAlone ? processes - 1 : processes, others.length));
+  const groups: number[][] = Array.from({ length: count }, () => []);
+  others.forEach((id, i) => groups[i % count]?.push(id));
+  return victimAlone ? [[VICTIM], ...groups.filter((g) => g.length > 0)] : groups.filter((g) => g.length > 0);
+}
+
+interface Member {
+  readonly child: ChildProcess;
+  readonly clients: readonly number[];
+  readonly hasVictim: boolean;
+  arrived: boolean;
+  requests: number;
+  completed: number;
+  finished: Extract<FromProcess, { type: 'finished' }> | null;
+  exited: Promise<void>;
+  /** Last lines the process wrote to stderr, for an error message. */
+  stderr: string;
+}
+
+/** Merges the processes' logs: one record per client for a one-request run, all records in turn for a timed one. */
+function mergeLogs(parts: readonly { log: Uint8Array; claimed: number; clients: readonly number[] }[], clients: number, timed: boolean): CriticalSectionRecord[] {
+  const logs = parts.map((part) => {
+    const buffer = new SharedArrayBuffer(part.log.byteLength);
+    new Uint8Array(buffer).set(part.log);
+    return { log: new CriticalSectionLog(buffer), claimed: part.claimed, clients: part.clients };
+  });
+  if (timed) {
+    const records = logs.flatMap(({ log, claimed }) => log.records(claimed));
+    return records.map((r, slot) => ({ ...r, slot }));
+  }
+  const bySlot = CriticalSectionLog.create(1).records(1)[0];
+  const merged: CriticalSectionRecord[] = Array.from({ length: clients }, (_, slot) => ({ ...(bySlot as CriticalSectionRecord), slot, client: Number.NaN }));
+  for (const { log, clients: own } of logs) {
+    const records = log.records(clients);
+    for (const id of own) {
+      const record = records[id];
+      if (record !== undefined) merged[id] = record;
+    }
+  }
+  return merged;
+}
+
+export const processesRunner: Runner = {
+  name: 'processes',
+  async start(plan: FleetPlan): Promise<Fleet> {
+    const { config, host, inputs } = plan;
+    const victimAlone = config.fault !== null;
+    const groups = processGroups(config.clients, plan.spread, victimAlone);
+    const program = await processHostBundle();
+    const strategyModule = config.strategyModule === null ? null : await compiledStrategyModule(config.strategyModule);
+    const slots = config.timed === null ? config.clients : Math.ceil(plan.slots / groups.length);
+    const started = since(config.clockBase);
+    let lastExit = started;
+    let releasedCpu = 0;
+    let failFinished: (error: Error) => void = () => undefined;
+    let resolveFinished: () => void = () => undefined;
+    const allFinished = new Promise<void>((resolve, reject) => {
+      resolveFinished = resolve;
+      failFinished = reject;
+    });
+    allFinished.catch(() => undefined);
+    let resolveArrived: () => void = () => undefined;
+    const allArrived = new Promise<void>((resolve, reject) => {
+      resolveArrived = resolve;
+      allFinished.catch(reject);
+    });
+    allArrived.catch(() => undefined);
+    let resolveInside: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => (resolveInside = resolve));
+    let closing = false;
+    let victimKilled = false;
+
+    // Every client's share first: a strategy that cannot serve processes fails before any is started.
+    const shares: ProcessClient[][] = groups.map((clients) =>
+      clients.map((clientId) => {
+        const share = host.forClient(clientId);
+        if (share.transfer.length > 0) throw new Error(`strategy ${config.strategy} shares ports with its clients, which cannot reach another process`);
+        return { clientId, input: inputs[clientId] ?? 0, share: share.data };
+      }),
+    );
+    const { log: _log, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _gate, ...portable } = config;
+    const members: Member[] = groups.map((clients) => {
+      const child = fork(program, [], {
+        execArgv: [],
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        // Its own process group: a terminal's Ctrl-C reaches the runner, which ends the children itself.
+        detached: true,
+      });
+      const member: Member = {
+        child,
+        clients,
+        hasVictim: victimAlone && clients.includes(VICTIM),
+        arrived: false,
+        requests: 0,
+        completed: 0,
+        finished: null,
+        stderr: '',
+        exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+      };
+      child.stderr?.on('data', (chunk: Buffer) => (member.stderr = (member.stderr + chunk.toString()).slice(-2_000)));
+      child.on('error', (error) => failFinished(new Error(`a client process could not run: ${oneLine(error)}`)));
+      child.on('message', (message: FromProcess) => {
+        switch (message.type) {
+          case 'arrived':
+            member.arrived = true;
+            if (members.every((m) => m.arrived)) resolveArrived();
+            break;
+          case 'progress':
+            member.requests = message.requests;
+            member.completed = message.completed;
+            break;
+          case 'inside':
+            resolveInside();
+            for (const other of members) if (other !== member) post(other, { type: 'victim-inside' });
+            break;
+          case 'finished':
+            member.finished = message;
+            member.requests = message.outcomes.reduce((sum, o) => sum + o.requests, 0);
+            if (members.every((m) => m.finished !== null || m.hasVictim)) resolveFinished();
+            break;
+          case 'failed':
+            failFinished(new Error(message.error));
+            break;
+        }
+      });
+      child.once('exit', (code, signal) => {
+        lastExit = since(config.clockBase);
+        if (closing || member.finished !== null || (member.hasVictim && victimKilled)) return;
+        const said = member.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+        failFinished(new Error(`client process ${child.pid ?? '?'} ended (${signal ?? `exit code ${code ?? '?'}`}) before its clients finished${said === undefined ? '' : `: ${said.trim()}`}`));
+      });
+      return member;
+    });
+    const post = (member: Member, message: ToProcess) => {
+      if (member.child.connected) member.child.send(message, (error) => error && !closing && plan.fail(new Error(`a message to a client process failed: ${oneLine(error)}`)));
+    };
+    members.forEach((member, i) => post(member, { type: 'start', config: portable, clients: shares[i] ?? [], slots, strategyModule }));
+    const finished = allFinished.then(() => members.flatMap<ClientOutcome>((m) => m.finished?.outcomes ?? []));
+    finished.catch(() => undefined);
+
+    return {
+      arrived: (timeoutMs) =>
+        Promise.race([
+          allArrived,
+          new Promise<never>((_, reject) => {
+            const timer = setTimeout(() => reject(new Error(`only ${members.filter((m) => m.arrived).length} of ${members.length} client processes reached the start barrier within ${timeoutMs} ms`)), timeoutMs);
+            void allArrived.finally(() => clearTimeout(timer)).catch(() => undefined);
+          }),
+        ]),
+      release() {
+        const cpu = process.cpuUsage();
+        releasedCpu = (cpu.user + cpu.system) / 1000;
+        for (const member of members) post(member, { type: 'release' });
+      },
+      stop() {
+        for (const member of members) post(member, { type: 'stop' });
+      },
+      finished,
+      requests: () => members.reduce((sum, m) => sum + m.requests, 0),
+      completed: () => members.reduce((sum, m) => sum + m.completed, 0),
+      victimInside: () => inside,
+      async killVictim() {
+        const victim = members.find((m) => m.hasVictim);
+        if (victim === undefined) return;
+        victimKilled = true;
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+      },
+      cpuMs() {
+        const cpu = process.cpuUsage();
+        const own = (cpu.user + cpu.system) / 1000 - releasedCpu;
+        return own + members.reduce((sum, m) => sum + (m.finished?.cpuMs ?? 0), 0);
+      },
+      evidence() {
+        const parts = members.flatMap((m) => (m.finished === null ? [] : [{ log: m.finished.log, claimed: m.finished.claimed, clients: m.clients }]));
+        const records = mergeLogs(parts, config.clients, config.timed !== null);
+        const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
+        return Promise.resolve({ records, logFull, prints: new FilePrintLog(config.prints as string) });
+      },
+      async close() {
+        closing = true;
+        for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
+        const gone = Promise.all(members.map((m) => m.exited));
+        let timer: NodeJS.Timeout | undefined;
+        const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), EXIT_WAIT_MS)))]);
+        clearTimeout(timer);
+        return late ? [`client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : [];
+      },
+      programWallMs: () => lastExit - started,
+    };
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * The runner seam: how the clients of one run are started, released, watched and ended. Two
+ * runners: `threads` (every client a task in a pool of worker threads of this process) and
+ * `processes` (clients in Node processes of their own, as in the tutorial). A run (see `run.ts`)
+ * is the same under both: the strategy's setup, a start barrier, the measured window, the
+ * evidence, the teardown; only where the clients live differs.
+ */
+import type { CriticalSectionRecord } from '../evidence/event-log.ts';
+import type { Prints } from '../evidence/print-log.ts';
+import type { StrategyHost } from '../../strategies/strategy.ts';
+import type { ClientOutcome } from '../workloads/workload.ts';
+import type { RunConfig } from './run-config.ts';
+
+export type RunnerName = 'threads' | 'processes';
+export const runnerNames: readonly RunnerName[] = ['threads', 'processes'];
+
+/** What a runner needs to start the clients of one run. */
+export interface FleetPlan {
+  /** The run's config, with this process's buffers (a processes runner gives each child its own). */
+  readonly config: RunConfig;
+  /** Each client's workload input, by client id. */
+  readonly inputs: readonly number[];
+  /** The strategy's main-thread half. */
+  readonly host: StrategyHost;
+  /** Worker threads (threads) or processes (processes) to spread the clients over. */
+  readonly spread: number;
+  /** The run's temporary directory. */
+  readonly dir: string;
+  /** Slots of the run's event log (clients for a one-request run). */
+  readonly slots: number;
+  /** Fails the run with `error` (a thread or process that died, a stray message). */
+  readonly fail: (error: Error) => void;
+}
+
+/** What the event log and the prints show once the clients have finished. */
+export interface FleetEvidence {
+  /** One record per slot: by client for a one-request run, in claim order for a timed run. */
+  readonly records: CriticalSectionRecord[];
+  /** A timed run filled its log before the stop signal. */
+  readonly logFull: boolean;
+  readonly prints: Prints;
+}
+
+/** The clients of one run, started. Times in ms on the run's clock. */
+export interface Fleet {
+  /** Resolves once every client has opened its session and waits at the start barrier; rejects if a client ends or fails first, or after `timeoutMs`. */
+  arrived(timeoutMs: number): Promise<void>;
+  /** Releases every client; the start of wall time. */
+  release(): void;
+  /** Raises a timed run's stop signal. */
+  stop(): void;
+  /** Every client's outcome (the victim's excepted under a fault), once all have finished; rejects when a client fails. */
+  readonly finished: Promise<ClientOutcome[]>;
+  /** Critical sections requested so far (may lag for processes, which report it). */
+  requests(): number;
+  /** Critical-section bodies completed so far: the watchdog's measure of progress. */
+  completed(): number;
+  /** Resolves once the victim of a fault run is inside its critical section. */
+  victimInside(): Promise<void>;
+  /** Kills the victim: its thread terminated, or its process sent SIGKILL. */
+  killVictim(): Promise<void>;
+  /** CPU time (user + system) of every thread or process of the run since the release, ms. */
+  cpuMs(): number;
+  /** The evidence, read after `finished`. */
+  evidence(): Promise<FleetEvidence>;
+  /** Ends every client that is still alive and waits until they are gone. Never rejects. */
+  close(): Promise<string[]>;
+  /** From the first thread or process started to the last one ended (after `close`), ms. */
+  programWallMs(): number;
+}
+
+/** A way to run clients. */
+export interface Runner {
+  readonly name: RunnerName;
+  start(plan: FleetPlan): Promise<Fleet>;
+}

@@ -1,0 +1,111 @@
+/**
+ * The `threads` runner: every client is a task in a pool of piscina worker threads of this
+ * process, all in flight at once; under a fault the victim runs alone in a pool of its own, so
+ * that terminating its thread kills nobody else. The start barrier, the finish line, the stop
+ * signal, the fault gate, the event log and the print log are SharedArrayBuffers in the run's
+ * config, read here directly.
+ */
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { StartBarrier } from '../coordination/barrier.ts';
+import { since } from '../coordination/clock.ts';
+import { CriticalSectionLog } from '../evidence/event-log.ts';
+import { PrintLog } from '../evidence/print-log.ts';
+import { StopSignal } from '../coordination/stop-signal.ts';
+import type { ClientOutcome } from '../workloads/workload.ts';
+import type { ClientTask } from './client.ts';
+import { FaultGate, VICTIM } from './fault.ts';
+import { oneLine } from './one-line.ts';
+import type { Fleet, FleetPlan, Runner } from './runner.ts';
+import { tsWorkerExecArgv } from './ts-loader.ts';
+
+const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
+
+/** The smallest number of threads that serves a run: `threads`, but never more than there are clients. */
+export function threadsFor(threads: number, clients: number): number {
+  return Math.max(1, Math.min(threads, clients));
+}
+
+/**
+ * A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. A
+ * pool's `'error'` (a worker that died with no task, a late message for a task it no longer has)
+ * fails the run through `onError` instead of crashing the process.
+ */
+function clientPool(threads: number, clients: number, onError: (error: Error) => void): Piscina<ClientTask, ClientOutcome> {
+  const pool = new Piscina<ClientTask, ClientOutcome>({
+    filename: clientFile,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: Math.max(1, Math.ceil(clients / threads)),
+    // Keep each worker's event loop running between tasks (piscina's default parks it in Atomics.wait).
+    atomics: 'disabled',
+    idleTimeout: 60_000,
+    execArgv: tsWorkerExecArgv,
+  });
+  pool.on('error', (error: Error) => onError(new Error(`a client thread failed: ${oneLine(error)}`)));
+  return pool;
+}
+
+export const threadsRunner: Runner = {
+  name: 'threads',
+  start(plan: FleetPlan): Promise<Fleet> {
+    const { config, host, inputs } = plan;
+    const started = since(config.clockBase);
+    const victimAlone = config.fault !== null;
+    const poolClients = victimAlone ? config.clients - 1 : config.clients;
+    const pool = clientPool(threadsFor(plan.spread, poolClients), poolClients, plan.fail);
+    const victimPool = victimAlone ? clientPool(1, 1, plan.fail) : null;
+    const log = new CriticalSectionLog(config.log);
+    const barrier = new StartBarrier(config.barrier);
+    const gate = new FaultGate(config.faultGate);
+    const taskConfig = { ...config, finishers: poolClients };
+    const tasks = inputs.map((input, clientId) => {
+      const share = host.forClient(clientId);
+      const task: ClientTask = { config: taskConfig, clientId, input, share: share.data };
+      const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
+      return runner.run(task, { transferList: share.transfer as never });
+    });
+    for (const task of tasks) task.catch(() => undefined);
+    const finished = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
+    finished.catch(() => undefined);
+    let cpuAtRelease = process.cpuUsage();
+    let ended: number | null = null;
+    return Promise.resolve({
+      arrived: (timeoutMs) =>
+        Promise.race([
+          barrier.allArrived(config.clients, timeoutMs),
+          finished.then(() => Promise.reject(new Error('clients ended before the start barrier'))),
+        ]),
+      release() {
+        cpuAtRelease = process.cpuUsage();
+        barrier.release();
+      },
+      stop: () => new StopSignal(config.stop).raise(),
+      finished,
+      requests: () => log.requests,
+      completed: () => log.progress,
+      victimInside: () => gate.victimInside(),
+      async killVictim() {
+        await victimPool?.destroy();
+        gate.markKilled();
+      },
+      cpuMs() {
+        const cpu = process.cpuUsage(cpuAtRelease);
+        return (cpu.user + cpu.system) / 1000;
+      },
+      evidence: () =>
+        Promise.resolve({
+          records: log.records(config.timed === null ? config.clients : log.claimed),
+          logFull: config.timed !== null && log.claimed >= log.slots,
+          prints: new PrintLog(config.prints as SharedArrayBuffer),
+        }),
+      async close() {
+        const errors: string[] = [];
+        for (const p of [pool, victimPool]) await p?.destroy().catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
+        ended ??= since(config.clockBase);
+        return errors;
+      },
+      programWallMs: () => (ended ?? since(config.clockBase)) - started,
+    });
+  },
+};

@@ -1,0 +1,130 @@
+/**
+ * The processes runner: clients in real Node processes, with the same barrier, merged event log,
+ * checks, faults and clean-up as the threads runner. Every check is made on real processes.
+ */
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { processGroups } from '../bench/runners/processes.ts';
+import { outOfReach } from '../bench/runners/reach.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runSuite } from '../bench/suites/suite.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { strategies, strategyNames } from '../strategies/registry.ts';
+
+function completed(result: RunResult): CompletedRun {
+  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
+  return result;
+}
+
+const base: RunSettings = {
+  workload: 'ticket-rush',
+  strategy: 'none',
+  runner: 'processes',
+  clients: 8,
+  threads: 2,
+  tickets: 8,
+  latency: latencyProfiles.zero,
+  seed: 1,
+  staggerMs: 0,
+  fault: null,
+};
+
+/** Pids of live processes running the compiled client-process program. */
+function clientProcesses(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-host-');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('the processes runner', () => {
+  it('deals clients to processes: one each by default, the victim alone under a fault', () => {
+    expect(processGroups(3, 3, false)).toEqual([[0], [1], [2]]);
+    expect(processGroups(5, 2, false)).toEqual([[0, 2, 4], [1, 3]]);
+    expect(processGroups(5, 3, true)).toEqual([[0], [1, 3], [2, 4]]);
+    expect(processGroups(2, 9, true)).toEqual([[0], [1]]);
+  });
+
+  it('reads one clock in every process: a child process stamps inside the interval the runner saw around its answer', async () => {
+    const child = fork(new URL('./fixtures/clock-child.mjs', import.meta.url), [], { execArgv: [] });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      for (let i = 0; i < 20; i++) {
+        const before = process.hrtime.bigint();
+        const answer = new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
+        child.send('now?');
+        const stamped = BigInt(await answer);
+        const after = process.hrtime.bigint();
+        expect(stamped >= before && stamped <= after, `${before} ≤ ${stamped} ≤ ${after}`).toBe(true);
+      }
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('holds every client at the start barrier: no request before the release', async () => {
+    const run = completed(await runOnce({ ...base, clients: 12 }));
+    expect(run.firstRequestMs).toBeGreaterThanOrEqual(0);
+    expect(run.clientsPerThread).toHaveLength(12);
+    expect(run.programWallMs).toBeGreaterThan(run.wallMs);
+  });
+
+  it('merges the processes\' logs so that an overlap between two processes is caught', async () => {
+    const run = completed(await runOnce({ ...base, workload: 'ordered-print', clients: 2, latency: latencyProfiles.quick, seed: 3 }));
+    expect(run.clientsPerThread).toEqual([1, 1]);
+    expect(run.log.violations).toBeGreaterThan(0);
+    expect(run.problems.join('; ')).toMatch(/mutual-exclusion violations/);
+  });
+
+  it('runs many clients per process (200 clients in 4 processes) to the end', async () => {
+    const run = completed(await runOnce({ ...base, strategy: 'flock', clients: 200, processes: 4, tickets: 120 }));
+    expect(run.clientsPerThread).toEqual([50, 50, 50, 50]);
+    expect(run.problems).toEqual([]);
+    expect(run.check.figures).toMatchObject({ sold: 120, oversold: 0, finalCount: 0, lostUpdates: 0 });
+  });
+
+  it('gives a strategy out of its reach a "not applicable" row with the reason, and runs nothing', async () => {
+    const rows = await runSuite({ workloads: ['ticket-rush'], strategies: ['atomics-mutex'], latencies: ['zero'], runners: ['processes'], clients: 4, threads: 2, processes: null, tickets: 1, repeat: 1, seed: 1 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ verdict: 'not applicable', runner: 'processes', runs: [] });
+    expect(rows[0]?.reasons[0]).toMatch(/Atomics.wait\/notify wait list lives inside one process/);
+  });
+
+  it('leaves no client process behind after a run, a failed run or an interruption', async () => {
+    completed(await runOnce({ ...base, strategy: 'file-lock' }));
+    expect(clientProcesses()).toEqual([]);
+    const failed = await runOnce({ ...base, strategy: 'file-lock', latency: latencyProfiles.quick, limits: { noProgressMs: 500 }, fault: 'hang-in-cs' });
+    expect(failed.status).toBe('failed');
+    expect(clientProcesses()).toEqual([]);
+    const interrupt = new AbortController();
+    const running = runOnce({ ...base, strategy: 'file-lock', latency: latencyProfiles.doc }, interrupt.signal);
+    await expect.poll(() => clientProcesses().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+    interrupt.abort();
+    await expect(running).rejects.toThrow('interrupted');
+    expect(clientProcesses()).toEqual([]);
+  });
+});
+
+describe.each(strategyNames.filter((s) => outOfReach(strategies[s], 'processes') === null))('strategy %s in processes', (name) => {
+  const { guarantee } = strategies[name];
+
+  it.runIf(guarantee === 'mutual exclusion')('keeps mutual exclusion between processes with latency inside the critical section', async () => {
+    const run = completed(await runOnce({ ...base, strategy: name, clients: 10, tickets: 6, latency: latencyProfiles.quick }));
+    expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
+    expect(run.problems).toEqual([]);
+    expect(run.check.figures).toMatchObject({ sold: 6, oversold: 0, finalCount: 0, lostUpdates: 0 });
+  });
+
+  it.runIf(guarantee === 'mutual exclusion')('keeps every ordered-print pair adjacent across processes', async () => {
+    const run = completed(await runOnce({ ...base, strategy: name, workload: 'ordered-print', clients: 6, latency: latencyProfiles.quick }));
+    expect(run.check.figures).toEqual({ workload: 'ordered-print', interleaved: 0 });
+    expect(run.problems).toEqual([]);
+  });
+});
