@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { markdownTable } from 'markdown-table';
@@ -29,6 +31,8 @@ import { parseArguments, withConventions } from './options.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import { interruptible, InterruptedError } from './interrupt.ts';
 import { checkTemporaryFolder } from './preflight.ts';
+import { bareProcessesMs, runnerProcessesMs } from '../suites/process-start.ts';
+import { createSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
 import { saveReport } from '../reports/report.ts';
 import { runOnce } from '../runners/run.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
@@ -105,6 +109,22 @@ function us(ns: number): string {
   return formatNumber(ns / 1000);
 }
 
+/** Processes started at once in the start-up comparison, and how many times each side runs. */
+const START_PROCESSES = 50;
+const START_RUNS = 3;
+
+/** Runs `measure` with a process listening on the Unix socket `path` that echoes what it reads; ends the process after. */
+async function withEchoProcess<T>(path: string, measure: (socket: string) => Promise<T>): Promise<T> {
+  const code = `require('net').createServer((s) => { s.setNoDelay(true); s.on('data', (d) => s.write(d)); }).listen(${JSON.stringify(path)}, () => process.send('ready'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  try {
+    await new Promise((resolve, reject) => child.once('message', resolve).once('exit', () => reject(new Error('the echo process ended before it listened'))));
+    return await measure(path);
+  } finally {
+    child.kill();
+  }
+}
+
 /** Operations per client in a contended measurement. */
 const CONTENDED_OPS = 2_000;
 
@@ -134,6 +154,7 @@ export function contendedNote(contended: Contended): string {
  * them are read from the event log).
  */
 async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string): Promise<[PerOp, Contended]> {
+  if (strategies[strategy].stateStore === 'sqlite' && !existsSync(sqlitePathFor(dbPath))) createSqliteState(sqlitePathFor(dbPath), null);
   const alone = await (async () => {
     const config = configFor(strategy, dbPath, 1);
     const host = await strategies[strategy].setup(config);
@@ -203,6 +224,19 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
     const portPong = pool.run({ kind: 'port-pong', port: port2 }, { transferList: [port2] as never });
     const portRoundTrip = perOp(await pool.run({ kind: 'port-ping', batch: ASYNC_BATCH, port: port1 }, { transferList: [port1] as never }));
     await portPong;
+    onStep('floor: OFD lock + unlock');
+    const ofd = perOp(await pool.run({ kind: 'ofd-lock', batch: SYNC_BATCH, path: join(dir, 'ofd-floor') }));
+    onStep('floor: SQLite BEGIN IMMEDIATE + COMMIT');
+    const sqliteTx = perOp(await pool.run({ kind: 'sqlite-begin-commit', batch: ASYNC_BATCH, path: join(dir, 'floor.sqlite') }));
+    onStep('floor: Unix-socket round trip to another process');
+    const unixRoundTrip = await withEchoProcess(join(dir, 'echo.sock'), (socket) => pool.run({ kind: 'unix-ping', batch: ASYNC_BATCH, socket }));
+    onStep(`process start-up: ${START_PROCESSES} bare node processes against the processes runner, alternated, ${START_RUNS} each`);
+    const bare: number[] = [];
+    const runner: number[] = [];
+    for (let i = 0; i < START_RUNS; i++) {
+      bare.push(await bareProcessesMs(START_PROCESSES, dir));
+      runner.push(await runnerProcessesMs(START_PROCESSES));
+    }
     onStep("the harness's event-log stamps");
     const stamps = perOp(await pool.run({ kind: 'log-stamps', batch: ASYNC_BATCH * 10, config: configFor('none', dbPath, 1) }));
 
@@ -213,12 +247,39 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
       floor('floor: MessagePort round trip', 'postMessage to a thread that echoes it, until the echo arrives', portRoundTrip),
       floor('floor: mkdir + rmdir', 'mkdirSync then rmdirSync of one directory', mkdir),
       floor('harness: log stamps', 'the event-log stamps around an empty body, included in every strategy row below', stamps),
+      floor('floor: OFD lock + unlock', 'fcntl(F_OFD_SETLK) then unlock of one file, uncontended (fs-native-extensions tryLock + unlock)', ofd),
+      floor('floor: SQLite BEGIN IMMEDIATE + COMMIT', 'an empty write transaction of a WAL database (better-sqlite3)', sqliteTx),
+      floor('floor: Unix-socket round trip', 'one byte to another process that echoes it over a Unix domain socket, until the echo arrives', perOp(unixRoundTrip)),
+      {
+        name: `floor: ${START_PROCESSES} bare node processes`,
+        what: `fork of ${START_PROCESSES} bare Node processes at once (as the runner forks: IPC, no loader), each ready then gone; first fork to last exit`,
+        perOp: null,
+        floor: null,
+        ratio: null,
+        target: null,
+        met: null,
+        note: `${formatNumber(median(bare))} ms median over ${plural(bare.length, 'run')} [${formatNumber(Math.min(...bare))}–${formatNumber(Math.max(...bare))}]`,
+      },
+      (() => {
+        const ratio = median(runner) / median(bare);
+        return {
+          name: `processes runner start-up (${START_PROCESSES} clients)`,
+          what: `the processes runner's program wall for ${START_PROCESSES} clients of a run with nothing to wait for (none, latency zero): first fork to last exit`,
+          perOp: null,
+          floor: `floor: ${START_PROCESSES} bare node processes`,
+          ratio,
+          target: '≤ 1.1× its floor',
+          met: ratio <= 1.1,
+          note: `${formatNumber(median(runner))} ms median over ${plural(runner.length, 'run')} [${formatNumber(Math.min(...runner))}–${formatNumber(Math.max(...runner))}]`,
+        };
+      })(),
     ];
     const floorOf: Record<StrategyName, [string, PerOp] | null> = {
       none: null,
       'file-lock': ['floor: mkdir + rmdir', mkdir],
-      flock: null,
-      sqlite: null,
+      flock: ['floor: OFD lock + unlock', ofd],
+      sqlite: ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
+      'sqlite-busy': ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
       'atomics-mutex': ['floor: CAS + store', cas],
       'message-channel': ['floor: MessagePort round trip', portRoundTrip],
       'queue-owner': ['floor: MessagePort round trip', portRoundTrip],

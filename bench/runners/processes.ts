@@ -20,7 +20,7 @@ import { FilePrintLog } from '../evidence/print-log.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import { VICTIM } from './fault.ts';
 import { oneLine } from './one-line.ts';
-import { compiledStrategyModule, processHostBundle } from './process-bundle.ts';
+import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
 import type { Fleet, FleetPlan, Runner } from './runner.ts';
 
@@ -80,7 +80,7 @@ export const processesRunner: Runner = {
     const victimAlone = config.fault !== null;
     const groups = processGroups(config.clients, plan.spread, victimAlone);
     const program = await processHostBundle();
-    const strategyModule = config.strategyModule === null ? null : await compiledStrategyModule(config.strategyModule);
+    const strategyModule = config.strategyModule === null ? await compiledRegisteredStrategy(config.strategy) : await compiledStrategyModule(config.strategyModule);
     const slots = config.timed === null ? config.clients : Math.ceil(plan.slots / groups.length);
     const started = since(config.clockBase);
     let lastExit = started;
@@ -129,7 +129,7 @@ export const processesRunner: Runner = {
         completed: 0,
         finished: null,
         stderr: '',
-        exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+        exited: new Promise<void>((resolve) => child.once('close', () => resolve())),
       };
       child.stderr?.on('data', (chunk: Buffer) => (member.stderr = (member.stderr + chunk.toString()).slice(-2_000)));
       child.on('error', (error) => failFinished(new Error(`a client process could not run: ${oneLine(error)}`)));
@@ -157,8 +157,9 @@ export const processesRunner: Runner = {
             break;
         }
       });
-      child.once('exit', (code, signal) => {
-        lastExit = since(config.clockBase);
+      child.once('exit', () => (lastExit = since(config.clockBase)));
+      // 'close' comes after the IPC channel is drained: a 'finished' sent just before the exit has arrived by then.
+      child.once('close', (code, signal) => {
         if (closing || member.finished !== null || (member.hasVictim && victimKilled)) return;
         const said = member.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
         failFinished(new Error(`client process ${child.pid ?? '?'} ended (${signal ?? `exit code ${code ?? '?'}`}) before its clients finished${said === undefined ? '' : `: ${said.trim()}`}`));

@@ -1,21 +1,31 @@
 /**
  * Finds the strategy a run names: a registered one (`strategies/registry.ts`), or the default
  * export of a module given by file URL. Modules are how the tests run deliberately broken
- * strategies without registering them where users would see them.
+ * strategies without registering them where users would see them, and how a client process
+ * loads just the strategy it runs (see `process-bundle.ts`). The registry itself is imported only
+ * when a registered strategy is asked for, so a client process given a module never loads the
+ * others (nor their native addons).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { strategies } from '../../strategies/registry.ts';
 import type { Strategy } from '../../strategies/strategy.ts';
 
 const loaded = new Map<string, Strategy>();
+
+/** The registry, imported by URL at run time: a bundle of a client process leaves it out. */
+const registryUrl = new URL('../../strategies/registry.ts', import.meta.url).href;
 
 /**
  * The strategy called `name`: from `module` (a `file://` URL whose default export is a
  * {@link Strategy} named `name`) when given, else from the registry. Throws if neither has it.
  */
 export async function loadStrategy(name: string, module: string | null | undefined): Promise<Strategy> {
-  if (module === null || module === undefined) return strategyFor(name);
+  if (module === null || module === undefined) {
+    const { strategies } = (await importModule(registryUrl)) as unknown as { strategies: Record<string, Strategy> };
+    const registered = strategies[name];
+    if (registered === undefined) throw new Error(`no strategy named ${name}`);
+    return registered;
+  }
   const cached = loaded.get(name);
   if (cached !== undefined) return cached;
   const strategy = (await importModule(module)).default;
@@ -24,11 +34,9 @@ export async function loadStrategy(name: string, module: string | null | undefin
   return strategy;
 }
 
-/** A registered strategy, or one this thread loaded with {@link loadStrategy}. Throws if unknown. */
-export function strategyFor(name: string): Strategy {
-  const strategy = (strategies as Record<string, Strategy>)[name] ?? loaded.get(name);
-  if (strategy === undefined) throw new Error(`no strategy named ${name}`);
-  return strategy;
+/** A strategy this thread loaded from a module with {@link loadStrategy}, or undefined. */
+export function loadedStrategy(name: string): Strategy | undefined {
+  return loaded.get(name);
 }
 
 /**

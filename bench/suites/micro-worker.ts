@@ -3,9 +3,12 @@
  * what a client thread pays. Timed tasks run a tinybench task of `batch` operations per iteration
  * and return tinybench's latency statistics divided by `batch`: per operation.
  */
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { tryLock, unlock } from 'fs-native-extensions';
 import { Bench } from 'tinybench';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { nextMessage } from '../../strategies/support/message-port.ts';
@@ -32,6 +35,9 @@ export interface PerOp {
 export type MicroTask =
   | { readonly kind: 'cas-store'; readonly batch: number }
   | { readonly kind: 'mkdir-rmdir'; readonly batch: number; readonly dir: string }
+  | { readonly kind: 'ofd-lock'; readonly batch: number; readonly path: string }
+  | { readonly kind: 'sqlite-begin-commit'; readonly batch: number; readonly path: string }
+  | { readonly kind: 'unix-ping'; readonly batch: number; readonly socket: string }
   | { readonly kind: 'wait-ping'; readonly batch: number; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'wait-pong'; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'port-ping'; readonly batch: number; readonly port: MessagePort }
@@ -86,6 +92,50 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
           rmdirSync(path);
         }
       });
+    }
+    case 'ofd-lock': {
+      const fd = openSync(task.path, 'a+');
+      try {
+        return await timed(task.batch, () => {
+          for (let i = 0; i < task.batch; i++) {
+            if (!tryLock(fd)) throw new Error('the OFD lock was held by someone else');
+            unlock(fd);
+          }
+        });
+      } finally {
+        closeSync(fd);
+      }
+    }
+    case 'sqlite-begin-commit': {
+      const db = new Database(task.path);
+      try {
+        db.pragma('journal_mode = WAL');
+        return await timed(task.batch, () => {
+          for (let i = 0; i < task.batch; i++) {
+            db.exec('BEGIN IMMEDIATE');
+            db.exec('COMMIT');
+          }
+        });
+      } finally {
+        db.close();
+      }
+    }
+    case 'unix-ping': {
+      // One byte to a process that echoes it over a Unix domain socket, until the echo arrives.
+      const socket = connect(task.socket);
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.setNoDelay(true);
+      try {
+        return await timed(task.batch, async () => {
+          for (let i = 0; i < task.batch; i++) {
+            const echo = new Promise((resolve) => socket.once('data', resolve));
+            socket.write('x');
+            await echo;
+          }
+        });
+      } finally {
+        socket.destroy();
+      }
     }
     case 'wait-ping': {
       // One round trip: hand the turn to the other thread, block until it hands it back.

@@ -1,8 +1,9 @@
 import { max, median, min, quantile } from 'simple-statistics';
-import type { StrategyName } from '../../strategies/registry.ts';
+import { strategies, type StrategyName } from '../../strategies/registry.ts';
+import type { Strategy } from '../../strategies/strategy.ts';
 import { processGroups } from '../runners/processes.ts';
 import type { RunnerName } from '../runners/runner.ts';
-import { strategyFor } from '../runners/strategy-loader.ts';
+import { loadedStrategy } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
 import type { RunResult, RunSettings } from '../runners/run.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
@@ -169,7 +170,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
   const worst = worstOf(records);
   const walls = completed.map((run) => run.wallMs);
-  const strategy = strategyFor(settings.strategy);
+  const strategy = (strategies as Record<string, Strategy>)[settings.strategy] ?? loadedStrategy(settings.strategy);
+  if (strategy === undefined) throw new Error(`no strategy named ${settings.strategy}`);
   return {
     workload: settings.workload,
     strategy: settings.strategy,
