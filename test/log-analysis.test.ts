@@ -8,7 +8,7 @@ import { measureWindow } from '../bench/evidence/window.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
 function cs(slot: number, request: number, enter: number, exit: number, attempts = 1, aborts = 0): CriticalSectionRecord {
-  return { slot, client: slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts };
+  return { slot, client: slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts, input: 0, body: 1, complete: exit, outcome: 1 };
 }
 
 describe('analyseLog on synthetic histories', () => {

@@ -11,6 +11,13 @@
  * | nominal    | ms                     | the harness: the simulated latency the body was meant to take |
  * | attempts   | count                  | the harness, each time the body starts       |
  * | aborts     | count                  | the harness, each time an attempt aborts     |
+ * | input      | the operation's input  | the client, with the request: the canonical operation the body runs |
+ * | body       | 1 success, 0 not       | the harness: what the committed body returned |
+ * | complete   | ms on the shared clock | the client, when `session.run` settled       |
+ * | outcome    | 1 success, 0 not, -1 threw | the client: what `session.run` told it   |
+ *
+ * request/complete/outcome are the client's view (a history: invoke, completion, result);
+ * enter/exit/body are what happened inside.
  *
  * An attempt aborts when its state access throws a `ConflictError` (optimistic concurrency);
  * enter/exit then belong to the attempt that committed. The strategy never writes here. A slot
@@ -19,13 +26,17 @@
  * Slots are either fixed (a one-request client uses its client number) or claimed in order with
  * {@link CriticalSectionLog.claim} (a client that makes requests until told to stop).
  */
-const FIELDS = 6;
+const FIELDS = 10;
 const REQUEST = 0;
 const ENTER = 1;
 const EXIT = 2;
 const THREAD = 3;
 const NOMINAL = 4;
 const CLIENT = 5;
+const INPUT = 6;
+const BODY = 7;
+const COMPLETE = 8;
+const OUTCOME = 9;
 const BYTES_PER_SLOT = FIELDS * 8 + 2 * 4;
 /** Counters after the slots: events, requests, claimed slots, completed bodies. */
 const COUNTERS = 4;
@@ -45,6 +56,14 @@ export interface CriticalSectionRecord {
   readonly attempts: number;
   /** How many of those attempts aborted on a conflict. attempts − aborts is exactly 1 in a correct run. */
   readonly aborts: number;
+  /** The operation's input, as the client asked (NaN if nobody did). */
+  readonly input: number;
+  /** What the committed body returned: 1 success, 0 not (NaN if no body completed). */
+  readonly body: number;
+  /** When the client's `session.run` settled (NaN if it never did: the client died or the run ended first). */
+  readonly complete: number;
+  /** What `session.run` told the client: 1 success, 0 not, -1 it threw (NaN if it never settled). */
+  readonly outcome: number;
 }
 
 export class CriticalSectionLog {
@@ -64,7 +83,7 @@ export class CriticalSectionLog {
     this.events = new Int32Array(buffer, slots * BYTES_PER_SLOT, COUNTERS);
   }
 
-  /** A fresh log for `slots` critical sections: `slots` × 56 bytes. */
+  /** A fresh log for `slots` critical sections: `slots` × 88 bytes. */
   static create(slots: number): CriticalSectionLog {
     const log = new CriticalSectionLog(new SharedArrayBuffer(slots * BYTES_PER_SLOT + COUNTERS * 4));
     log.times.fill(Number.NaN);
@@ -100,8 +119,9 @@ export class CriticalSectionLog {
     return slot < this.slots ? slot : -1;
   }
 
-  request(slot: number, client: number, at: number): void {
+  request(slot: number, client: number, at: number, input = 0): void {
     this.times[slot * FIELDS + CLIENT] = client;
+    this.times[slot * FIELDS + INPUT] = input;
     this.times[slot * FIELDS + REQUEST] = at;
     Atomics.add(this.events, 0, 1);
     Atomics.add(this.events, 1, 1);
@@ -114,12 +134,29 @@ export class CriticalSectionLog {
     Atomics.add(this.events, 0, 1);
   }
 
-  /** The body left: `nominal` is given when it completed, and absent when it threw. */
-  exit(slot: number, at: number, nominal = Number.NaN): void {
+  /** The client that asked for the slot's critical section (NaN if none did yet). */
+  client(slot: number): number {
+    return this.times[slot * FIELDS + CLIENT] ?? Number.NaN;
+  }
+
+  /** The operation's input as its client asked for it (see {@link request}). */
+  input(slot: number): number {
+    return this.times[slot * FIELDS + INPUT] ?? Number.NaN;
+  }
+
+  /** The body left: `nominal` and `success` are given when it completed, and absent when it threw. */
+  exit(slot: number, at: number, nominal = Number.NaN, success?: boolean): void {
     this.times[slot * FIELDS + NOMINAL] = nominal;
+    this.times[slot * FIELDS + BODY] = success === undefined ? Number.NaN : success ? 1 : 0;
     this.times[slot * FIELDS + EXIT] = at;
     Atomics.add(this.events, 0, 1);
     if (!Number.isNaN(nominal)) Atomics.add(this.events, 3, 1);
+  }
+
+  /** The client's `session.run` settled: with success or not, or it threw (`outcome` null). */
+  complete(slot: number, at: number, outcome: boolean | null): void {
+    this.times[slot * FIELDS + OUTCOME] = outcome === null ? -1 : outcome ? 1 : 0;
+    this.times[slot * FIELDS + COMPLETE] = at;
   }
 
   /** The attempt that entered last aborted: count it and forget its enter time. */
@@ -144,6 +181,10 @@ export class CriticalSectionLog {
         nominal: at(NOMINAL),
         attempts: Atomics.load(this.counts, 2 * slot),
         aborts: Atomics.load(this.counts, 2 * slot + 1),
+        input: at(INPUT),
+        body: at(BODY),
+        complete: at(COMPLETE),
+        outcome: at(OUTCOME),
       });
     }
     return out;

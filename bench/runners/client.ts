@@ -19,6 +19,7 @@ import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
+import type { OpResult } from '../workloads/operation.ts';
 import type { RunConfig } from './run-config.ts';
 import { sleepExact } from '../coordination/sleep.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
@@ -49,9 +50,17 @@ export default async function client({ config, clientId, input, share }: ClientT
   let tornReadsInside = 0;
   const request = async (slot: number) => {
     tornReadsOutside += await workload.beforeCritical(store);
-    log.request(slot, clientId, since(config.clockBase));
+    log.request(slot, clientId, since(config.clockBase), input);
     requests++;
-    const result = await session.run({ clientId, slot, input, workUs: config.work.insideUs });
+    let result: OpResult;
+    try {
+      result = await session.run({ clientId, slot, input, workUs: config.work.insideUs });
+    } catch (error) {
+      log.complete(slot, since(config.clockBase), null);
+      throw error;
+    }
+    // What the client was told, and when: its history (invoke = the request stamp).
+    log.complete(slot, since(config.clockBase), result.success);
     if (result.success) successes++;
     tornReadsInside += result.tornReads;
   };

@@ -23,7 +23,17 @@ export function createExecutor(config: RunConfig, inVictimThread = false): Execu
   const gate = new FaultGate(config.faultGate);
   const context = { prints: printsFor(config.prints) };
   const workload = workloads[config.workload];
-  return async (op, access) => {
+  return async (given, access) => {
+    // The operation the client asked for, as the harness logged it: a strategy cannot shrink the
+    // critical section it is measured on by handing the body a different one.
+    const loggedClient = log.client(given.slot);
+    const loggedInput = log.input(given.slot);
+    const op: Operation = {
+      clientId: Number.isFinite(loggedClient) ? loggedClient : given.clientId,
+      slot: given.slot,
+      input: Number.isFinite(loggedInput) ? loggedInput : given.input,
+      workUs: config.work.insideUs,
+    };
     log.enter(op.slot, threadId, since(config.clockBase));
     if (config.fault !== null && op.clientId === VICTIM) {
       gate.markInside();
@@ -35,7 +45,7 @@ export function createExecutor(config: RunConfig, inVictimThread = false): Execu
     }
     try {
       const result = await workload.criticalSection(access, op, context);
-      log.exit(op.slot, since(config.clockBase), workload.nominalMs(op, result, access));
+      log.exit(op.slot, since(config.clockBase), workload.nominalMs(op, result, access), result.success);
       return result;
     } catch (error) {
       if (error instanceof ConflictError) log.abort(op.slot);

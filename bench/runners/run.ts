@@ -21,6 +21,7 @@ import type { RunConfig, TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
 import { FileStore } from '../workloads/store.ts';
+import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
@@ -52,6 +53,8 @@ export interface RunSettings {
   readonly timed?: TimedRun | null;
   /** Busy work inside and outside each critical section; absent: none. */
   readonly work?: BusyWork;
+  /** Keep the run's records in its result (for `--history`); absent: dropped once judged. */
+  readonly keepHistory?: boolean;
   /** Shorter limits than the defaults, ms (tests of a strategy that hangs); absent: the defaults. */
   readonly limits?: Partial<RunLimits>;
 }
@@ -108,6 +111,10 @@ export interface CompletedRun {
   readonly fault: FaultOutcome | null;
   /** A timed run's measurement window; null for a one-request run. */
   readonly window: WindowFigures | null;
+  /** ticket-rush: whether what the clients saw (their history) is linearizable; null for other workloads. */
+  readonly linearizable: LinearizabilityFigure | null;
+  /** With `keepHistory`: the event log's records, the clients' history (request, complete, outcome) and what happened inside (`--history` writes it); else null. */
+  readonly history: readonly CriticalSectionRecord[] | null;
   /** Why the run is incorrect; empty when it is correct. */
   readonly problems: readonly string[];
 }
@@ -122,7 +129,7 @@ export interface FailedRun {
 export type RunResult = CompletedRun | FailedRun;
 
 /**
- * Slots in a timed run's event log (56 bytes each, about 22 MB): more than the fastest strategy
+ * Slots in a timed run's event log (88 bytes each, about 35 MB): more than the fastest strategy
  * logs in a few seconds here. A run that fills it before the stop signal fails, saying so.
  */
 export const TIMED_LOG_SLOTS = 400_000;
@@ -280,6 +287,17 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
   return killedAt;
 }
 
+/** A body can take longer than its simulated latency, never less: this much less is a hold the strategy shortened, ms. */
+const SHORT_HOLD_TOLERANCE_MS = 1;
+
+/**
+ * Clients told something other than what their critical section's body returned: a success for
+ * a failure, or an answer with no body behind it. Compared per slot, from the harness's own stamps.
+ */
+function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
+}
+
 /** From `killedAt` to the first enter by another client after it, ms. */
 function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
   if (killedAt === null) return null;
@@ -368,7 +386,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let fleet: Fleet | null = null;
   let failure: unknown = null;
   let outcomes: ClientOutcome[] = [];
-  let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs'> | null = null;
+  let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
     const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
@@ -437,5 +455,11 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems);
-  return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, problems };
+  const answers = mismatchedAnswers(evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM));
+  if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
+  const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
+  if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
+  const linearizable = settings.workload === 'ticket-rush' ? checkTicketRush(evidence.records, settings.tickets) : null;
+  if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
+  return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
 }

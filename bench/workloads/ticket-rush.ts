@@ -21,7 +21,8 @@ function isDb(value: unknown): value is Db {
  *
  * Check: sold (clients told they bought), oversold = max(0, sold − T), the final count, lost
  * updates = sold − (T − final) and torn reads. Correct means none oversold, none lost, a final db
- * that parses, and no torn read inside a critical section. A torn read in `search` is counted but
+ * that parses, no torn read inside a critical section, and no buyer turned away while tickets
+ * remained at the end (the count only goes down, so they remained when it was turned away). A torn read in `search` is counted but
  * is not a fault of the strategy: the document's search deliberately reads without coordination,
  * so it can meet a write in progress (`fs.writeFile` truncates first).
  */
@@ -71,6 +72,9 @@ export const ticketRush: Workload = {
     if (finalCount === null) problems.push('final db does not parse');
     if (lostUpdates !== null && lostUpdates !== 0) problems.push(`${lostUpdates} lost updates`);
     if (tornReadsInside > 0) problems.push(`${tornReadsInside} torn reads inside critical sections`);
+    // The count only goes down: a buyer turned away while tickets remain at the end was turned away while they remained.
+    const turnedAway = outcomes.reduce((sum, o) => sum + o.requests - o.successes, 0);
+    if (finalCount !== null && finalCount > 0 && turnedAway > 0) problems.push(`${turnedAway} buyers turned away while ${finalCount} tickets remained (undersold)`);
     return { figures: { workload: 'ticket-rush', sold, oversold, finalCount, lostUpdates, tornReads, tornReadsInside }, problems };
   },
 };
