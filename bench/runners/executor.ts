@@ -45,7 +45,9 @@ export function createExecutor(config: RunConfig, inVictimThread = false): Execu
     }
     try {
       const result = await workload.criticalSection(access, op, context);
-      log.exit(op.slot, since(config.clockBase), workload.nominalMs(op, result, access), result.success);
+      // The write latency is the profile's whatever the access claims (memory state writes through with it too).
+      const nominal = workload.nominalMs(op, result, { readLatencyMs: access.readLatencyMs, writeLatencyMs: config.latency.writeMs });
+      log.exit(op.slot, since(config.clockBase), nominal, result.success);
       return result;
     } catch (error) {
       if (error instanceof ConflictError) log.abort(op.slot);

@@ -455,8 +455,13 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems);
-  const answers = mismatchedAnswers(evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM));
+  const judged = evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM);
+  const answers = mismatchedAnswers(judged);
   if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
+  const early = judged.filter((r) => Number.isFinite(r.complete) && Number.isFinite(r.enter) && r.enter < r.complete && !(r.exit <= r.complete)).length;
+  if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
+  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
+  if (open > 0) problems.push(`${open} critical sections entered and never left`);
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
   const linearizable = settings.workload === 'ticket-rush' ? checkTicketRush(evidence.records, settings.tickets) : null;

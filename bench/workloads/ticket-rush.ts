@@ -56,7 +56,7 @@ export const ticketRush: Workload = {
     return { success: true, tornReads: 0 };
   },
 
-  nominalMs(op: Operation, result: OpResult, access: StateAccess): number {
+  nominalMs(op: Operation, result: OpResult, access: Pick<StateAccess, 'readLatencyMs' | 'writeLatencyMs'>): number {
     return access.readLatencyMs + op.workUs / 1000 + (result.success ? access.writeLatencyMs : 0);
   },
 

@@ -88,7 +88,7 @@ export interface Workload {
   /** The critical section's body. */
   criticalSection(access: StateAccess, op: Operation, context: CriticalContext): Promise<OpResult>;
   /** The simulated latency a critical section that ran `op` against `access` with `result` was meant to take, ms. */
-  nominalMs(op: Operation, result: OpResult, access: StateAccess): number;
+  nominalMs(op: Operation, result: OpResult, latencies: Pick<StateAccess, 'readLatencyMs' | 'writeLatencyMs'>): number;
   /** Correctness from the evidence. */
   check(evidence: Evidence): WorkloadCheck;
 }

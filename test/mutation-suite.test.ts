@@ -1,0 +1,65 @@
+/**
+ * The mutation suite of strategies: deliberately broken strategy modules, each registered only
+ * for this test (loaded from test/fixtures/broken by file URL), each run on the workload it can
+ * break in every runner it reaches. Each must be judged not correct, and by the named check it was
+ * written to meet: a check that stops catching its strategy, or a broken strategy that earns
+ * "correct", fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
+import type { RunnerName } from '../bench/runners/runner.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import type { WorkloadName } from '../bench/workloads/registry.ts';
+import type { StrategyName } from '../strategies/registry.ts';
+import { brokenModule } from './fixtures/broken/support.ts';
+
+interface Mutant {
+  readonly name: string;
+  readonly workload: WorkloadName;
+  /** The check that must catch it: a pattern of the run's reasons (or its failure). */
+  readonly caughtBy: RegExp;
+  readonly runners: readonly RunnerName[];
+  readonly settings?: Partial<RunSettings>;
+}
+
+const both: readonly RunnerName[] = ['threads', 'processes'];
+
+const mutants: readonly Mutant[] = [
+  { name: 'sold-out-snapshot', workload: 'ticket-rush', caughtBy: /turned away while \d+ tickets remained/, runners: both, settings: { tickets: 5 } },
+  { name: 'sold-out-every-7th', workload: 'ticket-rush', caughtBy: /turned away while \d+ tickets remained/, runners: both, settings: { clients: 15, tickets: 20 } },
+  { name: 'swaps-answers', workload: 'ticket-rush', caughtBy: /clients told something other than what their critical section returned/, runners: both, settings: { tickets: 3 } },
+  { name: 'no-latency', workload: 'ticket-rush', caughtBy: /critical sections shorter than the simulated latency/, runners: both, settings: { tickets: 3 } },
+  { name: 'answers-early', workload: 'ticket-rush', caughtBy: /answered before their critical section ended/, runners: both },
+  { name: 'writes-after-release', workload: 'ticket-rush', caughtBy: /lost updates|not linearizable/, runners: both, settings: { tickets: 8 } },
+  { name: 'stale-cache', workload: 'ticket-rush', caughtBy: /oversold|lost updates/, runners: ['threads'], settings: { tickets: 3 } },
+  { name: 'fake-lock', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: both, settings: { clients: 4 } },
+  { name: 'runs-body-twice', workload: 'ordered-print', caughtBy: /committed more than once/, runners: ['threads'], settings: { clients: 3 } },
+  { name: 'drops-a-client', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: both, settings: { limits: { noProgressMs: 1_000 } } },
+  { name: 'fixes-db-in-teardown', workload: 'ticket-rush', caughtBy: /lost updates/, runners: ['threads'], settings: { tickets: 8 } },
+  { name: 'throws-in-connect', workload: 'ticket-rush', caughtBy: /connect throws/, runners: ['threads'] },
+  { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
+];
+
+const cases = mutants.flatMap((m) => m.runners.map((runner) => [m.name, runner, m] as const));
+
+describe.each(cases)('broken strategy %s (%s runner)', (name, runner, mutant) => {
+  it(`is judged not correct, by ${String(mutant.caughtBy)}`, async () => {
+    const result = await runOnce({
+      workload: mutant.workload,
+      strategy: name as StrategyName,
+      strategyModule: brokenModule(name),
+      runner,
+      clients: 10,
+      threads: 2,
+      tickets: 1,
+      latency: latencyProfiles.quick,
+      seed: 1,
+      staggerMs: 0,
+      fault: null,
+      ...mutant.settings,
+    });
+    const reasons = result.status === 'failed' ? [result.error] : result.problems;
+    expect(reasons.length, `${name} was judged correct`).toBeGreaterThan(0);
+    expect(reasons.join('\n')).toMatch(mutant.caughtBy);
+  });
+});
