@@ -14,7 +14,7 @@ function resultRow(n: number): ResultRow {
   return {
     workload: 'ticket-rush', strategy: 'none', paradigm: '', guarantee: 'none', covered: false, stateLocation: '', latency: 'zero', runner: 'threads', clients: n, threads: n, processes: null, programWallMs: null, clientsPerThread: 1,
     tickets: n, repetitions: n, wallMs: null, throughput: null, cpuMs: null, firstEnterMs: null, slowdown: null, waitMs: none, handoffGapMs: none, holdMs: none,
-    holdOvershootMs: none, verdict: 'correct', reasons: [], violations: 0, commits: n, aborts: 0, maxRetries: 0, inversions: 0, runs: [],
+    holdOvershootMs: none, verdict: 'correct', linearizable: null, reasons: [], violations: 0, commits: n, aborts: 0, maxRetries: 0, inversions: 0, runs: [],
   };
 }
 

@@ -37,6 +37,8 @@ export interface RunRecord {
   readonly violations: number | null;
   readonly aborts: number | null;
   readonly figures: Record<string, number | null> | null;
+  /** ticket-rush: whether the clients' history is linearizable (see `histories/run-history.ts`); null otherwise or when the run failed. */
+  readonly linearizable: 'yes' | 'no' | 'unknown' | null;
 }
 
 /** One strategy on one workload, latency profile and client count, over its repetitions. */
@@ -87,6 +89,12 @@ export interface ResultRow {
   /** Hold minus its nominal simulated latency, pooled: what the harness and the machine add. */
   readonly holdOvershootMs: Percentiles;
   readonly verdict: Verdict;
+  /**
+   * ticket-rush: whether every repetition's client history is linearizable against the ticket
+   * counter: `no` if any is not, `unknown` if any check ran out of budget, `yes` otherwise; null
+   * for other workloads or when no repetition completed.
+   */
+  readonly linearizable: 'yes' | 'no' | 'unknown' | null;
   /** Why the verdict is not `correct`, in the worst repetition (each repetition's are in `runs`). */
   readonly reasons: readonly string[];
   /**
@@ -137,7 +145,7 @@ export function percentiles(values: readonly number[]): Percentiles {
 
 function record(run: RunResult, repetition: number): RunRecord {
   if (run.status === 'failed') {
-    return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, aborts: null, figures: null };
+    return { repetition, verdict: 'failed', reasons: [run.error], wallMs: null, clientsPerThread: [], violations: null, aborts: null, figures: null, linearizable: null };
   }
   const { workload, ...figures } = run.check.figures;
   return {
@@ -149,6 +157,7 @@ function record(run: RunResult, repetition: number): RunRecord {
     violations: run.log.violations,
     aborts: run.log.aborts,
     figures,
+    linearizable: run.linearizable?.verdict ?? null,
   };
 }
 
@@ -199,6 +208,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     holdOvershootMs: percentiles(completed.flatMap((run) => run.log.holdOvershootsMs)),
     verdict: notApplicable !== null ? 'not applicable' : (worst?.verdict ?? 'failed'),
     reasons: notApplicable !== null ? [notApplicable] : (worst?.reasons ?? []),
+    linearizable: worstLinearizable(records),
     violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),
     commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
     aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
@@ -207,6 +217,14 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     ...(worst?.figures ?? {}),
     runs: records,
   };
+}
+
+/** Over repetitions: `no` before `unknown` before `yes`; null when none was checked. */
+function worstLinearizable(records: readonly RunRecord[]): ResultRow['linearizable'] {
+  const seen = records.map((r) => r.linearizable);
+  if (seen.includes('no')) return 'no';
+  if (seen.includes('unknown')) return 'unknown';
+  return seen.includes('yes') ? 'yes' : null;
 }
 
 /** Sets each row's slowdown against the `none` row of the same workload, latency, runner and clients. */
