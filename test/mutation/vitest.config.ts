@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/** The fast tests of the modules that decide verdicts: what Stryker runs against each mutant. */
+export default defineConfig({
+  test: {
+    include: [
+      'test/log-analysis.test.ts',
+      'test/workload-checks.test.ts',
+      'test/summary.test.ts',
+      'test/histories-linearizability.test.ts',
+      'test/futex-mutex.test.ts',
+      'test/compare.test.ts',
+    ],
+    setupFiles: ['test/ts-loader.setup.ts'],
+    testTimeout: 20_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,66 @@
+/** The verdict of a row is its worst repetition's, judged from each run's problems: never "correct" for a bad run. */
+import { describe, expect, it } from 'vitest';
+import type { CompletedRun, RunResult, RunSettings } from '../bench/runners/run.ts';
+import { summarise, worstOf } from '../bench/suites/summary.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+
+const settings: RunSettings = { workload: 'ticket-rush', strategy: 'file-lock', clients: 2, threads: 1, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null };
+
+function run(problems: string[], linearizable: 'yes' | 'no' | 'unknown' = 'yes', wallMs = 10): CompletedRun {
+  return {
+    status: 'completed',
+    runner: 'threads',
+    programWallMs: wallMs + 5,
+    workDir: '',
+    wallMs,
+    cpuMs: 1,
+    firstEnterMs: 0,
+    firstRequestMs: 0,
+    clientsPerThread: [2],
+    log: { violations: problems.length, violationExamples: [], missing: 0, repeated: 0, aborts: 0, maxRetries: 0, waitsMs: [1, 2], holdsMs: [1], holdOvershootsMs: [0], handoffGapsMs: [0.5], inversions: 0 },
+    check: { figures: { workload: 'ticket-rush', sold: 1, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0, tornReadsInside: 0 }, problems: [] },
+    fault: null,
+    window: null,
+    linearizable: { verdict: linearizable, operations: 2, window: [], checkMs: 0 },
+    history: null,
+    problems,
+  };
+}
+const failed: RunResult = { status: 'failed', workDir: '', error: 'no progress for 10 s' };
+
+describe('summarise', () => {
+  it('is correct only when every repetition is', () => {
+    expect(summarise(settings, [run([]), run([])]).verdict).toBe('correct');
+    const row = summarise(settings, [run([]), run(['1 mutual-exclusion violations']), run([])]);
+    expect(row.verdict).toBe('incorrect');
+    expect(row.reasons).toEqual(['1 mutual-exclusion violations']);
+    expect(row.violations).toBe(1);
+  });
+
+  it('takes a failed repetition as the worst, before an incorrect one', () => {
+    const row = summarise(settings, [run(['2 oversold']), failed, run([])]);
+    expect(row.verdict).toBe('failed');
+    expect(row.reasons).toEqual(['no progress for 10 s']);
+  });
+
+  it('among incorrect repetitions, reports the one with the most reasons', () => {
+    expect(worstOf([{ verdict: 'incorrect', reasons: ['a'] }, { verdict: 'incorrect', reasons: ['a', 'b'] }, { verdict: 'correct', reasons: [] }])?.reasons).toEqual(['a', 'b']);
+  });
+
+  it('is "not applicable" with its reason, and no figures, when nothing could run', () => {
+    const row = summarise({ ...settings, runner: 'processes' }, [], 'not applicable to processes: why');
+    expect(row).toMatchObject({ verdict: 'not applicable', reasons: ['not applicable to processes: why'], wallMs: null, linearizable: null });
+  });
+
+  it('folds linearizability: no before unknown before yes', () => {
+    expect(summarise(settings, [run([], 'yes'), run([], 'unknown')]).linearizable).toBe('unknown');
+    expect(summarise(settings, [run([], 'unknown'), run([], 'no'), run([], 'yes')]).linearizable).toBe('no');
+    expect(summarise(settings, [run([], 'yes')]).linearizable).toBe('yes');
+  });
+
+  it('gives wall and throughput as median with min and max over repetitions', () => {
+    const row = summarise(settings, [run([], 'yes', 10), run([], 'yes', 30), run([], 'yes', 20)]);
+    expect(row.wallMs).toEqual({ median: 20, min: 10, max: 30 });
+    expect(row.throughput).toEqual({ median: 100, min: 2 / 0.03, max: 200 });
+  });
+});
