@@ -58,7 +58,7 @@ describe('the processes runner', () => {
       await new Promise((resolve) => child.once('spawn', resolve));
       for (let i = 0; i < 20; i++) {
         const before = process.hrtime.bigint();
-        const answer = new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
+        const answer = new Promise<string>((resolve) => child.once('message', (m) => resolve(m as string)));
         child.send('now?');
         const stamped = BigInt(await answer);
         const after = process.hrtime.bigint();
