@@ -14,7 +14,7 @@ export type FaultName = 'crash-in-cs' | 'hang-in-cs';
 
 export const faults: Record<FaultName, string> = {
   'crash-in-cs':
-    "the victim's thread is terminated inside its critical section once every other client waits: no finally, no release",
+    "the victim's thread is terminated (threads runner), or its process sent SIGKILL (processes runner), inside its critical section once every other client waits: no finally, no release",
   'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
 };
 

@@ -6,6 +6,8 @@ import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
 import { faults, type FaultName } from '../runners/fault.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
+import { InterruptedError } from '../commands/interrupt.ts';
+import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
 import { outOfReach } from '../runners/reach.ts';
 import { processGroups } from '../runners/processes.ts';
 import type { RunnerName } from '../runners/runner.ts';
@@ -30,7 +32,8 @@ export interface FaultSuiteSettings {
 
 /** One strategy under one fault, over its repetitions. */
 export interface FaultRow {
-  readonly strategy: StrategyName;
+  /** A registered strategy, or the tutorial's Python program (see `reference/python-reference.ts`). */
+  readonly strategy: StrategyName | typeof PYTHON_REFERENCE;
   readonly runner: RunnerName;
   readonly fault: FaultName;
   /** What the strategy is designed to do when a holder dies. */
@@ -130,7 +133,35 @@ export async function runFaultSuite(
       });
     }
   }
+  if (suite.fault === 'crash-in-cs' && suite.runners.includes('processes')) rows.push(await pythonCrashRow(suite, signal));
   return rows;
+}
+
+/** The name of the tutorial's program in the fault table. */
+export const PYTHON_REFERENCE = 'python multiprocessing.Lock' as const;
+
+/**
+ * The tutorial's lock under the same crash, once: its holder killed with SIGKILL while the others
+ * wait in `lock.acquire` for {@link ACQUIRE_TIMEOUT_S} s; `multiprocessing.Lock` is never freed.
+ */
+async function pythonCrashRow(suite: FaultSuiteSettings, signal?: AbortSignal): Promise<FaultRow> {
+  const head = { strategy: PYTHON_REFERENCE, runner: 'processes' as const, fault: suite.fault, design: 'none: a semaphore of the dead holder is never released' };
+  let outcome: Awaited<ReturnType<typeof runReferenceCrash>>;
+  try {
+    outcome = await runReferenceCrash({ latency: latencyProfiles[suite.latency], clients: suite.clients, tickets: suite.tickets }, signal);
+  } catch (error) {
+    if (signal?.aborted === true) throw new InterruptedError();
+    return { ...head, repetitions: 1, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [`run failed: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  if ('unavailable' in outcome) return { ...head, repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [outcome.unavailable] };
+  return {
+    ...head,
+    repetitions: 1,
+    othersFinished: outcome.gaveUp === 0 ? 1 : 0,
+    recoveryMs: null,
+    consistent: null,
+    userSees: [`${outcome.gaveUp} of ${suite.clients - 1} waiting clients gave up after ${ACQUIRE_TIMEOUT_S} s in lock.acquire: the lock was never freed`],
+  };
 }
 
 const columns: readonly { header: string; cell: (r: FaultRow) => string }[] = [
@@ -181,7 +212,7 @@ const faultLegend =
 export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[]): string {
   const table = new Table({
     head: columns.map((c) => c.header),
-    colWidths: [17, 40, 10, 16, 12, 40],
+    colWidths: [17, 11, 40, 10, 16, 12, 40],
     wordWrap: true,
     style: { head: [], border: [] },
   });
