@@ -5,7 +5,8 @@ import { messageChannel } from './message-channel.ts';
 import { none } from './none.ts';
 import { optimistic } from './optimistic.ts';
 import { queueOwner } from './queue-owner.ts';
-import { sqlite, sqliteBusy } from './sqlite.ts';
+import { sqlite } from './sqlite.ts';
+import { sqliteBusy } from './sqlite-busy.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Every strategy, by name, in the order the tables list them. */

@@ -101,7 +101,7 @@ describe('a failure inside a run is its failed row', () => {
   it('the run directory removed mid-run: a failed row naming it, the suite goes on, JSON written, nothing left, exit 1', async () => {
     const tmp = freshTmp();
     const json = join(scratch, 'removed-dir.json');
-    const child = await run(['--workload', 'ticket-rush', '--latency', 'doc', '--strategy', 'file-lock,none', '--clients', '5', '--repeat', '1', '--json', json], {
+    const child = await run(['--workload', 'ticket-rush', '--latency', 'doc', '--strategy', 'file-lock,none', '--runner', 'threads', '--clients', '5', '--repeat', '1', '--json', json], {
       env: { TMPDIR: tmp },
       during: async () => rmSync(await runDirectoryIn(tmp), { recursive: true, force: true }),
     });
@@ -120,13 +120,14 @@ describe('a failure inside a run is its failed row', () => {
     expect(suiteExitCode([{ verdict: 'correct', covered: true }, { verdict: 'incorrect', covered: false }])).toBe(0);
     expect(suiteExitCode([{ verdict: 'incorrect', covered: true }])).toBe(1);
     expect(suiteExitCode([{ verdict: 'failed', covered: false }])).toBe(1);
+    expect(suiteExitCode([{ verdict: 'not applicable', covered: true }])).toBe(0);
   });
 });
 
 describe('results are saved before they are shown', () => {
   it('a reader that has gone away (| head -1): no crash, the JSON is written', async () => {
     const json = join(scratch, 'epipe.json');
-    const child = await run(['--workload', 'ordered-print,ticket-rush', '--strategy', 'none,atomics-mutex', '--latency', 'quick,zero', '--repeat', '1', '--json', json], {
+    const child = await run(['--workload', 'ordered-print,ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'quick,zero', '--repeat', '1', '--json', json], {
       stdoutClosed: true,
     });
     expect(child.code, child.stderr).toBe(0);
@@ -135,7 +136,7 @@ describe('results are saved before they are shown', () => {
   });
 
   it("--json - writes the JSON alone to stdout and the tables to stderr", async () => {
-    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--latency', 'zero', '--repeat', '1', '--json', '-']);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--repeat', '1', '--json', '-']);
     expect(child.code, child.stderr).toBe(0);
     expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
     expect(child.stderr).toContain('wall (ms)');
@@ -146,7 +147,7 @@ describe('results are saved before they are shown', () => {
     const tmp = freshTmp();
     const folder = join(scratch, 'vanishing');
     mkdirSync(folder);
-    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--latency', 'quick', '--clients', '5', '--repeat', '1', '--json', join(folder, 'out.json')], {
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'threads', '--latency', 'quick', '--clients', '5', '--repeat', '1', '--json', join(folder, 'out.json')], {
       env: { TMPDIR: tmp },
       during: async () => {
         await runDirectoryIn(tmp);
@@ -275,7 +276,7 @@ describe('input edges', () => {
     writeFileSync(db, '\uFEFF{"count": 0}');
     for (const args of [['--db', db], ['--tickets', '0']]) {
       const json = join(scratch, 'zero-tickets.json');
-      const child = await run(['--workload', 'ticket-rush', '--strategy', 'atomics-mutex', '--latency', 'zero', '--clients', '4', '--repeat', '1', '--json', json, ...args]);
+      const child = await run(['--workload', 'ticket-rush', '--strategy', 'atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '4', '--repeat', '1', '--json', json, ...args]);
       expect(child.code, child.stderr).toBe(0);
       const [row] = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { sold: number; tickets: number; verdict: string }[] }).rows;
       expect(row).toMatchObject({ sold: 0, tickets: 0, verdict: 'correct' });
@@ -284,7 +285,7 @@ describe('input edges', () => {
 
   it('--clients 1 --threads 256 starts one thread, and the title says so in the singular', async () => {
     const json = join(scratch, 'one-client.json');
-    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--latency', 'zero', '--clients', '1', '--threads', '256', '--repeat', '1', '--json', json]);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--clients', '1', '--threads', '256', '--repeat', '1', '--json', json]);
     expect(child.code, child.stderr).toBe(0);
     expect(child.stdout).toContain('1 client on 1 thread');
     const [row] = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { threads: number }[] }).rows;

@@ -15,16 +15,16 @@ const none = { p50: null, p99: null, max: null, samples: 0 };
 function row(strategy: ResultRow['strategy'], wall: [number, number, number], verdict: ResultRow['verdict'] = 'correct'): ResultRow {
   const [median, min, max] = wall;
   return {
-    workload: 'ticket-rush', strategy, paradigm: '', guarantee: 'mutual exclusion', covered: true, stateLocation: '', latency: 'doc', clients: 50, threads: 2, clientsPerThread: 25,
+    workload: 'ticket-rush', strategy, paradigm: '', guarantee: 'mutual exclusion', covered: true, stateLocation: '', latency: 'doc', runner: 'threads', clients: 50, threads: 2, processes: null, programWallMs: null, clientsPerThread: 25,
     tickets: 1, repetitions: 3, wallMs: { median, min, max }, throughput: { median: 50000 / median, min: 50000 / max, max: 50000 / min },
-    cpuMs: null, firstEnterMs: null, slowdown: null, waitMs: { ...none, p50: 10 }, handoffGapMs: none, holdMs: none, holdOvershootMs: none, verdict, reasons: [], violations: 0,
+    cpuMs: null, firstEnterMs: null, slowdown: null, waitMs: { ...none, p50: 10 }, handoffGapMs: none, holdMs: none, holdOvershootMs: none, verdict, linearizable: null, reasons: [], violations: 0,
     commits: 150, aborts: 0, maxRetries: 0, inversions: 0, runs: [],
   };
 }
 
 function report(rows: ResultRow[]): Report {
   const environment = { date: '', cpu: '', cores: 2, memoryGiB: 1, os: '', node: '', packages: {}, commit: null };
-  const settings = { workloads: [], strategies: [], latencies: [], clients: null, threads: 2, tickets: 1, repeat: 3, seed: 1 };
+  const settings = { workloads: [], strategies: [], latencies: [], runners: [], clients: null, threads: 2, processes: null, tickets: 1, repeat: 3, seed: 1 };
   return { schema: 'sync-bench/results@1', environment, command: '', settings, rows };
 }
 

@@ -7,18 +7,22 @@ import os from 'node:os';
 import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
 import { plural } from '../reports/columns.ts';
-import { environment } from '../reports/environment.ts';
+import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
+import { historyWriter } from '../suites/history-writer.ts';
+import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
 import { faultNames } from '../runners/fault.ts';
 import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { integer as integerOption, list, parseArguments, sameFile, withConventions, writablePath } from './options.ts';
+import { integer as integerOption, list, parseArguments, sameFile, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
+import { runnerNames, type RunnerName } from '../runners/runner.ts';
 import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
 import type { ResultRow } from '../suites/summary.ts';
 import { renderTerminal } from '../reports/table.ts';
+import { columnsOption, terminalLayout, wideOption } from '../reports/column-choice.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from '../workloads/registry.ts';
 import { runEntry } from './entry.ts';
@@ -27,6 +31,7 @@ import { runEntry } from './entry.ts';
 export const limits = {
   clients: { min: 1, max: 4096 },
   threads: { min: 1, max: 256 },
+  processes: { min: 1, max: 4096 },
   tickets: { min: 0, max: 1_000_000 },
   repeat: { min: 1, max: 100 },
   seed: { min: 0, max: 2 ** 31 - 1 },
@@ -34,6 +39,14 @@ export const limits = {
 
 /** The largest db file --db reads, bytes. */
 const MAX_DB_BYTES = 1 << 20;
+
+/**
+ * Repetitions of the suite unless --repeat says otherwise: enough for compare's rank test to be
+ * able to call a change significant over the default suite's rows (see `reports/rank-test.ts`).
+ */
+const SUITE_REPEAT = 7;
+/** Repetitions of a fault run unless --repeat says otherwise. */
+const FAULT_REPEAT = 3;
 
 /** Clients of a fault run unless --clients says otherwise: the victim and 9 survivors. */
 const FAULT_DEFAULT_CLIENTS = 10;
@@ -55,21 +68,26 @@ function program(): Command {
     .addOption(new Option('--strategy <names>', `strategies, comma-separated: ${strategyNames.join(', ')}`).default(strategyNames, 'all'))
     .addOption(new Option('--latency <names>', `latency profiles, comma-separated: ${latencyNames.join(', ')}`).default(['doc', 'zero'], 'doc,zero'))
     .addOption(new Option('--clients <n>', `clients per run (${limits.clients.min}–${limits.clients.max}); default: the workload's own (ordered-print ${workloads['ordered-print'].defaultClients}, ticket-rush ${workloads['ticket-rush'].defaultClients})`))
-    .addOption(new Option('--threads <n>', `worker threads in the client pool (${limits.threads.min}–${limits.threads.max})`).default(os.availableParallelism(), 'the number of cores'))
+    .addOption(new Option('--runner <names>', `where the clients run, comma-separated: ${runnerNames.join(' (worker threads of one process), ')} (Node processes of their own)`).default(runnerNames, runnerNames.join(',')))
+    .addOption(new Option('--threads <n>', `worker threads in the client pool, threads runner (${limits.threads.min}–${limits.threads.max})`).default(os.availableParallelism(), 'the number of cores'))
+    .addOption(new Option('--processes <n>', `client processes, processes runner (${limits.processes.min}–${limits.processes.max})`).default(null, 'one per client, as in the tutorial'))
     .addOption(new Option('--tickets <n>', `tickets in the db at start, ticket-rush (${limits.tickets.min}–${limits.tickets.max})`).default(1))
-    .addOption(new Option('--repeat <n>', `repetitions of every setting (${limits.repeat.min}–${limits.repeat.max})`).default(3))
+    .addOption(new Option('--repeat <n>', `repetitions of every setting (${limits.repeat.min}–${limits.repeat.max})`).default(SUITE_REPEAT, `${SUITE_REPEAT} (${FAULT_REPEAT} with --fault)`))
     .addOption(new Option('--seed <n>', "seed of ordered-print's random sleeps").default(1))
     .addOption(new Option('--db <path>', 'ticket-rush starts from this db file\'s count, e.g. {"count": 3} (instead of --tickets)'))
     .addOption(
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
+    .addOption(new Option('--history <dir>', "write each ticket-rush run's client history into <dir> (an existing folder), one JSON-lines file per run (Jepsen-style records; see npm run check-history)"))
     .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
+    .addOption(columnsOption())
+    .addOption(wideOption())
     .option('--list', 'list the workloads, strategies and latency profiles, then exit');
 }
 
 type Parsed =
   | { readonly mode: 'list' }
-  | { readonly mode: 'suite'; readonly suite: SuiteSettings; readonly json: string | null; readonly isDefault: boolean; readonly args: string }
+  | { readonly mode: 'suite'; readonly suite: SuiteSettings; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly args: string }
   | { readonly mode: 'fault'; readonly suite: FaultSuiteSettings; readonly json: string | null; readonly isDefault: boolean; readonly args: string };
 
 /** The count of a db file given with --db: it must be JSON with an integer `count` in range. */
@@ -105,12 +123,14 @@ function parse(argv: readonly string[]): Parsed {
   const json = given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
+  const runnersChosen = given('runner') ? list<RunnerName>('runner', runnerNames)(str('runner')) : [...runnerNames];
+  const processes = given('processes') ? integer('processes')(str('processes')) : null;
   const dbTickets = given('db') ? ticketsFromDb(str('db')) : null;
   if (json !== null && json !== STDOUT && given('db') && sameFile(json, str('db'))) {
     throw new UsageError(`--json '${str('json')}' is not accepted: it is the --db file, which the results would overwrite; give another path`);
   }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
-  const settingsGiven = ['workload', 'strategy', 'latency', 'clients', 'threads', 'tickets', 'repeat', 'seed', 'db'].filter(given);
+  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db'].filter(given);
 
   if (given('fault')) {
     const fault = faultNames.find((name) => name === str('fault').trim());
@@ -128,9 +148,11 @@ function parse(argv: readonly string[]): Parsed {
       strategies: strategiesChosen,
       latency,
       clients,
+      runners: runnersChosen,
       threads,
+      processes,
       tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : clients),
-      repeat: given('repeat') ? integer('repeat')(str('repeat')) : 3,
+      repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
     };
     return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args };
   }
@@ -140,12 +162,14 @@ function parse(argv: readonly string[]): Parsed {
     strategies: strategiesChosen,
     latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['doc', 'zero'],
     clients: given('clients') ? integer('clients')(str('clients')) : null,
+    runners: runnersChosen,
     threads,
+    processes,
     tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : 1),
-    repeat: given('repeat') ? integer('repeat')(str('repeat')) : 3,
+    repeat: given('repeat') ? integer('repeat')(str('repeat')) : SUITE_REPEAT,
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
   };
-  return { mode: 'suite', suite, json, isDefault: settingsGiven.length === 0, args };
+  return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args };
 }
 
 function listing(): string {
@@ -189,16 +213,22 @@ export async function main(argv: readonly string[]): Promise<number> {
  * `none` (and `optimistic` on ordered-print) being incorrect, as expected.
  */
 export function suiteExitCode(rows: readonly Pick<ResultRow, 'verdict' | 'covered'>[]): number {
-  return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct')) ? 1 : 0;
+  return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict === 'incorrect')) ? 1 : 0;
 }
 
 async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: AbortSignal): Promise<number> {
-  const rows = await runSuite(parsed.suite, progressLine, signal);
+  const started = environmentAtStart();
+  const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
+  const rows = await runSuite(parsed.suite, progressLine, signal, histories);
+  const references = wantsReference(parsed.suite) ? await runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal) : [];
   clearProgress();
-  const report: Report = { schema: 'sync-bench/results@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
+  const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.suite, rows, references };
   // Saved before shown: a closed or broken output loses nothing that was measured.
   const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
-  tableStream(parsed.json).write(renderTerminal(rows));
+  const out = tableStream(parsed.json);
+  out.write(renderTerminal(rows, terminalLayout(out)));
+  out.write(renderReferenceTerminal(references, terminalLayout(out).width));
+  if (histories !== undefined) process.stderr.write(`wrote ${plural(histories.written(), 'history', 'histories')} into ${parsed.history ?? ''}\n`);
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
     process.stderr.write(`${plural(failed.length, 'row')} failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
@@ -213,9 +243,10 @@ async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: Abor
 }
 
 async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: AbortSignal): Promise<number> {
+  const started = environmentAtStart();
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
-  const report: FaultReport = { schema: 'sync-bench/faults@1', environment: environment(), command: parsed.args, settings: parsed.suite, rows };
+  const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.suite, rows };
   const saved = await saveReport(parsed, report, 'faults', { 'faults.md': renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
   return saved ? 0 : 1;

@@ -21,7 +21,7 @@ import { StartBarrier } from '../coordination/barrier.ts';
 import { clockBase } from '../coordination/clock.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
-import { describeHarness, environment, type Environment } from '../reports/environment.ts';
+import { describeHarness, environmentAtStart, finishEnvironment, type Environment } from '../reports/environment.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { FaultGate } from '../runners/fault.ts';
 import { latencyProfiles } from '../workloads/latency.ts';
@@ -409,11 +409,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return usageExitCode(error);
   }
   return interruptible(async (signal) => {
+    const started = environmentAtStart();
     const rows = await runMicro((what) => {
       if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
     }, signal);
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    const report: MicroReport = { schema: 'sync-bench/micro@1', environment: environment(), rows };
+    const report: MicroReport = { schema: 'sync-bench/micro@1', environment: finishEnvironment(started), rows };
     // Saved before shown: a closed or broken output loses nothing that was measured.
     const saved = await saveReport({ json: null, isDefault: true }, report, 'micro', { 'micro.md': renderMicroMarkdown(report) });
     process.stdout.write(renderMicroTerminal(rows));

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { strategyNames, type StrategyName } from '../../strategies/registry.ts';
-import { environment } from '../reports/environment.ts';
+import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { interruptible } from './interrupt.ts';
 import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
@@ -98,9 +98,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (parsed.render !== null) return redraw(parsed.render, parsed.dir);
   return interruptible(async (signal) => {
+    const started = environmentAtStart();
     const rows = await runSweep(parsed.settings, progressLine, signal);
     clearProgress();
-    const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: environment(), command: parsed.args, settings: parsed.settings, rows };
+    const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.settings, rows };
     const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
     // Saved before shown: a closed or broken output loses nothing that was measured.
     const saved = await saveReport(parsed, report, 'sweep', files);

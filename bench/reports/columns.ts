@@ -1,11 +1,21 @@
 import { latencyProfiles } from '../workloads/latency.ts';
 import type { Percentiles, ResultRow, Spread } from '../suites/summary.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
+import { OUTLIER_PERCENT, rowInstability, UNSTABLE_MARK, UNSTABLE_STDEV_PERCENT } from './stability.ts';
 
-/** A table column: its header (with the unit) and how a row fills it. */
+/**
+ * A table column: its id (for `--columns`), its header (with the unit), how a row fills it, whether
+ * the terminal shows it by default, and what it means (its part of the legend).
+ */
 export interface Column {
+  /** Lower-case, no spaces: what `--columns` names it by. */
+  readonly id: string;
   readonly header: string;
   readonly cell: (row: ResultRow) => string;
+  /** Shown on the terminal without `--columns` or `--wide` (what a user decides on). */
+  readonly headline: boolean;
+  /** What the column means, for the legend under a table that shows it; '' when the header says it all. */
+  readonly note: string;
 }
 
 /** ms and ops/s, with precision that shrinks as the figure grows. */
@@ -42,43 +52,114 @@ function verdictCell(row: ResultRow): string {
   return row.verdict === 'correct' ? 'correct' : `${row.verdict}: ${row.reasons.join('; ')}`;
 }
 
+/** A spread over repetitions, marked when the row's repetitions look unstable (see `stability.ts`). */
+function spreadCell(row: ResultRow, s: Spread | null): string {
+  const text = formatSpread(s);
+  return s !== null && rowInstability(row).length > 0 ? `${text} ${UNSTABLE_MARK}` : text;
+}
+
+/**
+ * Where the clients ran: worker threads of one process, or processes. Read through a loose type:
+ * rows written before the field existed ran on threads.
+ */
+export function runnerOf(row: ResultRow): string {
+  return (row as ResultRow & { readonly runner?: string }).runner ?? 'threads';
+}
+
 const common: readonly Column[] = [
-  { header: 'strategy', cell: (r) => r.strategy },
-  { header: 'state lives in', cell: (r) => r.stateLocation },
-  { header: 'verdict', cell: verdictCell },
-  { header: 'wall (ms) median [min–max]', cell: (r) => formatSpread(r.wallMs) },
-  { header: 'throughput (ops/s) median [min–max]', cell: (r) => formatSpread(r.throughput) },
-  { header: 'CPU (ms) median [min–max]', cell: (r) => formatSpread(r.cpuMs) },
-  { header: 'first enter after release (ms)', cell: (r) => formatSpread(r.firstEnterMs) },
-  { header: 'slowdown vs none (×)', cell: (r) => (r.slowdown === null ? '–' : r.slowdown.toFixed(2)) },
-  { header: 'wait p50 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p50') },
-  { header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99') },
-  { header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50') },
-  { header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50') },
-  { header: 'hold over nominal p50 (ms)', cell: (r) => formatPercentile(r.holdOvershootMs, 'p50') },
-  { header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)) },
-  { header: 'FIFO inversions (pairs)', cell: (r) => String(r.inversions) },
-  { header: 'aborts (count)', cell: (r) => String(r.aborts) },
-  { header: 'max retries (per client)', cell: (r) => String(r.maxRetries) },
+  { id: 'strategy', header: 'strategy', cell: (r) => r.strategy, headline: true, note: '' },
+  { id: 'runner', header: 'runner', cell: runnerOf, headline: true, note: 'runner: the clients ran as worker threads of one process (threads) or as processes.' },
+  { id: 'state', header: 'state lives in', cell: (r) => r.stateLocation, headline: false, note: '' },
+  { id: 'verdict', header: 'verdict', cell: verdictCell, headline: true, note: 'Verdict and correctness counts come from the event log and the final db of the worst repetition.' },
+  {
+    id: 'wall',
+    header: 'wall (ms) median [min–max]',
+    cell: (r) => spreadCell(r, r.wallMs),
+    headline: true,
+    note: "wall: release of the start barrier to the last client's end.",
+  },
+  { id: 'throughput', header: 'throughput (ops/s) median [min–max]', cell: (r) => spreadCell(r, r.throughput), headline: true, note: 'throughput: critical sections per second of wall time.' },
+  {
+    id: 'program-wall',
+    header: 'program wall (ms) median [min–max]',
+    cell: (r) => formatSpread((r as ResultRow & { programWallMs?: Spread | null }).programWallMs ?? null),
+    headline: false,
+    note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures).",
+  },
+  {
+    id: 'cpu',
+    header: 'CPU (ms) median [min–max]',
+    cell: (r) => formatSpread(r.cpuMs),
+    headline: false,
+    note: 'CPU: user + system time of the whole process (all threads) over the same interval, the cost of waiting included.',
+  },
+  {
+    id: 'first-enter',
+    header: 'first enter after release (ms)',
+    cell: (r) => formatSpread(r.firstEnterMs),
+    headline: false,
+    note: 'first enter: from the release to the first critical section (first-use costs are paid before the release).',
+  },
+  { id: 'slowdown', header: 'slowdown vs none (×)', cell: (r) => (r.slowdown === null ? '–' : r.slowdown.toFixed(2)), headline: true, note: "slowdown: median wall time over none's." },
+  { id: 'wait-p50', header: 'wait p50 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p50'), headline: true, note: 'wait: request to enter.' },
+  { id: 'wait-p99', header: 'wait p99 (ms)', cell: (r) => formatPercentile(r.waitMs, 'p99'), headline: true, note: 'wait: request to enter.' },
+  { id: 'handoff-gap', header: 'handoff gap p50 (ms)', cell: (r) => formatPercentile(r.handoffGapMs, 'p50'), headline: true, note: 'handoff gap: one exit to the next enter while a client waited.' },
+  { id: 'hold', header: 'hold p50 (ms)', cell: (r) => formatPercentile(r.holdMs, 'p50'), headline: false, note: 'hold: enter to exit.' },
+  {
+    id: 'hold-over',
+    header: 'hold over nominal p50 (ms)',
+    cell: (r) => formatPercentile(r.holdOvershootMs, 'p50'),
+    headline: false,
+    note: 'hold over nominal: hold minus the simulated latency it was meant to take (the file access, timers and scheduling).',
+  },
+  { id: 'violations', header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)), headline: false, note: '' },
+  {
+    id: 'fifo',
+    header: 'FIFO inversions (pairs)',
+    cell: (r) => String(r.inversions),
+    headline: false,
+    note: 'FIFO inversions: pairs of clients where one asked over 1 ms before the other yet entered after it (most in one repetition).',
+  },
+  {
+    id: 'aborts',
+    header: 'aborts (count)',
+    cell: (r) => String(r.aborts),
+    headline: false,
+    note: 'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations.',
+  },
+  { id: 'retries', header: 'max retries (per client)', cell: (r) => String(r.maxRetries), headline: false, note: '' },
 ];
+
+const tornNote =
+  'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';
 
 const specific: Record<WorkloadName, readonly Column[]> = {
   'ticket-rush': [
-    { header: 'sold (tickets)', cell: (r) => count(r.sold) },
-    { header: 'oversold (tickets)', cell: (r) => count(r.oversold) },
-    { header: 'final count (tickets)', cell: (r) => count(r.finalCount) },
-    { header: 'lost updates (count)', cell: (r) => count(r.lostUpdates) },
-    { header: 'torn reads (count)', cell: (r) => count(r.tornReads) },
-    { header: 'torn inside CS (count)', cell: (r) => count(r.tornReadsInside) },
+    { id: 'sold', header: 'sold (tickets)', cell: (r) => count(r.sold), headline: false, note: '' },
+    { id: 'oversold', header: 'oversold (tickets)', cell: (r) => count(r.oversold), headline: true, note: '' },
+    { id: 'final-count', header: 'final count (tickets)', cell: (r) => count(r.finalCount), headline: false, note: '' },
+    { id: 'lost-updates', header: 'lost updates (count)', cell: (r) => count(r.lostUpdates), headline: true, note: '' },
+    { id: 'torn-reads', header: 'torn reads (count)', cell: (r) => count(r.tornReads), headline: false, note: tornNote },
+    { id: 'torn-inside', header: 'torn inside CS (count)', cell: (r) => count(r.tornReadsInside), headline: true, note: tornNote },
+    {
+      id: 'linearizable',
+      header: 'linearizable',
+      cell: (r) => (r as ResultRow & { linearizable?: string | null }).linearizable ?? '–',
+      headline: true,
+      note: "linearizable: whether what the clients were told (their history) fits one serial order of buys of the ticket counter, in every repetition (no, unknown when the checker's budget ran out, yes).",
+    },
   ],
-  'ordered-print': [{ header: 'interleaved (clients)', cell: (r) => count(r.interleaved) }],
+  'ordered-print': [{ id: 'interleaved', header: 'interleaved (clients)', cell: (r) => count(r.interleaved), headline: true, note: '' }],
   noop: [],
 };
 
-/** The columns of a workload's table. */
+/** The columns of a workload's table, every one (the Markdown's, and the terminal's with `--wide`). */
 export function columnsFor(workload: WorkloadName): readonly Column[] {
   return [...common, ...specific[workload]];
 }
+
+/** Every column id, in table order, for `--columns`: the common ones, then each workload's own. */
+export const columnIds: readonly string[] = [...new Set([...common, ...Object.values(specific).flat()].map((c) => c.id))];
 
 /** The line above a table: what was run, with which settings. */
 export function tableTitle(rows: readonly ResultRow[]): string {
@@ -88,24 +169,49 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   const rush = first.workload === 'ticket-rush';
   const tickets = rush ? ` · ${plural(first.tickets, 'ticket')}` : '';
   const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
+  const placements = [...new Set(rows.map((row) => placement(row)))];
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
-    `${plural(first.clients, 'client')} on ${plural(first.threads, 'thread')} (up to ${first.clientsPerThread} per thread)${tickets} · ` +
-    `${plural(first.repetitions, 'repetition')}`
+    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets} · ` +
+    `${plural(Math.max(...rows.map((r) => r.repetitions)), 'repetition')}`
   );
 }
 
-/** What the columns mean, printed under every table. */
-export const legend =
-  'wall: release of the start barrier to the last client\'s end; throughput: critical sections per second of wall time; ' +
-  'CPU: user + system time of the whole process (all threads) over the same interval, the cost of waiting included; ' +
-  'first enter: from the release to the first critical section (first-use costs are paid before the release); ' +
-  'all four median [min–max] over repetitions. wait: request to enter; handoff gap: one exit to the next enter while a client waited; ' +
-  'hold: enter to exit; hold over nominal: hold minus the simulated latency it was meant to take (the file access, timers and scheduling); percentiles pooled over repetitions, p99 only from 100 samples or more. ' +
-  'Verdict and correctness counts come from the event log and the final db of the worst repetition. ' +
-  'FIFO inversions: pairs of clients where one asked over 1 ms before the other yet entered after it (most in one repetition). ' +
-  'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations. ' +
-  'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';
+/** Where a row's clients ran: "on 2 threads (up to 25 per thread)" or "in 50 processes (1 per process)". */
+function placement(row: ResultRow): string {
+  const processes = (row as ResultRow & { processes?: number | null }).processes ?? null;
+  if (runnerOf(row) === 'processes' && processes !== null) return `in ${plural(processes, 'process', 'processes')} (up to ${row.clientsPerThread} per process)`;
+  return `on ${plural(row.threads, 'thread')} (up to ${row.clientsPerThread} per thread)`;
+}
+
+const spreadIds = new Set(['wall', 'throughput', 'cpu', 'first-enter']);
+const percentileIds = new Set(['wait-p50', 'wait-p99', 'handoff-gap', 'hold', 'hold-over']);
+
+const unstableNote =
+  `${UNSTABLE_MARK}: the repetitions' wall times disagree (standard deviation ${UNSTABLE_STDEV_PERCENT}% of the mean or more, or the minimum or maximum ` +
+  `${OUTLIER_PERCENT}% or more from it, pyperf's checks): rerun on an idle machine or with more repetitions before trusting the median.`;
+
+/**
+ * What the given columns mean, as one paragraph for under a table that shows them: each column's
+ * note once, the note on spreads when one is shown, on pooled percentiles when one is, and on
+ * unstable rows when `unstable` (some row was marked).
+ */
+export function legendFor(columns: readonly Column[], unstable: boolean): string {
+  const notes: string[] = [];
+  const add = (note: string) => {
+    if (note !== '' && !notes.includes(note)) notes.push(note);
+  };
+  for (const column of columns) {
+    add(column.note);
+    if (spreadIds.has(column.id)) add('wall, throughput, CPU and first enter: median [min–max] over repetitions.');
+    if (percentileIds.has(column.id)) add('Percentiles pooled over repetitions, p99 only from 100 samples or more.');
+  }
+  if (unstable && columns.some((c) => c.id === 'wall' || c.id === 'throughput')) add(unstableNote);
+  return notes.join(' ');
+}
+
+/** What every column means, printed under the Markdown tables. */
+export const legend = legendFor([...common, ...Object.values(specific).flat()], true);
 
 /** Splits rows into one group per table (workload × latency × clients), in order. */
 export function tableGroups(rows: readonly ResultRow[]): ResultRow[][] {

@@ -3,6 +3,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAtEnd, loadAtStart, type LoadStart, type MachineLoad } from './machine-load.ts';
 
 /** Where a set of figures came from. */
 export interface Environment {
@@ -25,6 +26,24 @@ export interface Environment {
    * written before it existed; {@link describeHarness} reads either.
    */
   readonly commitSource?: string;
+  /**
+   * The file system of the temporary folder, where every run's db file, lock and logs live
+   * ("/tmp on ext4"): file-lock and the db's reads and writes go through it. Absent from reports
+   * written before it existed, and where /proc/mounts cannot be read.
+   */
+  readonly tempFileSystem?: string;
+  /**
+   * What limits the CPUs beyond their count, where the machine says: the cgroup CPU quota
+   * ("cgroup quota 1.5 CPUs") and the frequency governor of cpu0 ("governor powersave"). Empty or
+   * absent when neither is known.
+   */
+  readonly cpuLimits?: readonly string[];
+  /** Environment variables that change how Node runs the harness (NODE_OPTIONS, UV_THREADPOOL_SIZE), when set. */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** When the run ended (ISO 8601; `date` is when it started). Only in reports from {@link finishEnvironment}. */
+  readonly endDate?: string;
+  /** How busy the machine was during the run (see `machine-load.ts`). Only in reports from {@link finishEnvironment}. */
+  readonly load?: MachineLoad;
 }
 
 /** The harness's commit and how it was found. */
@@ -165,8 +184,86 @@ export function describeHarness(env: Pick<Environment, 'commit' | 'commitSource'
   return env.commitSource === undefined || env.commitSource === 'git' ? env.commit : `${env.commit}, read from ${env.commitSource}`;
 }
 
+/** "<dir> on <type>" for the temporary folder, from the longest mount point above it in /proc/mounts; undefined where unknown. */
+function tempFileSystem(): string | undefined {
+  try {
+    const dir = realpathSync.native(os.tmpdir());
+    let best: { point: string; type: string } | undefined;
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [, rawPoint, type] = line.split(' ');
+      if (rawPoint === undefined || type === undefined) continue;
+      const point = rawPoint.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+      const inside = point === '/' || dir === point || dir.startsWith(`${point}/`);
+      if (inside && (best === undefined || point.length >= best.point.length)) best = { point, type };
+    }
+    return best === undefined ? undefined : `${dir} on ${best.type}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readFirstLine(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').split('\n')[0]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cgroup CPU quota (v2 `cpu.max`, else v1 `cpu.cfs_quota_us`) and cpu0's frequency governor, where the machine has them. */
+function cpuLimits(): string[] {
+  const limits: string[] = [];
+  const v2 = readFirstLine('/sys/fs/cgroup/cpu.max')?.split(' ');
+  const v1 = [readFirstLine('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'), readFirstLine('/sys/fs/cgroup/cpu/cpu.cfs_period_us')];
+  const [quota, period] = v2 !== undefined ? v2 : v1;
+  if (quota !== undefined && period !== undefined) {
+    const cpus = Number(quota) / Number(period);
+    limits.push(quota === 'max' || quota === '-1' || !Number.isFinite(cpus) ? 'cgroup quota none' : `cgroup quota ${cpus.toFixed(2)} CPUs`);
+  }
+  const governor = readFirstLine('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor');
+  if (governor !== undefined && governor !== '') limits.push(`governor ${governor}`);
+  return limits;
+}
+
+/** The variables that change how Node runs, when set. */
+function variables(): Record<string, string> {
+  return Object.fromEntries(['NODE_OPTIONS', 'UV_THREADPOOL_SIZE'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
+/** The environment as a run starts, and the machine's load then (see {@link finishEnvironment}). */
+export interface EnvironmentStart {
+  readonly environment: Environment;
+  readonly load: LoadStart;
+}
+
+/**
+ * Call as a run starts: the environment (as {@link environment}) and the machine's load now, and
+ * a marker other runs can see. Never throws.
+ */
+export function environmentAtStart(): EnvironmentStart {
+  return { environment: environment(), load: loadAtStart() };
+}
+
+/**
+ * Call as a run ends, for its report: the environment of `start` with the end time and how busy
+ * the machine was meanwhile (load average at start and end, other processes' CPU, overlapping
+ * sync-bench runs). Each warning (the machine was busy) is also written to `warn`, by default
+ * standard error as "warning: …", so the terminal shows what the file keeps. Never throws.
+ */
+export function finishEnvironment(start: EnvironmentStart, warn: (line: string) => void = (line) => process.stderr.write(line)): Environment {
+  const load = loadAtEnd(start.load);
+  for (const warning of load.warnings) warn(`warning: ${warning}\n`);
+  return { ...start.environment, endDate: new Date().toISOString(), load };
+}
+
+/**
+ * Where a set of figures came from, as far as it is known without measuring: machine, runtime,
+ * packages, harness commit, temporary file system, CPU limits and Node's variables. Never throws.
+ */
 export function environment(): Environment {
   const { commit, commitSource } = harnessCommit();
+  const temp = tempFileSystem();
+  const vars = variables();
   return {
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
@@ -177,5 +274,8 @@ export function environment(): Environment {
     packages: Object.fromEntries(MEASURED_PACKAGES.map((name) => [name, packageVersion(name)])),
     commit,
     commitSource,
+    ...(temp === undefined ? {} : { tempFileSystem: temp }),
+    cpuLimits: cpuLimits(),
+    ...(Object.keys(vars).length === 0 ? {} : { variables: vars }),
   };
 }

@@ -3,6 +3,7 @@ import { outOfReach } from '../runners/reach.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
+import type { HistorySink } from './history-writer.ts';
 import { summarise, withSlowdowns, type ResultRow } from './summary.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
@@ -45,6 +46,7 @@ export async function runSuite(
   suite: SuiteSettings,
   onProgress: (p: Progress) => void = () => undefined,
   signal?: AbortSignal,
+  histories?: HistorySink,
 ): Promise<ResultRow[]> {
   const started = Date.now();
   const total = suite.workloads.length * suite.latencies.length * suite.runners.length * suite.repeat * suite.strategies.length;
@@ -75,7 +77,9 @@ export async function runSuite(
           for (const strategy of order) {
             const settings = settingsOf(strategy, repetition);
             onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-            results.get(strategy)?.push(await runOnce(settings, signal));
+            const result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
+            await histories?.record(settings, repetition, result);
+            results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
             done++;
           }
           done += suite.strategies.length - reachable.length;
