@@ -23,7 +23,7 @@ function completed(result: RunResult): CompletedRun {
  * How long each strategy is designed to take to notice a dead holder, ms, per runner; null: the
  * strategy cannot serve that runner.
  */
-const designedDetectionMs: Record<RunnerName, Record<StrategyName, number | null>> = {
+const designedDetectionMs: Record<RunnerName, Partial<Record<StrategyName, number | null>>> = {
   threads: {
     none: 0,
     'file-lock': STALE_MS,
@@ -61,7 +61,7 @@ const crash: RunSettings = {
 };
 
 const recoverable = runnerNames.flatMap((runner) =>
-  strategyNames.filter((s) => designedDetectionMs[runner][s] !== null && outOfReach(strategies[s], runner) === null).map((s) => [s, runner] as const),
+  strategyNames.filter((s) => outOfReach(strategies[s], runner) === null).map((s) => [s, runner] as const),
 );
 
 describe.each(recoverable)('%s (%s runner), when a holder crashes inside its critical section', (strategy, runner) => {
@@ -76,8 +76,10 @@ describe.each(recoverable)('%s (%s runner), when a holder crashes inside its cri
     expect(crash.tickets - figures.finalCount - figures.sold).toBeGreaterThanOrEqual(0);
     expect(crash.tickets - figures.finalCount - figures.sold).toBeLessThanOrEqual(1);
     if (strategy !== 'optimistic') expect(run.log.violations).toBe(0);
-    // Liveness, not speed: recovery within the designed detection delay plus a generous 5 s.
-    expect(run.fault?.recoveryMs ?? 0).toBeLessThan((designedDetectionMs[runner][strategy] ?? 0) + 5_000);
+    // Liveness, not speed: recovery within the designed detection delay plus a generous 5 s. A
+    // strategy added without a designed delay here is held to the slowest one designed so far.
+    const designed = designedDetectionMs[runner][strategy] ?? Math.max(...Object.values(designedDetectionMs[runner]).map((ms) => ms ?? 0));
+    expect(run.fault?.recoveryMs ?? 0).toBeLessThan(designed + 5_000);
   });
 });
 

@@ -274,7 +274,8 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
         };
       })(),
     ];
-    const floorOf: Record<StrategyName, [string, PerOp] | null> = {
+    // Partial: a strategy added later has no floor until one is named here, and is measured all the same.
+    const floorOf: Partial<Record<StrategyName, [string, PerOp] | null>> = {
       none: null,
       'file-lock': ['floor: mkdir + rmdir', mkdir],
       flock: ['floor: OFD lock + unlock', ofd],
@@ -298,7 +299,7 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
     for (const strategy of strategyNames) {
       onStep(`${strategy}: uncontended, then contended`);
       const [alone, contended] = await measureStrategy(pool, strategy, dbPath);
-      const f = floorOf[strategy];
+      const f = floorOf[strategy] ?? null;
       const ratio = f === null ? null : alone.medianNs / f[1].medianNs;
       const target = targets[`${strategy} uncontended`];
       rows.push({

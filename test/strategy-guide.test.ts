@@ -1,0 +1,61 @@
+/**
+ * The guide to adding a strategy (strategies/README.md) cannot drift from the code: its example
+ * module is taken from the page as it is, type-checked against the real interface, then loaded as
+ * a strategy for this test only (as the mutation suite loads its broken ones) and run.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import type { StrategyName } from '../strategies/registry.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const guide = readFileSync(join(root, 'strategies/README.md'), 'utf8');
+const dir = mkdtempSync(join(tmpdir(), 'sync-bench-guide-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The page's example module, with its import pointed at the real interface and a default export added. */
+function exampleModule(): string {
+  const block = /```ts\n(\/\/ strategies\/ticket-lock\.ts\n[\s\S]*?)```/.exec(guide)?.[1];
+  if (block === undefined) throw new Error('strategies/README.md has no ```ts block starting with // strategies/ticket-lock.ts');
+  return `${block.replace("from './strategy.ts'", `from ${JSON.stringify(join(root, 'strategies/strategy.ts'))}`)}\nexport default ticketLock;\n`;
+}
+
+const file = join(dir, 'ticket-lock.ts');
+writeFileSync(file, exampleModule());
+// An ES module, as every module of the project is (its package.json says "type": "module").
+writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
+
+describe("the guide's example strategy", () => {
+  it('type-checks against the real Strategy interface', () => {
+    const config = ts.readConfigFile(join(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
+    const options = ts.parseJsonConfigFileContent(config.config, ts.sys, root).options;
+    const program = ts.createProgram([file], { ...options, noEmit: true });
+    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+    expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+  });
+
+  const base: RunSettings = {
+    workload: 'ticket-rush',
+    strategy: 'ticket-lock' as StrategyName,
+    strategyModule: pathToFileURL(file).href,
+    clients: 20,
+    threads: 2,
+    tickets: 12,
+    latency: latencyProfiles.quick,
+    seed: 1,
+    staggerMs: 0,
+    fault: null,
+  };
+
+  it('keeps its promises when run: every ticket sold once, no overlap, and ordered prints adjacent', async () => {
+    const rush = await runOnce(base);
+    expect(rush.status === 'completed' && rush.problems).toEqual([]);
+    const print = await runOnce({ ...base, workload: 'ordered-print', clients: 6 });
+    expect(print.status === 'completed' && print.problems).toEqual([]);
+  });
+});
