@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,13 +49,16 @@ describe('npm run bench: bad command lines', () => {
   ];
 
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {
-    const json = join(scratch, 'should-not-exist.json');
+    // Where the case's own --json points, or a path of ours: nothing may be written there.
+    const json = args[0] === '--json' ? join(root, args[1] ?? '') : join(scratch, 'should-not-exist.json');
+    const before = existsSync(json) && statSync(json).isDirectory() ? readdirSync(json).sort() : null;
     const { code, stdout, stderr } = await bench(...(args[0] === '--json' ? [] : ['--json', json]), ...args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
-    expect(existsSync(json)).toBe(false);
+    if (before === null) expect(existsSync(json)).toBe(false);
+    else expect(readdirSync(json).sort()).toEqual(before);
   });
 });
 
