@@ -11,6 +11,43 @@ function cs(slot: number, request: number, enter: number, exit: number, attempts
   return { slot, client: slot, thread: 1, request, enter, exit, nominal: Number.NaN, attempts, aborts, input: 0, body: 1, complete: exit, outcome: 1 };
 }
 
+describe('analyseLog at the edges', () => {
+  it('a section that enters exactly when the previous one exits is a handoff of 0 ms, not a violation', () => {
+    const result = analyseLog([cs(0, 0, 0, 10), cs(1, 5, 10, 20)]);
+    expect(result.violations).toBe(0);
+    expect(result.handoffGapsMs).toEqual([0]);
+  });
+
+  it('a request made exactly at the previous exit still waited for it: its gap counts', () => {
+    expect(analyseLog([cs(0, 0, 0, 10), cs(1, 10, 10.5, 20)]).handoffGapsMs).toEqual([0.5]);
+  });
+
+  it('measures hold over nominal as exit − enter − nominal, only where a nominal was stamped', () => {
+    const withNominal = { ...cs(0, 0, 2, 10), nominal: 5 };
+    const result = analyseLog([withNominal, cs(1, 0, 11, 12)]);
+    expect(result.holdOvershootsMs).toEqual([3]);
+    expect(result.waitsMs).toEqual([2, 11]);
+  });
+
+  it('judges only sections that committed and have both stamps: an aborted-only or never-entered one is missing, not a violation', () => {
+    const aborted = cs(1, 0, Number.NaN, Number.NaN, 1, 1);
+    const result = analyseLog([cs(0, 0, 0, 10), aborted, cs(2, 0, 1, 5)]);
+    expect(result.violations).toBe(1);
+    expect(result.missing).toBe(1);
+    expect(result.holdsMs).toEqual([10, 4]);
+  });
+
+  it('keeps at most three examples of violations, however many there are', () => {
+    const result = analyseLog([cs(0, 0, 0, 100), ...Array.from({ length: 5 }, (_, i) => cs(i + 1, 0, i + 1, i + 2))]);
+    expect(result.violations).toBe(5);
+    expect(result.violationExamples).toHaveLength(3);
+  });
+
+  it('the latest exit so far is the holder: a short section inside a long one does not hide a later overlap', () => {
+    expect(analyseLog([cs(0, 0, 0, 100), cs(1, 0, 10, 20), cs(2, 0, 50, 60)]).violations).toBe(2);
+  });
+});
+
 describe('analyseLog on synthetic histories', () => {
   it('finds no violation in a serial history and measures waits, holds and handoff gaps', () => {
     const result = analyseLog([cs(0, 0, 0, 10), cs(1, 0, 11, 20), cs(2, 0, 20.5, 30)]);

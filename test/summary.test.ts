@@ -1,7 +1,7 @@
 /** The verdict of a row is its worst repetition's, judged from each run's problems: never "correct" for a bad run. */
 import { describe, expect, it } from 'vitest';
 import type { CompletedRun, RunResult, RunSettings } from '../bench/runners/run.ts';
-import { summarise, worstOf } from '../bench/suites/summary.ts';
+import { percentiles, summarise, withSlowdowns, worstOf } from '../bench/suites/summary.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 
 const settings: RunSettings = { workload: 'ticket-rush', strategy: 'file-lock', clients: 2, threads: 1, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null };
@@ -62,5 +62,45 @@ describe('summarise', () => {
     const row = summarise(settings, [run([], 'yes', 10), run([], 'yes', 30), run([], 'yes', 20)]);
     expect(row.wallMs).toEqual({ median: 20, min: 10, max: 30 });
     expect(row.throughput).toEqual({ median: 100, min: 2 / 0.03, max: 200 });
+  });
+});
+
+describe('covered: whether a strategy promises what the workload needs', () => {
+  it('a mutual-exclusion strategy covers both workloads; serializable commits cover ticket-rush only; none covers nothing', () => {
+    expect(summarise(settings, [run([])]).covered).toBe(true);
+    expect(summarise({ ...settings, workload: 'ordered-print' }, [run([])]).covered).toBe(true);
+    expect(summarise({ ...settings, strategy: 'optimistic' }, [run([])]).covered).toBe(true);
+    expect(summarise({ ...settings, strategy: 'optimistic', workload: 'ordered-print' }, [run([])]).covered).toBe(false);
+    expect(summarise({ ...settings, strategy: 'none' }, [run([])]).covered).toBe(false);
+  });
+
+  it('says where the clients ran: the threads runner has no processes, the processes runner one per client by default', () => {
+    expect(summarise(settings, [run([])])).toMatchObject({ runner: 'threads', processes: null });
+    expect(summarise({ ...settings, runner: 'processes', clients: 4 }, [run([])])).toMatchObject({ runner: 'processes', processes: 4, clientsPerThread: 1 });
+    expect(summarise({ ...settings, runner: 'processes', clients: 4, processes: 2 }, [run([])])).toMatchObject({ processes: 2, clientsPerThread: 2 });
+  });
+});
+
+describe('withSlowdowns', () => {
+  it('divides each row by the none row of the same workload, latency, runner and clients, and leaves others without one', () => {
+    const none = summarise({ ...settings, strategy: 'none' }, [run([], 'yes', 10)]);
+    const lock = summarise(settings, [run([], 'yes', 40)]);
+    const otherRunner = summarise({ ...settings, runner: 'processes' }, [run([], 'yes', 40)]);
+    const otherClients = summarise({ ...settings, clients: 3 }, [run([], 'yes', 40)]);
+    const [a, b, c, d] = withSlowdowns([none, lock, otherRunner, otherClients]);
+    expect(a?.slowdown).toBe(1);
+    expect(b?.slowdown).toBe(4);
+    expect(c?.slowdown).toBeNull();
+    expect(d?.slowdown).toBeNull();
+  });
+});
+
+describe('percentiles', () => {
+  it('gives p99 only from 100 samples, and nulls for none', () => {
+    expect(percentiles([])).toEqual({ p50: null, p99: null, max: null, samples: 0 });
+    expect(percentiles(Array.from({ length: 99 }, (_, i) => i)).p99).toBeNull();
+    const hundred = percentiles(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(hundred).toMatchObject({ p50: 50.5, max: 100, samples: 100 });
+    expect(hundred.p99).toBeCloseTo(99, 1);
   });
 });
