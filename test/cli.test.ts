@@ -100,12 +100,17 @@ describe('npm run bench: Ctrl-C', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Interrupt once a run is under way: its temporary directory exists.
-    await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-')), { timeout: 30_000, interval: 50 }).toBe(true);
-    // Twice, as a terminal's Ctrl-C can arrive both directly and forwarded by a launcher.
-    child.kill('SIGINT');
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    try {
+      // Interrupt once a run is under way: its temporary directory exists.
+      await expect.poll(() => readdirSync(tmp).some((f) => f.startsWith('sync-bench-')), { timeout: 30_000, interval: 50 }).toBe(true);
+      // Twice, as a terminal's Ctrl-C can arrive both directly and forwarded by a launcher.
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      // Whatever failed above, the default suite never goes on to rewrite results/ after this test.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
     expect(stderr).toContain("interrupted (SIGINT): the run's temporary files and threads were removed; nothing was written");
     expect(readdirSync(tmp).filter((f) => f.startsWith('sync-bench-'))).toEqual([]);
     expect(digest()).toBe(before);
