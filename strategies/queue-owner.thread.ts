@@ -7,13 +7,13 @@ import type { MessagePort } from 'node:worker_threads';
 import { createExecutor } from '../bench/runners/executor.ts';
 import type { Operation } from '../bench/workloads/operation.ts';
 import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
-import type { RunConfig } from '../bench/runners/run-config.ts';
+import type { StrategyConfig } from '../bench/runners/run-config.ts';
 import { FileStore, MemoryState } from '../bench/workloads/store.ts';
 import { nextMessage } from './support/message-port.ts';
 import type { OwnerReply } from './queue-owner.ts';
 
 export interface QueueOwnerTask extends OwnerTaskControl {
-  readonly config: RunConfig;
+  readonly config: StrategyConfig;
   readonly ports: readonly MessagePort[];
 }
 
@@ -22,7 +22,7 @@ export default async function queueOwnerThread({ config, ports, control }: Queue
   const initial = await store.load();
   if (!initial.ok) throw new Error(`db at start does not parse: ${JSON.stringify(initial.text.slice(0, 80))}`);
   const state = new MemoryState(initial.state, store);
-  const execute = createExecutor(config);
+  const execute = createExecutor(config.executor);
 
   /** Requests in arrival order. */
   const queue: { op: Operation; port: MessagePort }[] = [];

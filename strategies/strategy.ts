@@ -14,7 +14,7 @@
 import type { Transferable } from 'node:worker_threads';
 import type { Operation, OpResult, StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
-import type { RunConfig } from '../bench/runners/run-config.ts';
+import type { StrategyConfig } from '../bench/runners/run-config.ts';
 
 /** How far a strategy's exclusion reaches. */
 export type Reach = 'threads of one process' | 'processes of one machine' | 'machines' | 'not applicable';
@@ -105,8 +105,11 @@ export interface Strategy {
    * the reason shown in its "not applicable" rows under the processes runner.
    */
   readonly reachLimit?: string;
-  /** Main thread: creates what the clients share. `run` is the run's full configuration. */
-  setup(run: RunConfig): Promise<StrategyHost>;
+  /**
+   * Main thread: creates what the clients share. `run` is the run's configuration without the
+   * harness's evidence buffers; an owner thread runs bodies with `createExecutor(run.executor)`.
+   */
+  setup(run: StrategyConfig): Promise<StrategyHost>;
   /**
    * Worker thread: opens one client's session. First-use costs (module loading, a first message,
    * a first `mkdir`) belong here: the harness calls it before the start barrier.

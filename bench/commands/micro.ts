@@ -37,7 +37,7 @@ import { saveReport } from '../reports/report.ts';
 import { runOnce } from '../runners/run.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { percentiles, type Percentiles } from '../suites/summary.ts';
-import type { RunConfig } from '../runners/run-config.ts';
+import { strategyConfig, type RunConfig } from '../runners/run-config.ts';
 import { tsWorkerExecArgv } from '../runners/ts-loader.ts';
 import { usageExitCode } from './usage-error.ts';
 import { runEntry } from './entry.ts';
@@ -157,7 +157,7 @@ async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strateg
   if (strategies[strategy].stateStore === 'sqlite' && !existsSync(sqlitePathFor(dbPath))) createSqliteState(sqlitePathFor(dbPath), null);
   const alone = await (async () => {
     const config = configFor(strategy, dbPath, 1);
-    const host = await strategies[strategy].setup(config);
+    const host = await strategies[strategy].setup(strategyConfig(config));
     try {
       const share = host.forClient(0);
       return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
@@ -166,7 +166,7 @@ async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strateg
     }
   })();
   const config = configFor(strategy, dbPath, 2 * CONTENDED_OPS);
-  const host = await strategies[strategy].setup(config);
+  const host = await strategies[strategy].setup(strategyConfig(config));
   try {
     const runs = [0, 1].map((clientId) => {
       const share = host.forClient(clientId);

@@ -4,7 +4,7 @@ import { FaultGate, never, VICTIM } from './fault.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { ConflictError, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
 import { printsFor } from '../evidence/print-log.ts';
-import type { RunConfig } from './run-config.ts';
+import type { ExecutorSeed, RunConfig } from './run-config.ts';
 import { workloads } from '../workloads/registry.ts';
 
 /** Runs one critical section's body; see {@link createExecutor}. */
@@ -18,7 +18,8 @@ export type Executor = (op: Operation, access: StateAccess) => Promise<OpResult>
  * where the victim's critical section fails. `inVictimThread`: this executor runs in the victim
  * client's own thread.
  */
-export function createExecutor(config: RunConfig, inVictimThread = false): Executor {
+export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = false): Executor {
+  const config = seed as RunConfig;
   const log = new CriticalSectionLog(config.log);
   const gate = new FaultGate(config.faultGate);
   const context = { prints: printsFor(config.prints) };

@@ -58,3 +58,29 @@ export interface TimedRun {
   readonly warmupMs: number;
   readonly measureMs: number;
 }
+
+declare const executorSeed: unique symbol;
+
+/**
+ * What an owner thread hands `createExecutor` to run bodies through the harness (see
+ * `executor.ts`): opaque to strategies, which never see the run's evidence buffers in their types.
+ */
+export interface ExecutorSeed {
+  readonly [executorSeed]: true;
+}
+
+/**
+ * The run as a strategy's `setup` sees it: the run's settings, without the event log, the print
+ * log, the barrier, the finish line, the stop signal or the fault gate (the evidence and the
+ * harness's own coordination), plus the seed an owner thread needs to run bodies through the
+ * harness. Strategies are trusted code that may be wrong: this keeps the evidence out of their
+ * reach by mistake, not from a strategy set on reaching it (the seed still carries the buffers
+ * at run time).
+ */
+export type StrategyConfig = Omit<RunConfig, 'log' | 'prints' | 'barrier' | 'finish' | 'stop' | 'faultGate'> & { readonly executor: ExecutorSeed };
+
+/** The run's config as its strategy's `setup` receives it. */
+export function strategyConfig(config: RunConfig): StrategyConfig {
+  const { log: _log, prints: _prints, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _faultGate, ...settings } = config;
+  return { ...settings, executor: config as unknown as ExecutorSeed };
+}

@@ -17,7 +17,7 @@ import { InterruptedError } from '../commands/interrupt.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import { analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import { PrintLog } from '../evidence/print-log.ts';
-import type { RunConfig, TimedRun } from './run-config.ts';
+import { strategyConfig, type RunConfig, type TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
 import { FileStore } from '../workloads/store.ts';
@@ -374,7 +374,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   };
   const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
 
-  const setup = strategy.setup(config);
+  const setup = strategy.setup(strategyConfig(config));
   let host: StrategyHost;
   try {
     host = await guards.guard(guards.within(setup, settings.limits?.setupMs ?? SETUP_TIMEOUT_MS, 'the strategy\'s setup'));
