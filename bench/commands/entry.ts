@@ -6,6 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { oneLine } from '../runners/one-line.ts';
 
 /** Exit code for an error the harness did not expect (a bug): one line on stderr. */
 export const INTERNAL_ERROR = 70;
@@ -58,7 +59,7 @@ export async function runEntry(moduleUrl: string, main: (argv: readonly string[]
   try {
     code = await main(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.stderr.write(`error: ${oneLine(error)}\n`);
     code = INTERNAL_ERROR;
   }
   done = true;

@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
+import { InterruptedError, STOP_SIGNALS, type StopSignalName } from '../runners/interrupted.ts';
 
-/** The signals that end a command cleanly: Ctrl-C, `kill`/`timeout`/CI time-outs, a closed terminal. */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-export type StopSignalName = (typeof STOP_SIGNALS)[number];
+export { InterruptedError } from '../runners/interrupted.ts';
+
 
 /** Exit code after a stop signal, as a shell reports a process it ended: 128 + the signal's number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
 export function exitCodeFor(signal: StopSignalName): number {
@@ -15,13 +15,6 @@ export const INTERRUPTED = exitCodeFor('SIGINT');
 /** A second signal this long after the first ends the process without clean-up, ms. */
 const FORCE_AFTER_MS = 1_000;
 
-/** The run was interrupted by a signal; everything it created has been removed. */
-export class InterruptedError extends Error {
-  readonly code = 'EINTERRUPTED';
-  constructor(readonly signal: StopSignalName = 'SIGINT') {
-    super(`interrupted by ${signal}`);
-  }
-}
 
 /**
  * Runs `work` with SIGINT, SIGTERM and SIGHUP turned into an abort of `signal` (its reason an

@@ -207,147 +207,145 @@ export async function runMicro(onStep: (what: string) => void = () => undefined,
 async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string, onStep: (what: string) => void): Promise<MicroRow[]> {
   const dbPath = join(dir, 'db.json');
   await writeFile(dbPath, 'null');
-  {
-    onStep('floor: Atomics compare-exchange + store');
-    const cas = perOp(await pool.run({ kind: 'cas-store', batch: SYNC_BATCH }));
-    onStep('floor: mkdir + rmdir');
-    const mkdir = perOp(await pool.run({ kind: 'mkdir-rmdir', batch: ASYNC_BATCH, dir }));
-    onStep('floor: Atomics.wait/notify ping-pong');
-    const waitBuffer = new SharedArrayBuffer(2 * 4);
-    const pong = pool.run({ kind: 'wait-pong', buffer: waitBuffer });
-    const waitRoundTrip = perOp(await pool.run({ kind: 'wait-ping', batch: ASYNC_BATCH * 10, buffer: waitBuffer }));
-    await pong;
-    const halve = (p: PerOp): PerOp => ({ ...p, medianNs: p.medianNs / 2, meanNs: p.meanNs / 2, minNs: p.minNs / 2, maxNs: p.maxNs / 2 });
-    const waitHandoff = halve(waitRoundTrip);
-    onStep('floor: MessagePort ping-pong');
-    const { port1, port2 } = new MessageChannel();
-    const portPong = pool.run({ kind: 'port-pong', port: port2 }, { transferList: [port2] as never });
-    const portRoundTrip = perOp(await pool.run({ kind: 'port-ping', batch: ASYNC_BATCH, port: port1 }, { transferList: [port1] as never }));
-    await portPong;
-    onStep('floor: OFD lock + unlock');
-    const ofd = perOp(await pool.run({ kind: 'ofd-lock', batch: SYNC_BATCH, path: join(dir, 'ofd-floor') }));
-    onStep('floor: SQLite BEGIN IMMEDIATE + COMMIT');
-    const sqliteTx = perOp(await pool.run({ kind: 'sqlite-begin-commit', batch: ASYNC_BATCH, path: join(dir, 'floor.sqlite') }));
-    onStep('floor: Unix-socket round trip to another process');
-    const unixRoundTrip = await withEchoProcess(join(dir, 'echo.sock'), (socket) => pool.run({ kind: 'unix-ping', batch: ASYNC_BATCH, socket }));
-    onStep(`process start-up: ${START_PROCESSES} bare node processes against the processes runner, alternated, ${START_RUNS} each`);
-    const bare: number[] = [];
-    const runner: number[] = [];
-    for (let i = 0; i < START_RUNS; i++) {
-      bare.push(await bareProcessesMs(START_PROCESSES, dir));
-      runner.push(await runnerProcessesMs(START_PROCESSES));
-    }
-    onStep("the harness's event-log stamps");
-    const stamps = perOp(await pool.run({ kind: 'log-stamps', batch: ASYNC_BATCH * 10, config: configFor('none', dbPath, 1) }));
+  onStep('floor: Atomics compare-exchange + store');
+  const cas = perOp(await pool.run({ kind: 'cas-store', batch: SYNC_BATCH }));
+  onStep('floor: mkdir + rmdir');
+  const mkdir = perOp(await pool.run({ kind: 'mkdir-rmdir', batch: ASYNC_BATCH, dir }));
+  onStep('floor: Atomics.wait/notify ping-pong');
+  const waitBuffer = new SharedArrayBuffer(2 * 4);
+  const pong = pool.run({ kind: 'wait-pong', buffer: waitBuffer });
+  const waitRoundTrip = perOp(await pool.run({ kind: 'wait-ping', batch: ASYNC_BATCH * 10, buffer: waitBuffer }));
+  await pong;
+  const halve = (p: PerOp): PerOp => ({ ...p, medianNs: p.medianNs / 2, meanNs: p.meanNs / 2, minNs: p.minNs / 2, maxNs: p.maxNs / 2 });
+  const waitHandoff = halve(waitRoundTrip);
+  onStep('floor: MessagePort ping-pong');
+  const { port1, port2 } = new MessageChannel();
+  const portPong = pool.run({ kind: 'port-pong', port: port2 }, { transferList: [port2] as never });
+  const portRoundTrip = perOp(await pool.run({ kind: 'port-ping', batch: ASYNC_BATCH, port: port1 }, { transferList: [port1] as never }));
+  await portPong;
+  onStep('floor: OFD lock + unlock');
+  const ofd = perOp(await pool.run({ kind: 'ofd-lock', batch: SYNC_BATCH, path: join(dir, 'ofd-floor') }));
+  onStep('floor: SQLite BEGIN IMMEDIATE + COMMIT');
+  const sqliteTx = perOp(await pool.run({ kind: 'sqlite-begin-commit', batch: ASYNC_BATCH, path: join(dir, 'floor.sqlite') }));
+  onStep('floor: Unix-socket round trip to another process');
+  const unixRoundTrip = await withEchoProcess(join(dir, 'echo.sock'), (socket) => pool.run({ kind: 'unix-ping', batch: ASYNC_BATCH, socket }));
+  onStep(`process start-up: ${START_PROCESSES} bare node processes against the processes runner, alternated, ${START_RUNS} each`);
+  const bare: number[] = [];
+  const runner: number[] = [];
+  for (let i = 0; i < START_RUNS; i++) {
+    bare.push(await bareProcessesMs(START_PROCESSES, dir));
+    runner.push(await runnerProcessesMs(START_PROCESSES));
+  }
+  onStep("the harness's event-log stamps");
+  const stamps = perOp(await pool.run({ kind: 'log-stamps', batch: ASYNC_BATCH * 10, config: configFor('none', dbPath, 1) }));
 
-    const floor = (name: string, what: string, p: PerOp): MicroRow => ({ name, what, perOp: p, floor: null, ratio: null, target: null, met: null, note: null });
-    const rows: MicroRow[] = [
-      floor('floor: CAS + store', 'Atomics.compareExchange then Atomics.store on one cell, one thread', cas),
-      floor('floor: wait/notify handoff', 'Atomics.wait/notify ping-pong between two threads, per handoff (half a round trip)', waitHandoff),
-      floor('floor: MessagePort round trip', 'postMessage to a thread that echoes it, until the echo arrives', portRoundTrip),
-      floor('floor: mkdir + rmdir', 'mkdirSync then rmdirSync of one directory', mkdir),
-      floor('harness: log stamps', 'the event-log stamps around an empty body, included in every strategy row below', stamps),
-      floor('floor: OFD lock + unlock', 'fcntl(F_OFD_SETLK) then unlock of one file, uncontended (fs-native-extensions tryLock + unlock)', ofd),
-      floor('floor: SQLite BEGIN IMMEDIATE + COMMIT', 'an empty write transaction of a WAL database (better-sqlite3)', sqliteTx),
-      floor('floor: Unix-socket round trip', 'one byte to another process that echoes it over a Unix domain socket, until the echo arrives', perOp(unixRoundTrip)),
-      {
-        name: `floor: ${START_PROCESSES} bare node processes`,
-        what: `fork of ${START_PROCESSES} bare Node processes at once (as the runner forks: IPC, no loader), each ready then gone; first fork to last exit`,
-        perOp: null,
-        floor: null,
-        ratio: null,
-        target: null,
-        met: null,
-        note: `${formatNumber(median(bare))} ms median over ${plural(bare.length, 'run')} [${formatNumber(Math.min(...bare))}–${formatNumber(Math.max(...bare))}]`,
-      },
-      (() => {
-        const ratio = median(runner) / median(bare);
-        return {
-          name: `processes runner start-up (${START_PROCESSES} clients)`,
-          what: `the processes runner's program wall for ${START_PROCESSES} clients of a run with nothing to wait for (none, latency zero): first fork to last exit`,
-          perOp: null,
-          floor: `floor: ${START_PROCESSES} bare node processes`,
-          ratio,
-          target: '≤ 1.1× its floor',
-          met: ratio <= 1.1,
-          note: `${formatNumber(median(runner))} ms median over ${plural(runner.length, 'run')} [${formatNumber(Math.min(...runner))}–${formatNumber(Math.max(...runner))}]`,
-        };
-      })(),
-    ];
-    // Partial: a strategy added later has no floor until one is named here, and is measured all the same.
-    const floorOf: Partial<Record<StrategyName, [string, PerOp] | null>> = {
-      none: null,
-      'file-lock': ['floor: mkdir + rmdir', mkdir],
-      flock: ['floor: OFD lock + unlock', ofd],
-      sqlite: ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
-      'sqlite-busy': ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
-      'atomics-mutex': ['floor: CAS + store', cas],
-      'message-channel': ['floor: MessagePort round trip', portRoundTrip],
-      'queue-owner': ['floor: MessagePort round trip', portRoundTrip],
-      optimistic: ['floor: CAS + store', cas],
-    };
-    const contendedFloorOf: Partial<Record<StrategyName, [string, PerOp]>> = {
-      'atomics-mutex': ['floor: wait/notify handoff', waitHandoff],
-      'message-channel': ['floor: MessagePort round trip', portRoundTrip],
-      'file-lock': ['floor: mkdir + rmdir', mkdir],
-    };
-    const targets: Partial<Record<string, [string, number]>> = {
-      'atomics-mutex uncontended': ['≤ 2× its floor', 2],
-      'atomics-mutex contended': ['≤ 1.5× its floor (handoff p50)', 1.5],
-      'queue-owner uncontended': ['≤ 1.3× its floor', 1.3],
-    };
-    for (const strategy of strategyNames) {
-      onStep(`${strategy}: uncontended, then contended`);
-      const [alone, contended] = await measureStrategy(pool, strategy, dbPath);
-      const f = floorOf[strategy] ?? null;
-      const ratio = f === null ? null : alone.medianNs / f[1].medianNs;
-      const target = targets[`${strategy} uncontended`];
-      rows.push({
-        name: `${strategy} uncontended`,
-        what: 'one client alone: session.run of an empty critical section (acquire + release, or one round trip to an owner)',
-        perOp: alone,
-        floor: f?.[0] ?? null,
-        ratio,
-        target: target?.[0] ?? null,
-        met: target === undefined || ratio === null ? null : ratio <= target[1],
-        note: null,
-      });
-      // Handoffs exist only where clients wait for each other.
-      if (strategies[strategy].guarantee !== 'mutual exclusion') continue;
-      const cf = contendedFloorOf[strategy];
-      const gapNs = contended.handoff.p50 === null ? null : contended.handoff.p50 * 1e6;
-      const cRatio = cf === undefined || gapNs === null ? null : gapNs / cf[1].medianNs;
-      const cTarget = targets[`${strategy} contended`];
-      rows.push({
-        name: `${strategy} contended handoff`,
-        what: `two clients on two threads, ${CONTENDED_OPS} empty critical sections each from a common start: exit → the other client's enter (event log)`,
-        perOp: null,
-        floor: cf?.[0] ?? null,
-        ratio: cRatio,
-        target: cTarget?.[0] ?? null,
-        met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
-        note: contendedNote(contended),
-      });
-    }
-    onStep('file-lock: handoff gap under contention (ticket-rush, zero latency, 50 clients, 2 threads, 3 runs)');
-    const gaps: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const result = await runOnce({ workload: 'ticket-rush', strategy: 'file-lock', clients: 50, threads: 2, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null });
-      if (result.status === 'completed') gaps.push(...result.log.handoffGapsMs);
-    }
-    const gap = gaps.length === 0 ? null : median(gaps);
-    rows.push({
-      name: 'file-lock handoff gap',
-      what: 'median exit → next enter while a client waited, ticket-rush at zero latency with 50 clients (from the event log)',
+  const floor = (name: string, what: string, p: PerOp): MicroRow => ({ name, what, perOp: p, floor: null, ratio: null, target: null, met: null, note: null });
+  const rows: MicroRow[] = [
+    floor('floor: CAS + store', 'Atomics.compareExchange then Atomics.store on one cell, one thread', cas),
+    floor('floor: wait/notify handoff', 'Atomics.wait/notify ping-pong between two threads, per handoff (half a round trip)', waitHandoff),
+    floor('floor: MessagePort round trip', 'postMessage to a thread that echoes it, until the echo arrives', portRoundTrip),
+    floor('floor: mkdir + rmdir', 'mkdirSync then rmdirSync of one directory', mkdir),
+    floor('harness: log stamps', 'the event-log stamps around an empty body, included in every strategy row below', stamps),
+    floor('floor: OFD lock + unlock', 'fcntl(F_OFD_SETLK) then unlock of one file, uncontended (fs-native-extensions tryLock + unlock)', ofd),
+    floor('floor: SQLite BEGIN IMMEDIATE + COMMIT', 'an empty write transaction of a WAL database (better-sqlite3)', sqliteTx),
+    floor('floor: Unix-socket round trip', 'one byte to another process that echoes it over a Unix domain socket, until the echo arrives', perOp(unixRoundTrip)),
+    {
+      name: `floor: ${START_PROCESSES} bare node processes`,
+      what: `fork of ${START_PROCESSES} bare Node processes at once (as the runner forks: IPC, no loader), each ready then gone; first fork to last exit`,
       perOp: null,
       floor: null,
       ratio: null,
-      target: '≤ 2 ms',
-      met: gap === null ? null : gap <= 2,
-      note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${plural(gaps.length, 'handoff')}`,
+      target: null,
+      met: null,
+      note: `${formatNumber(median(bare))} ms median over ${plural(bare.length, 'run')} [${formatNumber(Math.min(...bare))}–${formatNumber(Math.max(...bare))}]`,
+    },
+    (() => {
+      const ratio = median(runner) / median(bare);
+      return {
+        name: `processes runner start-up (${START_PROCESSES} clients)`,
+        what: `the processes runner's program wall for ${START_PROCESSES} clients of a run with nothing to wait for (none, latency zero): first fork to last exit`,
+        perOp: null,
+        floor: `floor: ${START_PROCESSES} bare node processes`,
+        ratio,
+        target: '≤ 1.1× its floor',
+        met: ratio <= 1.1,
+        note: `${formatNumber(median(runner))} ms median over ${plural(runner.length, 'run')} [${formatNumber(Math.min(...runner))}–${formatNumber(Math.max(...runner))}]`,
+      };
+    })(),
+  ];
+  // Partial: a strategy added later has no floor until one is named here, and is measured all the same.
+  const floorOf: Partial<Record<StrategyName, [string, PerOp] | null>> = {
+    none: null,
+    'file-lock': ['floor: mkdir + rmdir', mkdir],
+    flock: ['floor: OFD lock + unlock', ofd],
+    sqlite: ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
+    'sqlite-busy': ['floor: SQLite BEGIN IMMEDIATE + COMMIT', sqliteTx],
+    'atomics-mutex': ['floor: CAS + store', cas],
+    'message-channel': ['floor: MessagePort round trip', portRoundTrip],
+    'queue-owner': ['floor: MessagePort round trip', portRoundTrip],
+    optimistic: ['floor: CAS + store', cas],
+  };
+  const contendedFloorOf: Partial<Record<StrategyName, [string, PerOp]>> = {
+    'atomics-mutex': ['floor: wait/notify handoff', waitHandoff],
+    'message-channel': ['floor: MessagePort round trip', portRoundTrip],
+    'file-lock': ['floor: mkdir + rmdir', mkdir],
+  };
+  const targets: Partial<Record<string, [string, number]>> = {
+    'atomics-mutex uncontended': ['≤ 2× its floor', 2],
+    'atomics-mutex contended': ['≤ 1.5× its floor (handoff p50)', 1.5],
+    'queue-owner uncontended': ['≤ 1.3× its floor', 1.3],
+  };
+  for (const strategy of strategyNames) {
+    onStep(`${strategy}: uncontended, then contended`);
+    const [alone, contended] = await measureStrategy(pool, strategy, dbPath);
+    const f = floorOf[strategy] ?? null;
+    const ratio = f === null ? null : alone.medianNs / f[1].medianNs;
+    const target = targets[`${strategy} uncontended`];
+    rows.push({
+      name: `${strategy} uncontended`,
+      what: 'one client alone: session.run of an empty critical section (acquire + release, or one round trip to an owner)',
+      perOp: alone,
+      floor: f?.[0] ?? null,
+      ratio,
+      target: target?.[0] ?? null,
+      met: target === undefined || ratio === null ? null : ratio <= target[1],
+      note: null,
     });
-    return rows;
+    // Handoffs exist only where clients wait for each other.
+    if (strategies[strategy].guarantee !== 'mutual exclusion') continue;
+    const cf = contendedFloorOf[strategy];
+    const gapNs = contended.handoff.p50 === null ? null : contended.handoff.p50 * 1e6;
+    const cRatio = cf === undefined || gapNs === null ? null : gapNs / cf[1].medianNs;
+    const cTarget = targets[`${strategy} contended`];
+    rows.push({
+      name: `${strategy} contended handoff`,
+      what: `two clients on two threads, ${CONTENDED_OPS} empty critical sections each from a common start: exit → the other client's enter (event log)`,
+      perOp: null,
+      floor: cf?.[0] ?? null,
+      ratio: cRatio,
+      target: cTarget?.[0] ?? null,
+      met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
+      note: contendedNote(contended),
+    });
   }
+  onStep('file-lock: handoff gap under contention (ticket-rush, zero latency, 50 clients, 2 threads, 3 runs)');
+  const gaps: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const result = await runOnce({ workload: 'ticket-rush', strategy: 'file-lock', clients: 50, threads: 2, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null });
+    if (result.status === 'completed') gaps.push(...result.log.handoffGapsMs);
+  }
+  const gap = gaps.length === 0 ? null : median(gaps);
+  rows.push({
+    name: 'file-lock handoff gap',
+    what: 'median exit → next enter while a client waited, ticket-rush at zero latency with 50 clients (from the event log)',
+    perOp: null,
+    floor: null,
+    ratio: null,
+    target: '≤ 2 ms',
+    met: gap === null ? null : gap <= 2,
+    note: gap === null ? 'no run completed' : `${formatNumber(gap)} ms median over ${plural(gaps.length, 'handoff')}`,
+  });
+  return rows;
 }
 
 const columns: readonly { header: string; cell: (r: MicroRow) => string }[] = [

@@ -66,6 +66,11 @@ export function runnerOf(row: ResultRow): string {
   return (row as ResultRow & { readonly runner?: string }).runner ?? 'threads';
 }
 
+/** Client processes of a row: null under the threads runner, and in rows written before the field existed. */
+export function processesOf(row: ResultRow): number | null {
+  return (row as ResultRow & { readonly processes?: number | null }).processes ?? null;
+}
+
 const common: readonly Column[] = [
   { id: 'strategy', header: 'strategy', cell: (r) => r.strategy, headline: true, note: '' },
   { id: 'runner', header: 'runner', cell: runnerOf, headline: true, note: 'runner: the clients ran as worker threads of one process (threads) or as processes.' },
@@ -82,7 +87,8 @@ const common: readonly Column[] = [
   {
     id: 'program-wall',
     header: 'program wall (ms) median [min–max]',
-    cell: (r) => formatSpread((r as ResultRow & { programWallMs?: Spread | null }).programWallMs ?? null),
+    // `?? null`: rows written before the figure existed lack it.
+    cell: (r) => formatSpread(r.programWallMs ?? null),
     headline: false,
     note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures).",
   },
@@ -144,7 +150,7 @@ const specific: Record<WorkloadName, readonly Column[]> = {
     {
       id: 'linearizable',
       header: 'linearizable',
-      cell: (r) => (r as ResultRow & { linearizable?: string | null }).linearizable ?? '–',
+      cell: (r) => r.linearizable ?? '–',
       headline: true,
       note: "linearizable: whether what the clients were told (their history) fits one serial order of buys of the ticket counter, in every repetition (no, unknown when the checker's budget ran out, yes).",
     },
@@ -179,7 +185,7 @@ export function tableTitle(rows: readonly ResultRow[]): string {
 
 /** Where a row's clients ran: "on 2 threads (up to 25 per thread)" or "in 50 processes (1 per process)". */
 function placement(row: ResultRow): string {
-  const processes = (row as ResultRow & { processes?: number | null }).processes ?? null;
+  const processes = processesOf(row);
   if (runnerOf(row) === 'processes' && processes !== null) return `in ${plural(processes, 'process', 'processes')} (up to ${row.clientsPerThread} per process)`;
   return `on ${plural(row.threads, 'thread')} (up to ${row.clientsPerThread} per thread)`;
 }

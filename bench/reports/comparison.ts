@@ -8,6 +8,7 @@ import { holm, mannWhitneyU, repetitionsNeeded, smallestP } from './rank-test.ts
 import type { Report } from './report.ts';
 import { repetitionWalls, rowInstability } from './stability.ts';
 import type { ResultRow, Spread } from '../suites/summary.ts';
+import { processesOf, runnerOf } from './columns.ts';
 
 /** The significance level of a comparison: the chance, over all its rows together, of calling a change where there is none. */
 export const ALPHA = 0.05;
@@ -105,13 +106,13 @@ export interface Comparison {
 
 /** The settings that identify a row, read loosely: files written before `runner` and `processes` existed ran on threads. */
 function settingsOf(row: ResultRow, report: Report): Record<string, string> {
-  const loose = row as ResultRow & { readonly runner?: string; readonly processes?: number | null };
+  const processes = processesOf(row);
   const all: Record<string, string> = {
     latency: row.latency,
-    runner: loose.runner ?? 'threads',
+    runner: runnerOf(row),
     clients: String(row.clients),
     threads: String(row.threads),
-    processes: loose.processes === undefined || loose.processes === null ? '–' : String(loose.processes),
+    processes: processes === null ? '–' : String(processes),
     tickets: String(row.tickets ?? '–'),
     seed: String((report.settings as Partial<Report['settings']> | undefined)?.seed ?? '–'),
   };
@@ -123,7 +124,7 @@ function settingsOf(row: ResultRow, report: Report): Record<string, string> {
 
 /** What identifies a row across reports: workload/latency[/runner]/clients/threads/strategy (the runner only when it is not threads). */
 export function rowKey(row: ResultRow): string {
-  const runner = (row as ResultRow & { readonly runner?: string }).runner ?? 'threads';
+  const runner = runnerOf(row);
   return `${row.workload}/${row.latency}/${runner === 'threads' ? '' : `${runner}/`}${row.clients} clients/${row.threads} threads/${row.strategy}`;
 }
 
@@ -237,7 +238,7 @@ export function compareReports(base: Report, next: Report, options: { readonly f
     key: rowKey(b),
     workload: b.workload,
     latency: b.latency,
-    runner: (b as ResultRow & { readonly runner?: string }).runner ?? 'threads',
+    runner: runnerOf(b),
     clients: b.clients,
     threads: b.threads,
     strategy: b.strategy,

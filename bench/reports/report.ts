@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
+import { oneLine as reason } from '../runners/one-line.ts';
 import { describeHarness, type Environment } from './environment.ts';
 import { describeLoad } from './machine-load.ts';
 import type { ReferenceRow } from '../reference/python-reference.ts';
@@ -110,10 +111,6 @@ export async function saveReport(
   return false;
 }
 
-/** The code and message of a failed write, in one line. */
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error);
-}
 
 /**
  * Writes `files` (file name → text) into `dir`, each atomically, and says on stderr which were

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../commands/usage-error.ts';
 import type { Report } from './report.ts';
+import { oneLine } from '../runners/one-line.ts';
 
 const RESULTS_SCHEMA = 'sync-bench/results@1';
 
@@ -77,7 +78,7 @@ export function loadResults(path: string): Report {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read ${path} as JSON: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw new UsageError(`cannot read ${path} as JSON: ${oneLine(error)}`);
   }
   return asResults(data, path);
 }

@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort, type Transferable } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { oneLine } from './one-line.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 
 /** The control port an owner task receives in its task data as `control`. */
@@ -61,7 +62,7 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
       control.close();
       await pool.destroy();
       const cause = failure ?? poolError;
-      if (cause !== null) throw new Error(`the owner thread failed: ${cause instanceof Error ? cause.message.split('\n')[0] : JSON.stringify(cause)}`);
+      if (cause !== null) throw new Error(`the owner thread failed: ${oneLine(cause)}`);
     },
   };
 }

@@ -61,8 +61,8 @@ function mergeLogs(parts: readonly { log: Uint8Array; claimed: number; clients: 
     const records = logs.flatMap(({ log, claimed }) => log.records(claimed));
     return records.map((r, slot) => ({ ...r, slot }));
   }
-  const bySlot = CriticalSectionLog.create(1).records(1)[0];
-  const merged: CriticalSectionRecord[] = Array.from({ length: clients }, (_, slot) => ({ ...(bySlot as CriticalSectionRecord), slot, client: Number.NaN }));
+  // A client whose process never reported (the killed victim) keeps an empty slot: it never asked, as far as the log knows.
+  const merged: CriticalSectionRecord[] = CriticalSectionLog.create(clients).records();
   for (const { log, clients: own } of logs) {
     const records = log.records(clients);
     for (const id of own) {

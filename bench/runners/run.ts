@@ -13,7 +13,7 @@ import { FaultGate, VICTIM, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { runners } from './runners.ts';
-import { InterruptedError } from '../commands/interrupt.ts';
+import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import { analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import { PrintLog } from '../evidence/print-log.ts';
@@ -27,7 +27,7 @@ import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
-export { InterruptedError } from '../commands/interrupt.ts';
+export { InterruptedError } from './interrupted.ts';
 
 /** The settings of one run: one workload under one strategy, once. */
 export interface RunSettings {

@@ -6,7 +6,7 @@ import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
 import { faults, type FaultName } from '../runners/fault.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { InterruptedError } from '../commands/interrupt.ts';
+import { InterruptedError } from '../runners/interrupted.ts';
 import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
 import { outOfReach } from '../runners/reach.ts';
 import { processGroups } from '../runners/processes.ts';

@@ -31,17 +31,35 @@ export function createSqliteState(path: string, initial: unknown): void {
   }
 }
 
+/**
+ * The state's two statements on connection `db`, prepared once: `read` gives the state (parsed,
+ * or the text that did not parse), `write` replaces it. Preparing them once keeps the parsing of
+ * SQL out of every critical section that uses them.
+ */
+export function stateStatements(db: Database.Database): { read(): ReadResult; write(state: unknown): void } {
+  const select = db.prepare<[], { json: string }>(`SELECT json FROM ${STATE_TABLE} WHERE id = 1`);
+  const update = db.prepare<[string]>(`UPDATE ${STATE_TABLE} SET json = ? WHERE id = 1`);
+  return {
+    read() {
+      const row = select.get();
+      if (row === undefined) return { ok: false, text: '' };
+      try {
+        return { ok: true, state: JSON.parse(row.json) as unknown };
+      } catch {
+        return { ok: false, text: row.json };
+      }
+    },
+    write(state) {
+      update.run(JSON.stringify(state));
+    },
+  };
+}
+
 /** The state as it is in the database at `path` now: parsed, or the text that did not parse. */
 export function readSqliteState(path: string): ReadResult {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare(`SELECT json FROM ${STATE_TABLE} WHERE id = 1`).get() as { json: string } | undefined;
-    if (row === undefined) return { ok: false, text: '' };
-    try {
-      return { ok: true, state: JSON.parse(row.json) as unknown };
-    } catch {
-      return { ok: false, text: row.json };
-    }
+    return stateStatements(db).read();
   } finally {
     db.close();
   }

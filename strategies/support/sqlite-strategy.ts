@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { unlock, waitForLock } from 'fs-native-extensions';
 import { sleepExact } from '../../bench/coordination/sleep.ts';
 import type { ReadResult, StateAccess } from '../../bench/workloads/operation.ts';
-import { sqlitePathFor, STATE_TABLE } from '../../bench/workloads/sqlite-store.ts';
+import { sqlitePathFor, stateStatements } from '../../bench/workloads/sqlite-store.ts';
 import type { FileStore } from '../../bench/workloads/store.ts';
 import type { Strategy } from '../strategy.ts';
 import { localTurn } from './local-turn.ts';
@@ -22,10 +22,14 @@ export const BUSY_TIMEOUT_MS = 60_000;
  * wait, then write).
  */
 class SqliteAccess implements StateAccess {
+  private readonly state: ReturnType<typeof stateStatements>;
+
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly store: FileStore,
-  ) {}
+  ) {
+    this.state = stateStatements(db);
+  }
 
   get readLatencyMs(): number {
     return this.store.readLatencyMs;
@@ -36,20 +40,14 @@ class SqliteAccess implements StateAccess {
   }
 
   async read(): Promise<ReadResult> {
-    const row = this.db.prepare(`SELECT json FROM ${STATE_TABLE} WHERE id = 1`).get() as { json: string } | undefined;
-    let result: ReadResult;
-    try {
-      result = row === undefined ? { ok: false, text: '' } : { ok: true, state: JSON.parse(row.json) as unknown };
-    } catch {
-      result = { ok: false, text: row?.json ?? '' };
-    }
+    const result = this.state.read();
     await sleepExact(this.store.latency.readMs);
     return result;
   }
 
   async write(state: unknown): Promise<void> {
     await sleepExact(this.store.latency.writeMs);
-    this.db.prepare(`UPDATE ${STATE_TABLE} SET json = ? WHERE id = 1`).run(JSON.stringify(state));
+    this.state.write(state);
   }
 }
 
