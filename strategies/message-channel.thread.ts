@@ -1,56 +1,57 @@
 /**
- * The token desk of `message-channel`. Task data: the db path (to load the first token) and one
- * MessagePort per client (see `bench/owner-thread.ts`). It holds the token while nobody wants it
- * and grants it to requesters in arrival order. It never reads or changes the state inside. If the
- * holder's thread dies (its port closes), it re-issues the token from the db file: the last state
- * a holder persisted.
+ * The token desk of `message-channel`. Task data: the db path (to load the first token) and either
+ * one MessagePort per client (threads runner) or the path of the Unix socket to listen on
+ * (processes runner; see `support/owner-link.ts`) (see `bench/runners/owner-thread.ts`). It holds
+ * the token while nobody wants it and grants it to requesters in arrival order. It never reads or
+ * changes the state inside. If the holder's thread or process dies (its channel closes), it
+ * re-issues the token from the db file: the last state a holder persisted.
  */
 import { readFile } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
 import type { DeskRequest, Token } from './message-channel.ts';
 import { nextMessage } from './support/message-port.ts';
+import { portPeer, serveSocket, type ClientPeer } from './support/owner-link.ts';
 
-export interface TokenDeskTask extends OwnerTaskControl {
-  readonly dbPath: string;
-  readonly ports: readonly MessagePort[];
-}
+export type TokenDeskTask = OwnerTaskControl & { readonly dbPath: string } & ({ readonly ports: readonly MessagePort[] } | { readonly socketPath: string });
 
-export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTask): Promise<void> {
+export default async function tokenDesk(task: TokenDeskTask): Promise<void> {
+  const { dbPath, control } = task;
   const lastPersisted = async (): Promise<Token> => ({ state: JSON.parse(await readFile(dbPath, 'utf8')) as unknown });
   let token: Token | null = await lastPersisted();
-  /** The port of the client that holds the token; null while the desk holds it. */
-  let holder: MessagePort | null = null;
-  const waiting: MessagePort[] = [];
+  /** The client that holds the token; null while the desk holds it. */
+  let holder: ClientPeer | null = null;
+  const waiting: ClientPeer[] = [];
   /** Why the token cannot be re-issued, once that has happened. */
   let lost: string | null = null;
   const grant = (): void => {
     if (lost !== null) {
-      for (const port of waiting.splice(0)) port.postMessage({ lost });
+      for (const peer of waiting.splice(0)) peer.send({ lost });
       return;
     }
     if (token === null) return;
     const next = waiting.shift();
     if (next === undefined) return;
-    next.postMessage(token);
+    next.send(token);
     token = null;
     holder = next;
   };
-  for (const port of ports) {
-    port.on('message', (message: DeskRequest) => {
-      if (message.type === 'acquire') waiting.push(port);
+  const serve = (peer: ClientPeer): void => {
+    peer.onMessage((received) => {
+      const message = received as DeskRequest;
+      if (message.type === 'acquire') waiting.push(peer);
       else {
         token = { state: message.state };
         holder = null;
       }
       grant();
     });
-    // A client's thread died: its port closes. If it held the token, the token died with it:
-    // issue a new one from the last state persisted to the db file.
-    port.on('close', () => {
-      const queued = waiting.indexOf(port);
+    // A client's thread or process died: its channel closes. If it held the token, the token
+    // died with it: issue a new one from the last state persisted to the db file.
+    peer.onClose(() => {
+      const queued = waiting.indexOf(peer);
       if (queued >= 0) waiting.splice(queued, 1);
-      if (holder !== port) return;
+      if (holder !== peer) return;
       holder = null;
       lastPersisted().then(
         (reissued) => {
@@ -61,13 +62,17 @@ export default async function tokenDesk({ dbPath, ports, control }: TokenDeskTas
           // The holder died in the middle of its write: there is no state to re-issue. Every
           // waiter, now and later, is told so instead of waiting forever.
           lost = `the token holder died and the db file does not parse (${error instanceof Error ? error.message : String(error)})`;
-          for (const port of waiting.splice(0)) port.postMessage({ lost });
+          for (const waiter of waiting.splice(0)) waiter.send({ lost });
         },
       );
     });
-  }
+  };
+  const peers = 'ports' in task ? task.ports.map(portPeer) : [];
+  peers.forEach(serve);
+  const socket = 'socketPath' in task ? await serveSocket(task.socketPath, serve) : null;
   const stop = nextMessage(control);
   control.postMessage('ready');
   await stop;
-  for (const port of ports) port.close();
+  for (const peer of peers) peer.close();
+  await socket?.close();
 }

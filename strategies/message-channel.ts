@@ -1,7 +1,8 @@
+import { dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 import { MemoryState } from '../bench/workloads/store.ts';
-import { nextMessage } from './support/message-port.ts';
+import { portLink, socketLink } from './support/owner-link.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Messages between a client and the token desk. */
@@ -24,24 +25,31 @@ export interface TokenLost {
  *
  * The token is passed through a desk thread (`message-channel.thread.ts`), which keeps it while
  * nobody wants it and hands it to requesters in arrival order; a handoff is thus two messages
- * (holder → desk → next holder). The desk never reads or changes the state.
+ * (holder → desk → next holder). The desk never reads or changes the state. In the processes
+ * runner the desk listens on a Unix domain socket in the run's directory and the token travels as
+ * JSON (see `support/owner-link.ts`).
  */
 export const messageChannel: Strategy = {
   name: 'message-channel',
-  description: 'the state is a token passed in messages over MessagePorts, through a desk, in request order',
+  description: 'the state is a token passed in messages (MessagePorts; a Unix socket from processes), through a desk, in request order',
   paradigm: 'ownership travels',
   guarantee: 'mutual exclusion',
   order: 'arrival',
   onHolderCrash:
     "the desk sees the holder's port close and re-issues the token from the state last persisted to the db file",
   stateLocation: 'memory of the token holder',
-  reach: 'threads of one process',
-  reachLimit: 'the token travels over MessagePorts between threads of one process; ports cannot be handed to another process',
+  reach: 'processes of one machine',
 
   async setup(config) {
+    const module = new URL('./message-channel.thread.ts', import.meta.url);
+    if (config.runner === 'processes') {
+      const socketPath = join(dirname(config.dbPath), 'token-desk.sock');
+      const desk = await startOwnerThread(module, { dbPath: config.dbPath, socketPath }, []);
+      return { forClient: () => ({ data: socketPath, transfer: [] }), teardown: () => desk.stop() };
+    }
     const channels = Array.from({ length: config.clients }, () => new MessageChannel());
     const deskPorts = channels.map((c) => c.port1);
-    const desk = await startOwnerThread(new URL('./message-channel.thread.ts', import.meta.url), { dbPath: config.dbPath, ports: deskPorts }, deskPorts);
+    const desk = await startOwnerThread(module, { dbPath: config.dbPath, ports: deskPorts }, deskPorts);
     return {
       forClient(clientId) {
         const port = channels[clientId]?.port2;
@@ -54,13 +62,14 @@ export const messageChannel: Strategy = {
     };
   },
 
-  connect(env) {
-    const port = env.share as MessagePort;
-    const send = (message: DeskRequest) => port.postMessage(message);
-    return Promise.resolve({
+  async connect(env) {
+    const desk = 'the token desk thread';
+    const link = typeof env.share === 'string' ? await socketLink(env.share, desk) : portLink(env.share as MessagePort, desk);
+    const send = (message: DeskRequest) => link.send(message);
+    return {
       async run(op) {
         send({ type: 'acquire' });
-        const token = (await nextMessage(port, 'the token desk thread')) as Token | TokenLost;
+        const token = (await link.next()) as Token | TokenLost;
         if ('lost' in token) throw new Error(`message-channel: ${token.lost}`);
         const state = new MemoryState(token.state, env.store);
         try {
@@ -69,10 +78,7 @@ export const messageChannel: Strategy = {
           send({ type: 'release', state: state.current });
         }
       },
-      close() {
-        port.close();
-        return Promise.resolve();
-      },
-    });
+      close: () => link.close(),
+    };
   },
 };

@@ -1,7 +1,9 @@
 /**
  * The owner thread of `queue-owner`: the one place the state lives while clients run.
- * Task data: the run's config and one MessagePort per client (see `bench/owner-thread.ts`).
- * Each port carries `Operation`s in; each answer is an `OwnerReply` on the same port.
+ * Task data: the run's config and either one MessagePort per client (threads runner) or the path
+ * of the Unix socket to listen on (processes runner; see `support/owner-link.ts`) (see
+ * `bench/runners/owner-thread.ts`). Each client's channel carries `Operation`s in; each answer is
+ * an `OwnerReply` on the same channel.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { createExecutor } from '../bench/runners/executor.ts';
@@ -10,14 +12,13 @@ import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
 import { FileStore, MemoryState } from '../bench/workloads/store.ts';
 import { nextMessage } from './support/message-port.ts';
+import { portPeer, serveSocket, type ClientPeer } from './support/owner-link.ts';
 import type { OwnerReply } from './queue-owner.ts';
 
-export interface QueueOwnerTask extends OwnerTaskControl {
-  readonly config: StrategyConfig;
-  readonly ports: readonly MessagePort[];
-}
+export type QueueOwnerTask = OwnerTaskControl & { readonly config: StrategyConfig } & ({ readonly ports: readonly MessagePort[] } | { readonly socketPath: string });
 
-export default async function queueOwnerThread({ config, ports, control }: QueueOwnerTask): Promise<void> {
+export default async function queueOwnerThread(task: QueueOwnerTask): Promise<void> {
+  const { config, control } = task;
   const store = new FileStore(config.dbPath, config.latency);
   const initial = await store.load();
   if (!initial.ok) throw new Error(`db at start does not parse: ${JSON.stringify(initial.text.slice(0, 80))}`);
@@ -25,7 +26,7 @@ export default async function queueOwnerThread({ config, ports, control }: Queue
   const execute = createExecutor(config.executor);
 
   /** Requests in arrival order. */
-  const queue: { op: Operation; port: MessagePort }[] = [];
+  const queue: { op: Operation; peer: ClientPeer }[] = [];
   let draining = false;
   const drain = async (): Promise<void> => {
     if (draining) return;
@@ -37,19 +38,22 @@ export default async function queueOwnerThread({ config, ports, control }: Queue
       } catch (error) {
         reply = { error: error instanceof Error ? error.message : String(error) };
       }
-      next.port.postMessage(reply);
+      next.peer.send(reply);
     }
     draining = false;
   };
 
-  for (const port of ports) {
-    port.on('message', (op: Operation) => {
-      queue.push({ op, port });
+  const serve = (peer: ClientPeer): void =>
+    peer.onMessage((op) => {
+      queue.push({ op: op as Operation, peer });
       void drain();
     });
-  }
+  const peers = 'ports' in task ? task.ports.map(portPeer) : [];
+  peers.forEach(serve);
+  const socket = 'socketPath' in task ? await serveSocket(task.socketPath, serve) : null;
   const stop = nextMessage(control);
   control.postMessage('ready');
   await stop;
-  for (const port of ports) port.close();
+  for (const peer of peers) peer.close();
+  await socket?.close();
 }

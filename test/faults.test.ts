@@ -42,8 +42,8 @@ const designedDetectionMs: Record<RunnerName, Partial<Record<StrategyName, numbe
     sqlite: 0,
     'sqlite-busy': 0,
     'atomics-mutex': null,
-    'message-channel': null,
-    'queue-owner': null,
+    'message-channel': 0,
+    'queue-owner': 0,
     optimistic: null,
   },
 };

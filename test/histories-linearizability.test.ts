@@ -466,7 +466,8 @@ describe('the models', () => {
   });
 });
 
-describe('large ticket-rush histories (1 ticket) end with a verdict within a step budget', () => {
+// Skipped under mutation testing (see test/mutation/vitest.config.ts): instrumented, each takes tens of seconds per mutant.
+describe.skipIf(process.env.SYNC_BENCH_MUTATION === '1')('large ticket-rush histories (1 ticket) end with a verdict within a step budget', () => {
   const budget = { steps: 5_000_000 };
 
   it('1000 clients all asking at 0 and served one at a time, completions spread: linearizable, witness valid', () => {

@@ -37,6 +37,7 @@ const mutants: readonly Mutant[] = [
   { name: 'drops-a-client', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: both, settings: { limits: { noProgressMs: 1_000 } } },
   { name: 'fixes-db-in-teardown', workload: 'ticket-rush', caughtBy: /lost updates/, runners: ['threads'], settings: { tickets: 8 } },
   { name: 'throws-in-connect', workload: 'ticket-rush', caughtBy: /connect throws/, runners: ['threads'] },
+  { name: 'concurrent-owner', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: ['processes'], settings: { clients: 4 } },
   { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
 ];
 

@@ -122,6 +122,19 @@ describe.each(strategyNames.filter((s) => outOfReach(strategies[s], 'processes')
     expect(run.check.figures).toMatchObject({ sold: 6, oversold: 0, finalCount: 0, lostUpdates: 0 });
   });
 
+  it('runs many clients per process (60 clients in 3 processes) to the end, every ticket sold once', async () => {
+    const run = completed(await runOnce({ ...base, strategy: name, clients: 60, processes: 3, tickets: 40 }));
+    expect(run.log.missing).toBe(0);
+    expect(run.log.repeated).toBe(0);
+    if (guarantee !== 'none') expect(run.problems).toEqual([]);
+  });
+
+  it.runIf(strategies[name].order === 'arrival')('lets clients of one process in first come, first served', async () => {
+    // One process: its clients' requests are in its program order (see the contract suite's test).
+    const run = completed(await runOnce({ ...base, strategy: name, clients: 12, processes: 1, tickets: 12, latency: latencyProfiles.quick, staggerMs: 5 }));
+    expect(run.log.inversions).toBe(0);
+  });
+
   it.runIf(guarantee === 'mutual exclusion')('keeps every ordered-print pair adjacent across processes', async () => {
     const run = completed(await runOnce({ ...base, strategy: name, workload: 'ordered-print', clients: 6, latency: latencyProfiles.quick }));
     expect(run.check.figures).toEqual({ workload: 'ordered-print', interleaved: 0 });

@@ -97,6 +97,7 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number): Run
     barrier: StartBarrier.create().buffer,
     finish: FinishLine.create().buffer,
     stop: StopSignal.create().buffer,
+    slotBases: null,
   };
 }
 

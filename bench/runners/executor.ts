@@ -35,7 +35,9 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
       input: Number.isFinite(loggedInput) ? loggedInput : given.input,
       workUs: config.work.insideUs,
     };
-    log.enter(op.slot, threadId, since(config.clockBase));
+    // An owner thread of the processes runner's own process: the client's slot in this log.
+    const slot = op.slot + (config.slotBases?.[op.clientId] ?? 0);
+    log.enter(slot, threadId, since(config.clockBase));
     if (config.fault !== null && op.clientId === VICTIM) {
       gate.markInside();
       // In the victim's own thread it stays until the thread is terminated (crash) or forever
@@ -48,11 +50,11 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
       const result = await workload.criticalSection(access, op, context);
       // The write latency is the profile's whatever the access claims (memory state writes through with it too).
       const nominal = workload.nominalMs(op, result, { readLatencyMs: access.readLatencyMs, writeLatencyMs: config.latency.writeMs });
-      log.exit(op.slot, since(config.clockBase), nominal, result.success);
+      log.exit(slot, since(config.clockBase), nominal, result.success);
       return result;
     } catch (error) {
-      if (error instanceof ConflictError) log.abort(op.slot);
-      else log.exit(op.slot, since(config.clockBase));
+      if (error instanceof ConflictError) log.abort(slot);
+      else log.exit(slot, since(config.clockBase));
       throw error;
     }
   };

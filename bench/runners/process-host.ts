@@ -44,6 +44,8 @@ async function host(start: StartMessage): Promise<FromProcess> {
     finish: FinishLine.create().buffer,
     stop: stop.buffer,
     faultGate: gate.buffer,
+    // This process's log numbers its own slots.
+    slotBases: null,
   };
   let cpuAtRelease = process.cpuUsage();
   process.on('message', (message: ToProcess) => {

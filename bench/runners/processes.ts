@@ -18,7 +18,7 @@ import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FilePrintLog } from '../evidence/print-log.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
-import { VICTIM } from './fault.ts';
+import { FaultGate, VICTIM } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
@@ -37,6 +37,32 @@ export function processGroups(clients: number, processes: number, victimAlone: b
   return victimAlone ? [[VICTIM], ...groups.filter((g) => g.length > 0)] : groups.filter((g) => g.length > 0);
 }
 
+/** How the clients of a processes run are laid out: by process, and in the run's event log. */
+export interface ProcessLayout {
+  /** The clients of each process (see {@link processGroups}). */
+  readonly groups: readonly (readonly number[])[];
+  /** Slots of each process's own event log. */
+  readonly slotsPerProcess: number;
+  /**
+   * By client: where its process's slots start in the run's numbering of slots. A one-request
+   * run numbers slots by client (all 0); a timed run gives process i the slots from
+   * i × `slotsPerProcess`. An owner thread in the runner's process (a queue owner) logs the
+   * bodies it runs there, and the logs are merged by it.
+   */
+  readonly slotBases: readonly number[];
+  /** Slots of the run's numbering: the runner's own log, where owner threads stamp. */
+  readonly slots: number;
+}
+
+/** The layout of `clients` clients over `processes` processes; `slots`: the run's log slots (clients for a one-request run). */
+export function processLayout(clients: number, processes: number, victimAlone: boolean, timed: boolean, slots: number): ProcessLayout {
+  const groups = processGroups(clients, processes, victimAlone);
+  const slotsPerProcess = timed ? Math.ceil(slots / groups.length) : clients;
+  const slotBases = new Array<number>(clients).fill(0);
+  if (timed) groups.forEach((group, i) => group.forEach((id) => (slotBases[id] = i * slotsPerProcess)));
+  return { groups, slotsPerProcess, slotBases, slots: timed ? groups.length * slotsPerProcess : clients };
+}
+
 interface Member {
   readonly child: ChildProcess;
   readonly clients: readonly number[];
@@ -50,27 +76,60 @@ interface Member {
   stderr: string;
 }
 
-/** Merges the processes' logs: one record per client for a one-request run, all records in turn for a timed one. */
-function mergeLogs(parts: readonly { log: Uint8Array; claimed: number; clients: readonly number[] }[], clients: number, timed: boolean): CriticalSectionRecord[] {
+/**
+ * What an owner thread in the runner's process logged for a slot, added to the client's record:
+ * the body's stamps where the client's process has none, the attempts and aborts of both (a body
+ * run in both places is counted twice, and judged).
+ */
+function withOwnerPart(record: CriticalSectionRecord, owner: CriticalSectionRecord | undefined): CriticalSectionRecord {
+  if (owner === undefined || owner.attempts === 0) return record;
+  const local = Number.isFinite(record.enter);
+  return {
+    ...record,
+    enter: local ? record.enter : owner.enter,
+    exit: local ? record.exit : owner.exit,
+    thread: local ? record.thread : owner.thread,
+    nominal: local ? record.nominal : owner.nominal,
+    body: local ? record.body : owner.body,
+    attempts: record.attempts + owner.attempts,
+    aborts: record.aborts + owner.aborts,
+  };
+}
+
+/**
+ * Merges the processes' logs and the runner's own (`owner`: what owner threads stamped, in the
+ * run's numbering of slots): one record per client for a one-request run, all records in turn
+ * for a timed one. `parts[i]` is the log of process i of the layout.
+ */
+export function mergeLogs(
+  parts: readonly ({ log: Uint8Array; claimed: number } | null)[],
+  layout: ProcessLayout,
+  owner: readonly CriticalSectionRecord[],
+  timed: boolean,
+): CriticalSectionRecord[] {
   const logs = parts.map((part) => {
+    if (part === null) return null;
     const buffer = new SharedArrayBuffer(part.log.byteLength);
     new Uint8Array(buffer).set(part.log);
-    return { log: new CriticalSectionLog(buffer), claimed: part.claimed, clients: part.clients };
+    return { log: new CriticalSectionLog(buffer), claimed: part.claimed };
   });
+  const clients = layout.slotBases.length;
   if (timed) {
-    const records = logs.flatMap(({ log, claimed }) => log.records(claimed));
+    const records = logs.flatMap((part, i) => (part === null ? [] : part.log.records(part.claimed).map((r) => withOwnerPart(r, owner[i * layout.slotsPerProcess + r.slot]))));
     return records.map((r, slot) => ({ ...r, slot }));
   }
-  // A client whose process never reported (the killed victim) keeps an empty slot: it never asked, as far as the log knows.
+  // A client whose process never reported (the killed victim) keeps an empty slot as far as its
+  // process's log goes: it never asked, as far as the log knows.
   const merged: CriticalSectionRecord[] = CriticalSectionLog.create(clients).records();
-  for (const { log, clients: own } of logs) {
-    const records = log.records(clients);
-    for (const id of own) {
+  logs.forEach((part, i) => {
+    if (part === null) return;
+    const records = part.log.records(clients);
+    for (const id of layout.groups[i] ?? []) {
       const record = records[id];
       if (record !== undefined) merged[id] = record;
     }
-  }
-  return merged;
+  });
+  return merged.map((r) => withOwnerPart(r, owner[r.slot]));
 }
 
 export const processesRunner: Runner = {
@@ -78,10 +137,13 @@ export const processesRunner: Runner = {
   async start(plan: FleetPlan): Promise<Fleet> {
     const { config, host, inputs } = plan;
     const victimAlone = config.fault !== null;
-    const groups = processGroups(config.clients, plan.spread, victimAlone);
+    const layout = processLayout(config.clients, plan.spread, victimAlone, config.timed !== null, plan.slots);
+    const { groups } = layout;
+    const ownerLog = new CriticalSectionLog(config.log);
+    const ownerGate = new FaultGate(config.faultGate);
     const program = await processHostBundle();
     const strategyModule = config.strategyModule === null ? await compiledRegisteredStrategy(config.strategy) : await compiledStrategyModule(config.strategyModule);
-    const slots = config.timed === null ? config.clients : Math.ceil(plan.slots / groups.length);
+    const slots = layout.slotsPerProcess;
     const started = since(config.clockBase);
     let lastExit = started;
     let releasedCpu = 0;
@@ -100,6 +162,17 @@ export const processesRunner: Runner = {
     allArrived.catch(() => undefined);
     let resolveInside: () => void = () => undefined;
     const inside = new Promise<void>((resolve) => (resolveInside = resolve));
+    let othersTold = false;
+    /** The victim is inside (in its own process, or in an owner thread of this one): the others may ask. */
+    const victimIsInside = (reporter: Member | null) => {
+      resolveInside();
+      ownerGate.markInside();
+      if (othersTold) return;
+      othersTold = true;
+      for (const other of members) if (other !== reporter) post(other, { type: 'victim-inside' });
+    };
+    // A body run by an owner thread of this process (a queue owner) marks this process's gate.
+    if (config.fault !== null) void ownerGate.victimInside().then(() => victimIsInside(null));
     let closing = false;
     let victimKilled = false;
 
@@ -144,8 +217,7 @@ export const processesRunner: Runner = {
             member.completed = message.completed;
             break;
           case 'inside':
-            resolveInside();
-            for (const other of members) if (other !== member) post(other, { type: 'victim-inside' });
+            victimIsInside(member);
             break;
           case 'finished':
             member.finished = message;
@@ -192,7 +264,7 @@ export const processesRunner: Runner = {
       },
       finished,
       requests: () => members.reduce((sum, m) => sum + m.requests, 0),
-      completed: () => members.reduce((sum, m) => sum + m.completed, 0),
+      completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress,
       victimInside: () => inside,
       async killVictim() {
         const victim = members.find((m) => m.hasVictim);
@@ -200,6 +272,8 @@ export const processesRunner: Runner = {
         victimKilled = true;
         victim.child.kill('SIGKILL');
         await victim.exited;
+        // An owner thread running the victim's body goes on once the client is dead.
+        ownerGate.markKilled();
       },
       cpuMs() {
         const cpu = process.cpuUsage();
@@ -207,13 +281,15 @@ export const processesRunner: Runner = {
         return own + members.reduce((sum, m) => sum + (m.finished?.cpuMs ?? 0), 0);
       },
       evidence() {
-        const parts = members.flatMap((m) => (m.finished === null ? [] : [{ log: m.finished.log, claimed: m.finished.claimed, clients: m.clients }]));
-        const records = mergeLogs(parts, config.clients, config.timed !== null);
+        const parts = members.map((m) => (m.finished === null ? null : { log: m.finished.log, claimed: m.finished.claimed }));
+        const records = mergeLogs(parts, layout, ownerLog.records(layout.slots), config.timed !== null);
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
         return Promise.resolve({ records, logFull, prints: new FilePrintLog(config.prints as string) });
       },
       async close() {
         closing = true;
+        // Settles the wait on this process's gate, whatever happened.
+        if (config.fault !== null) ownerGate.markInside();
         for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
         const gone = Promise.all(members.map((m) => m.exited));
         let timer: NodeJS.Timeout | undefined;

@@ -47,6 +47,12 @@ export interface RunConfig {
   readonly finish: SharedArrayBuffer;
   /** Buffer of the run's `StopSignal` (timed runs). */
   readonly stop: SharedArrayBuffer;
+  /**
+   * The runner's process, in a processes run: by client, where its process's slots start in this
+   * log (see `ProcessLayout.slotBases`), so that an owner thread here logs a body it runs for a
+   * client process in that client's slot. null: an operation's slot is this log's own.
+   */
+  readonly slotBases: readonly number[] | null;
 }
 
 /**

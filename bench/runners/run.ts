@@ -12,6 +12,7 @@ import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/even
 import { FaultGate, VICTIM, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
+import { processLayout } from './processes.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
@@ -348,6 +349,8 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   const sqlitePath = sqlitePathFor(dbPath);
   if (strategy.stateStore === 'sqlite') createSqliteState(sqlitePath, workload.initialState(settings.tickets));
   const slots = timed === null ? settings.clients : TIMED_LOG_SLOTS;
+  const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
+  const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, timed !== null, slots) : null;
   const config: RunConfig = {
     workload: settings.workload,
     strategy: settings.strategy,
@@ -365,7 +368,9 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     faultGate: FaultGate.create().buffer,
     dbPath,
     clockBase: clockBase(),
-    log: CriticalSectionLog.create(runner.name === 'threads' ? slots : 1).buffer,
+    // Under processes, each process has its own log; this one is where owner threads of this process stamp.
+    log: CriticalSectionLog.create(layout?.slots ?? slots).buffer,
+    slotBases: layout?.slotBases ?? null,
     // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
     prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients).buffer : join(dir, 'prints.log'),
     barrier: StartBarrier.create().buffer,
@@ -389,7 +394,6 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
     fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, fail: (error) => guards.fail(error) }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));

@@ -14,5 +14,7 @@ export default defineConfig({
     setupFiles: ['test/ts-loader.setup.ts'],
     testTimeout: 20_000,
     fileParallelism: false,
+    // The large-history tests take tens of seconds each once instrumented; the small ones cover the same code.
+    env: { SYNC_BENCH_MUTATION: '1' },
   },
 });

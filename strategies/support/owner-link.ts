@@ -1,0 +1,142 @@
+/**
+ * The two transports between a client and an owner (a queue owner, a token desk), behind one
+ * shape on each side:
+ * - threads of one process: a MessagePort per client (structured clone, no copy through the kernel);
+ * - processes: a Unix domain socket at a path in the run's directory, one connection per client,
+ *   carrying one JSON document per line (newline-delimited JSON, split by `node:readline`).
+ * The socket was chosen over the fork IPC channel by measuring both (`npm run bench:micro`,
+ * "cross-process floors"): the IPC channel reaches only the harness's main thread, so an owner
+ * thread behind it would pay a second hop through a MessagePort.
+ */
+import { once } from 'node:events';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { MessagePort } from 'node:worker_threads';
+import { nextMessage, PeerGoneError } from './message-port.ts';
+
+/** The owner's view of one client: messages in order, one `close` when the client is gone. */
+export interface ClientPeer {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once, when the client's end closes (its thread or process ended, or it closed). */
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+/** A client's view of its owner: request and reply, in order. */
+export interface OwnerLink {
+  send(message: unknown): void;
+  /** The next message from the owner; rejects with {@link PeerGoneError} if the owner is gone first. */
+  next(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A MessagePort as the owner's view of a client. */
+export function portPeer(port: MessagePort): ClientPeer {
+  return {
+    send: (message) => port.postMessage(message),
+    onMessage: (listener) => port.on('message', listener),
+    onClose: (listener) => port.once('close', listener),
+    close: () => port.close(),
+  };
+}
+
+/** A MessagePort as a client's link to its owner; `owner` names it in errors. */
+export function portLink(port: MessagePort, owner: string): OwnerLink {
+  return {
+    send: (message) => port.postMessage(message),
+    next: () => nextMessage(port, owner),
+    close() {
+      port.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A listening Unix-socket owner end. */
+export interface SocketOwner {
+  /** Stops listening and closes every client connection. */
+  close(): Promise<void>;
+}
+
+/** One line of JSON per message. */
+function writeLine(socket: Socket, message: unknown): void {
+  if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+}
+
+/**
+ * Listens on the Unix socket `path` and hands each client connection to `onPeer`. Resolves once
+ * listening. A line that is not JSON ends its connection (the peer sees it close).
+ */
+export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => void): Promise<SocketOwner> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const lines = createInterface({ input: socket, crlfDelay: Infinity });
+    const listeners: ((message: unknown) => void)[] = [];
+    lines.on('line', (line) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const listener of listeners) listener(message);
+    });
+    // A client process killed mid-line resets the connection: that is its close, not an error of the owner.
+    socket.on('error', () => undefined);
+    onPeer({
+      send: (message) => writeLine(socket, message),
+      onMessage: (listener) => listeners.push(listener),
+      onClose: (listener) => socket.once('close', () => listener()),
+      close: () => socket.destroy(),
+    });
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.listen(path);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
+  return {
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Connects to the owner listening at the Unix socket `path`; `owner` names it in errors. */
+export async function socketLink(path: string, owner: string): Promise<OwnerLink> {
+  const socket = createConnection(path);
+  socket.setNoDelay(true);
+  await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([error]) => Promise.reject(error as Error))]);
+  const received: unknown[] = [];
+  const waiting: { resolve: (message: unknown) => void; reject: (error: Error) => void }[] = [];
+  let gone: PeerGoneError | null = null;
+  const lines = createInterface({ input: socket, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    const message = JSON.parse(line) as unknown;
+    const next = waiting.shift();
+    if (next === undefined) received.push(message);
+    else next.resolve(message);
+  });
+  socket.on('error', () => undefined);
+  socket.once('close', () => {
+    gone = new PeerGoneError(`${owner} is gone: its socket closed`);
+    for (const next of waiting.splice(0)) next.reject(gone);
+  });
+  return {
+    send: (message) => writeLine(socket, message),
+    next() {
+      if (received.length > 0) return Promise.resolve(received.shift());
+      if (gone !== null) return Promise.reject(gone);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    close() {
+      if (socket.destroyed) return Promise.resolve();
+      const closed = once(socket, 'close').then(() => undefined);
+      socket.end();
+      return closed;
+    },
+  };
+}
