@@ -38,6 +38,7 @@ import { runOnce } from '../runners/run.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { percentiles, type Percentiles } from '../suites/summary.ts';
 import { strategyConfig, type RunConfig } from '../runners/run-config.ts';
+import type { RunnerName } from '../runners/runner.ts';
 import { tsWorkerExecArgv } from '../runners/ts-loader.ts';
 import { usageExitCode } from './usage-error.ts';
 import { runEntry } from './entry.ts';
@@ -74,12 +75,12 @@ function microPool(): Piscina<MicroTask, PerOp | number> {
   return new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2, atomics: 'disabled', execArgv: tsWorkerExecArgv, idleTimeout: 60_000 });
 }
 
-function configFor(strategy: StrategyName, dbPath: string, clients: number): RunConfig {
+function configFor(strategy: StrategyName, dbPath: string, clients: number, runner: RunnerName = 'threads'): RunConfig {
   return {
     workload: 'noop',
     strategy,
     strategyModule: null,
-    runner: 'threads',
+    runner,
     clients,
     finishers: clients,
     timed: null,
@@ -150,22 +151,29 @@ export function contendedNote(contended: Contended): string {
 }
 
 /**
+ * One client alone (tinybench), in a worker thread, with the strategy set up as for `runner`: for
+ * processes, an owner-based strategy's client reaches its owner thread over the Unix socket that
+ * client processes use (the client here is a thread of this process; the socket is the same).
+ */
+async function measureAlone(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string, runner: RunnerName): Promise<PerOp> {
+  const config = configFor(strategy, dbPath, 1, runner);
+  const host = await strategies[strategy].setup(strategyConfig(config));
+  try {
+    const share = host.forClient(0);
+    return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
+  } finally {
+    await host.teardown();
+  }
+}
+
+/**
  * Measures one strategy: uncontended (one client alone, tinybench) and contended (two clients on
  * two threads run CONTENDED_OPS critical sections each from a common start; the handoffs between
  * them are read from the event log).
  */
 async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string): Promise<[PerOp, Contended]> {
   if (strategies[strategy].stateStore === 'sqlite' && !existsSync(sqlitePathFor(dbPath))) createSqliteState(sqlitePathFor(dbPath), null);
-  const alone = await (async () => {
-    const config = configFor(strategy, dbPath, 1);
-    const host = await strategies[strategy].setup(strategyConfig(config));
-    try {
-      const share = host.forClient(0);
-      return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
-    } finally {
-      await host.teardown();
-    }
-  })();
+  const alone = await measureAlone(pool, strategy, dbPath, 'threads');
   const config = configFor(strategy, dbPath, 2 * CONTENDED_OPS);
   const host = await strategies[strategy].setup(strategyConfig(config));
   try {
@@ -230,6 +238,8 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
   const sqliteTx = perOp(await pool.run({ kind: 'sqlite-begin-commit', batch: ASYNC_BATCH, path: join(dir, 'floor.sqlite') }));
   onStep('floor: Unix-socket round trip to another process');
   const unixRoundTrip = await withEchoProcess(join(dir, 'echo.sock'), (socket) => pool.run({ kind: 'unix-ping', batch: ASYNC_BATCH, socket }));
+  onStep('floor: fork IPC round trip to another process');
+  const ipcRoundTrip = perOp(await pool.run({ kind: 'ipc-ping', batch: ASYNC_BATCH }));
   onStep(`process start-up: ${START_PROCESSES} bare node processes against the processes runner, alternated, ${START_RUNS} each`);
   const bare: number[] = [];
   const runner: number[] = [];
@@ -250,6 +260,12 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
     floor('floor: OFD lock + unlock', 'fcntl(F_OFD_SETLK) then unlock of one file, uncontended (fs-native-extensions tryLock + unlock)', ofd),
     floor('floor: SQLite BEGIN IMMEDIATE + COMMIT', 'an empty write transaction of a WAL database (better-sqlite3)', sqliteTx),
     floor('floor: Unix-socket round trip', 'one byte to another process that echoes it over a Unix domain socket, until the echo arrives', perOp(unixRoundTrip)),
+    {
+      ...floor('floor: fork IPC round trip', "a one-character message to a forked process that echoes it over its IPC channel (advanced serialization, as the runner's), until the echo arrives", ipcRoundTrip),
+      floor: 'floor: Unix-socket round trip',
+      ratio: ipcRoundTrip.medianNs / perOp(unixRoundTrip).medianNs,
+      note: null,
+    },
     {
       name: `floor: ${START_PROCESSES} bare node processes`,
       what: `fork of ${START_PROCESSES} bare Node processes at once (as the runner forks: IPC, no loader), each ready then gone; first fork to last exit`,
@@ -327,6 +343,23 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
       target: cTarget?.[0] ?? null,
       met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
       note: contendedNote(contended),
+    });
+  }
+  // The transport across processes: owners reached over their Unix socket, as client processes reach them.
+  for (const strategy of ['queue-owner', 'message-channel'] as const) {
+    onStep(`${strategy} over its Unix socket: uncontended`);
+    const alone = await measureAlone(pool, strategy, dbPath, 'processes');
+    const ratio = alone.medianNs / perOp(unixRoundTrip).medianNs;
+    const target = strategy === 'queue-owner' ? 1.3 : null;
+    rows.push({
+      name: `${strategy} over a Unix socket uncontended`,
+      what: `one client alone, as in the processes runner: session.run of an empty critical section over the ${strategy === 'queue-owner' ? "owner thread's" : "token desk's"} Unix socket (one JSON line each way${strategy === 'message-channel' ? ', twice: acquire and release' : ''})`,
+      perOp: alone,
+      floor: 'floor: Unix-socket round trip',
+      ratio,
+      target: target === null ? null : `≤ ${target}× its floor`,
+      met: target === null ? null : ratio <= target,
+      note: null,
     });
   }
   onStep('file-lock: handoff gap under contention (ticket-rush, zero latency, 50 clients, 2 threads, 3 runs)');

@@ -3,6 +3,7 @@
  * what a client thread pays. Timed tasks run a tinybench task of `batch` operations per iteration
  * and return tinybench's latency statistics divided by `batch`: per operation.
  */
+import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ export type MicroTask =
   | { readonly kind: 'ofd-lock'; readonly batch: number; readonly path: string }
   | { readonly kind: 'sqlite-begin-commit'; readonly batch: number; readonly path: string }
   | { readonly kind: 'unix-ping'; readonly batch: number; readonly socket: string }
+  | { readonly kind: 'ipc-ping'; readonly batch: number }
   | { readonly kind: 'wait-ping'; readonly batch: number; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'wait-pong'; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'port-ping'; readonly batch: number; readonly port: MessagePort }
@@ -135,6 +137,25 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
         });
       } finally {
         socket.destroy();
+      }
+    }
+    case 'ipc-ping': {
+      // A one-character message to a forked process that echoes it over the IPC channel, until the echo arrives.
+      const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+      const echo = () => new Promise((resolve, reject) => child.once('message', resolve).once('error', reject));
+      try {
+        const first = echo();
+        child.send('x');
+        await first;
+        return await timed(task.batch, async () => {
+          for (let i = 0; i < task.batch; i++) {
+            const back = echo();
+            child.send('x');
+            await back;
+          }
+        });
+      } finally {
+        child.kill();
       }
     }
     case 'wait-ping': {
