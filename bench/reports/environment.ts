@@ -3,6 +3,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrapText } from './text-width.ts';
 import { loadAtEnd, loadAtStart, type LoadStart, type MachineLoad } from './machine-load.ts';
 
 /** Where a set of figures came from. */
@@ -248,11 +249,13 @@ export function environmentAtStart(): EnvironmentStart {
  * Call as a run ends, for its report: the environment of `start` with the end time and how busy
  * the machine was meanwhile (load average at start and end, other processes' CPU, overlapping
  * sync-bench runs). Each warning (the machine was busy) is also written to `warn`, by default
- * standard error as "warning: …", so the terminal shows what the file keeps. Never throws.
+ * standard error as "warning: …" (wrapped to a terminal's width), so the terminal shows what the
+ * file keeps. Never throws.
  */
 export function finishEnvironment(start: EnvironmentStart, warn: (line: string) => void = (line) => process.stderr.write(line)): Environment {
   const load = loadAtEnd(start.load);
-  for (const warning of load.warnings) warn(`warning: ${warning}\n`);
+  const width = process.stderr.isTTY ? process.stderr.columns : Infinity;
+  for (const warning of load.warnings) warn(`${wrapText(`warning: ${warning}`, width - 1).join('\n')}\n`);
   return { ...start.environment, endDate: new Date().toISOString(), load };
 }
 

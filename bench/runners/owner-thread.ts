@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort, type Transferable } from 'node:worker
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { oneLine } from './one-line.ts';
+import { destroyForGood } from './pool-end.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 
 /** The control port an owner task receives in its task data as `control`. */
@@ -51,7 +52,7 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
     ]);
   } catch (error) {
     control.close();
-    await pool.destroy();
+    await destroyForGood(pool);
     throw error;
   }
   return {
@@ -60,7 +61,7 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
       let failure: unknown = null;
       await task.catch((error: unknown) => (failure = error));
       control.close();
-      await pool.destroy();
+      await destroyForGood(pool);
       const cause = failure ?? poolError;
       if (cause !== null) throw new Error(`the owner thread failed: ${oneLine(cause)}`);
     },

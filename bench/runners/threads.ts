@@ -16,6 +16,7 @@ import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ClientTask } from './client.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import { oneLine } from './one-line.ts';
+import { destroyForGood } from './pool-end.ts';
 import type { Fleet, FleetPlan, Runner } from './runner.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 
@@ -86,7 +87,7 @@ export const threadsRunner: Runner = {
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
       async killVictim() {
-        await victimPool?.destroy();
+        if (victimPool !== null) await destroyForGood(victimPool);
         gate.markKilled();
       },
       cpuMs() {
@@ -101,7 +102,7 @@ export const threadsRunner: Runner = {
         }),
       async close() {
         const errors: string[] = [];
-        for (const p of [pool, victimPool]) await p?.destroy().catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
+        for (const p of [pool, victimPool]) if (p !== null) await destroyForGood(p).catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
         ended ??= since(config.clockBase);
         return errors;
       },
