@@ -75,3 +75,71 @@ describe('RobustFutexMutex in one thread', () => {
     mutex.close();
   });
 });
+
+describe('RobustFutexMutex: heartbeats and contention', () => {
+  const HEARTBEATS = 4;
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("keeps its thread's heartbeat while any client of the thread has a session, and stops it with the last", async () => {
+    const buffer = RobustFutexMutex.allocate();
+    const cells = new Int32Array(buffer);
+    const a = new RobustFutexMutex(buffer);
+    const b = new RobustFutexMutex(buffer);
+    // One slot per thread, whatever the number of its clients.
+    expect(cells[2]).toBe(1);
+    b.close();
+    const before = cells[HEARTBEATS] ?? 0;
+    await tick(350);
+    expect(cells[HEARTBEATS]).toBeGreaterThan(before);
+    a.close();
+    const stopped = cells[HEARTBEATS];
+    await tick(350);
+    expect(cells[HEARTBEATS]).toBe(stopped);
+    // A client opened after the last one closed starts a new heartbeat, in a slot of its own.
+    const c = new RobustFutexMutex(buffer);
+    expect(cells[2]).toBe(2);
+    c.close();
+  });
+
+  it('refuses a thread beyond the last heartbeat slot, naming the limit', () => {
+    const buffer = RobustFutexMutex.allocate();
+    new Int32Array(buffer)[2] = 1024;
+    expect(() => new RobustFutexMutex(buffer)).toThrow('atomics-mutex: more than 1024 threads');
+  });
+
+  it('marks the mutex contended while a client waits, so that the unlock wakes it, and unlocked after the last', async () => {
+    const buffer = RobustFutexMutex.allocate();
+    const cells = new Int32Array(buffer);
+    const mutex = new RobustFutexMutex(buffer);
+    await mutex.lock();
+    expect(cells[0]).toBe(1);
+    expect(cells[1]).toBe(0);
+    const waiter = mutex.lock();
+    expect(cells[0]).toBe(2);
+    mutex.unlock();
+    expect(await waiter).toEqual({ ownerDied: false });
+    mutex.unlock();
+    expect(cells[0]).toBe(0);
+    expect(cells[1]).toBe(-1);
+    mutex.close();
+  });
+
+  it('takes over from a dead owner only after its heartbeat has stood still the whole limit', async () => {
+    const buffer = RobustFutexMutex.allocate();
+    const cells = new Int32Array(buffer);
+    cells[0] = 1;
+    cells[1] = 7;
+    cells[2] = 8;
+    const mutex = new RobustFutexMutex(buffer);
+    // The dead owner's heartbeat moves once, half-way: the limit starts again from there.
+    const beat = setTimeout(() => Atomics.add(cells, HEARTBEATS + 7, 1), OWNER_DEAD_AFTER_MS / 2);
+    const started = Date.now();
+    expect(await mutex.lock()).toEqual({ ownerDied: true });
+    clearTimeout(beat);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1.5 * OWNER_DEAD_AFTER_MS);
+    // The new holder's slot: the next free one.
+    expect(cells[1]).toBe(8);
+    mutex.unlock();
+    mutex.close();
+  });
+});

@@ -503,3 +503,29 @@ describe.skipIf(process.env.SYNC_BENCH_MUTATION === '1')('large ticket-rush hist
     }
   });
 });
+
+describe('the budget, exactly', () => {
+  const impossible = (): Row[] => [...Array.from({ length: 12 }, (_, i): Row => [i, 'write', i, i, 0, 10]), [12, 'read', null, 99, 20, 21]];
+  const concurrentWrites = (): Row[] => [...Array.from({ length: 8 }, (_, i): Row => [i, 'write', i, i, 0, 10]), [8, 'read', null, 7, 20, 21]];
+
+  it('a time budget: 0 ms gives unknown on a search of thousands of steps; a minute gives the verdict', () => {
+    expect(checkLinearizability(history(impossible()), register, { budget: { ms: 0 } })).toMatchObject({ verdict: 'unknown', reason: 'budget' });
+    expect(checkLinearizability(history(impossible()), register, { budget: { ms: 60_000 }, windowBudget: { ms: 60_000 } }).verdict).toBe('not linearizable');
+  });
+
+  it('a step budget: exactly the steps the search takes is enough, one fewer is not', () => {
+    const h = history(concurrentWrites());
+    const free = checkLinearizability(h, register, { budget: {} });
+    expect(free.verdict).toBe('linearizable');
+    expect(free.steps).toBeGreaterThan(1);
+    expect(checkLinearizability(h, register, { budget: { steps: free.steps } }).verdict).toBe('linearizable');
+    expect(checkLinearizability(h, register, { budget: { steps: free.steps - 1 } })).toMatchObject({ verdict: 'unknown', reason: 'budget' });
+  });
+
+  it('reports its cost: the steps taken and a wall time that is not negative', () => {
+    const r = checkLinearizability(history(concurrentWrites()), register);
+    expect(r.steps).toBeGreaterThan(0);
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(r.elapsedMs).toBeLessThan(60_000);
+  });
+});

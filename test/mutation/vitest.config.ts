@@ -10,6 +10,7 @@ export default defineConfig({
       'test/histories-linearizability.test.ts',
       'test/futex-mutex.test.ts',
       'test/compare.test.ts',
+      'test/comparison.test.ts',
     ],
     setupFiles: ['test/ts-loader.setup.ts'],
     testTimeout: 20_000,
