@@ -5,7 +5,7 @@
  * testing sees which test covers which line.
  */
 import { describe, expect, it } from 'vitest';
-import { compareReports, rowKey, settingDifferences, workloadRatios, type MatchedRow } from '../bench/reports/comparison.ts';
+import { compareReports, rowKey, settingDifferences, workloadRatios, type FigureChange, type MatchedRow } from '../bench/reports/comparison.ts';
 import type { Report } from '../bench/reports/report.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
 
@@ -225,9 +225,9 @@ describe('workloadRatios', () => {
   });
 
   it('leaves out a workload with no row to compare, and rows with a zero figure', () => {
-    const change = { base: 0, next: 10, changePercent: null, beyondSpread: false };
-    const ok = { base: 10, next: 20, changePercent: 100, beyondSpread: false };
-    const m = (wallMs: typeof ok, throughput: typeof ok) => ({ workload: 'w', wallMs, throughput }) as unknown as MatchedRow;
+    const change: FigureChange = { base: 0, next: 10, changePercent: null, beyondSpread: false };
+    const ok: FigureChange = { base: 10, next: 20, changePercent: 100, beyondSpread: false };
+    const m = (wallMs: FigureChange, throughput: FigureChange) => ({ workload: 'w', wallMs, throughput }) as unknown as MatchedRow;
     expect(workloadRatios([m(change, ok)])).toEqual([]);
     expect(workloadRatios([m(ok, change)])).toEqual([]);
     expect(workloadRatios([m({ ...ok, next: 0 }, ok)])).toEqual([]);
