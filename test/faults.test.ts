@@ -100,3 +100,12 @@ describe('a dead owner thread', () => {
     await expect(reply).rejects.toThrow('the queue owner thread is gone');
   });
 });
+
+describe.each(runnerNames)('a client killed while the queue owner runs its body (%s runner)', (runner) => {
+  it("keeps the victim's buy in the history as one whose outcome is unknown: 1 ticket, the others told sold out, linearizable", async () => {
+    // Under processes the victim's process dies before it reports its log; the owner's stamps stand in for its request.
+    const run = completed(await runOnce({ ...crash, strategy: 'queue-owner', runner, tickets: 1 }));
+    expect(run.check.figures).toMatchObject({ sold: 0, finalCount: 0 });
+    expect(run.linearizable?.verdict).toBe('yes');
+  });
+});

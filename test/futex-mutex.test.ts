@@ -131,8 +131,10 @@ describe('RobustFutexMutex: heartbeats and contention', () => {
     cells[1] = 7;
     cells[2] = 8;
     const mutex = new RobustFutexMutex(buffer);
-    // The dead owner's heartbeat moves once, half-way: the limit starts again from there.
-    const beat = setTimeout(() => Atomics.add(cells, HEARTBEATS + 7, 1), OWNER_DEAD_AFTER_MS / 2);
+    // The dead owner's heartbeat moves once, at 0.6 of the limit (between two of the waiter's
+    // looks, every 250 ms): the limit starts again from the look that sees it, so the takeover
+    // comes after 1.6 limits or more; without the beat it would come after about 1.25.
+    const beat = setTimeout(() => Atomics.add(cells, HEARTBEATS + 7, 1), 0.6 * OWNER_DEAD_AFTER_MS);
     const started = Date.now();
     expect(await mutex.lock()).toEqual({ ownerDied: true });
     clearTimeout(beat);

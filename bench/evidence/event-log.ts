@@ -103,6 +103,11 @@ export class CriticalSectionLog {
     return Atomics.load(this.events, 3);
   }
 
+  /** Events logged so far: requests, enters, exits and aborts (0: nobody wrote here). */
+  get eventCount(): number {
+    return Atomics.load(this.events, 0);
+  }
+
   /** Critical sections requested so far. */
   get requests(): number {
     return Atomics.load(this.events, 1);
@@ -117,6 +122,16 @@ export class CriticalSectionLog {
   claim(): number {
     const slot = Atomics.add(this.events, 2, 1);
     return slot < this.slots ? slot : -1;
+  }
+
+  /**
+   * The harness names the client and the canonical input of a slot before anyone asks, without
+   * counting an event: where the client's request is stamped in another process's log, an owner
+   * thread here still reads the operation from the harness, not from what it was sent.
+   */
+  assign(slot: number, client: number, input: number): void {
+    this.times[slot * FIELDS + CLIENT] = client;
+    this.times[slot * FIELDS + INPUT] = input;
   }
 
   request(slot: number, client: number, at: number, input = 0): void {

@@ -8,6 +8,11 @@ import type { Piscina } from 'piscina';
  * is destroyed too. Rejects as `destroy` does.
  */
 export async function destroyForGood(pool: Piscina): Promise<void> {
-  pool.on('workerCreate', () => void pool.destroy().catch(() => undefined));
-  await pool.destroy();
+  // One destroy at a time: piscina clears its flag when any destroy ends, even while another waits.
+  let ending = pool.destroy();
+  pool.on('workerCreate', () => {
+    ending = ending.catch(() => undefined).then(() => pool.destroy());
+    ending.catch(() => undefined);
+  });
+  await ending;
 }

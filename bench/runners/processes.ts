@@ -84,8 +84,15 @@ interface Member {
 function withOwnerPart(record: CriticalSectionRecord, owner: CriticalSectionRecord | undefined): CriticalSectionRecord {
   if (owner === undefined || owner.attempts === 0) return record;
   const local = Number.isFinite(record.enter);
+  // A client whose process never reported (the killed victim) while the owner ran its body: its
+  // request is taken as made at the body's enter (later than it was, never earlier), so that the
+  // history keeps its buy as one whose outcome is unknown, as the threads runner's log does.
+  const unreported = !Number.isFinite(record.request) && Number.isFinite(owner.client);
   return {
     ...record,
+    client: unreported ? owner.client : record.client,
+    input: unreported ? owner.input : record.input,
+    request: unreported ? owner.enter : record.request,
     enter: local ? record.enter : owner.enter,
     exit: local ? record.exit : owner.exit,
     thread: local ? record.thread : owner.thread,
@@ -171,8 +178,6 @@ export const processesRunner: Runner = {
       othersTold = true;
       for (const other of members) if (other !== reporter) post(other, { type: 'victim-inside' });
     };
-    // A body run by an owner thread of this process (a queue owner) marks this process's gate.
-    if (config.fault !== null) void ownerGate.victimInside().then(() => victimIsInside(null));
     let closing = false;
     let victimKilled = false;
 
@@ -184,6 +189,8 @@ export const processesRunner: Runner = {
         return { clientId, input: inputs[clientId] ?? 0, share: share.data };
       }),
     );
+    // A body run by an owner thread of this process (a queue owner) marks this process's gate.
+    if (config.fault !== null) void ownerGate.victimInside().then(() => victimIsInside(null));
     const { log: _log, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _gate, ...portable } = config;
     const members: Member[] = groups.map((clients) => {
       const child = fork(program, [], {
@@ -282,7 +289,9 @@ export const processesRunner: Runner = {
       },
       evidence() {
         const parts = members.map((m) => (m.finished === null ? null : { log: m.finished.log, claimed: m.finished.claimed }));
-        const records = mergeLogs(parts, layout, ownerLog.records(layout.slots), config.timed !== null);
+        // Only owner threads of this process write here: most runs have nothing to merge.
+        const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
+        const records = mergeLogs(parts, layout, owned, config.timed !== null);
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
         return Promise.resolve({ records, logFull, prints: new FilePrintLog(config.prints as string) });
       },

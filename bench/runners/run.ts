@@ -378,6 +378,12 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     stop: StopSignal.create().buffer,
   };
   const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
+  // Under processes the clients stamp their requests in their own logs; an owner thread here reads
+  // each one-request slot's client and canonical input from this one.
+  if (layout !== null && timed === null) {
+    const own = new CriticalSectionLog(config.log);
+    inputs.forEach((input, clientId) => own.assign(clientId, clientId, input));
+  }
 
   const setup = strategy.setup(strategyConfig(config));
   let host: StrategyHost;

@@ -76,6 +76,8 @@ export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => vo
     const lines = createInterface({ input: socket, crlfDelay: Infinity });
     const listeners: ((message: unknown) => void)[] = [];
     lines.on('line', (line) => {
+      // After a bad line, the rest of its chunk is not this peer's any more.
+      if (socket.destroyed) return;
       let message: unknown;
       try {
         message = JSON.parse(line);
@@ -115,7 +117,15 @@ export async function socketLink(path: string, owner: string): Promise<OwnerLink
   let gone: PeerGoneError | null = null;
   const lines = createInterface({ input: socket, crlfDelay: Infinity });
   lines.on('line', (line) => {
-    const message = JSON.parse(line) as unknown;
+    if (socket.destroyed) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      // Half a line: the owner died while writing it. Its close rejects whoever waits.
+      socket.destroy();
+      return;
+    }
     const next = waiting.shift();
     if (next === undefined) received.push(message);
     else next.resolve(message);
@@ -134,7 +144,8 @@ export async function socketLink(path: string, owner: string): Promise<OwnerLink
     },
     close() {
       if (socket.destroyed) return Promise.resolve();
-      const closed = once(socket, 'close').then(() => undefined);
+      // 'close' comes after an 'error' too (a reset while ending): the link is closed either way.
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       socket.end();
       return closed;
     },
