@@ -78,3 +78,10 @@ describe('owner link over a Unix socket', () => {
     await expect(socketLink(join(dir, 'nobody.sock'), 'the test owner')).rejects.toThrow(/ENOENT|ECONNREFUSED/);
   });
 });
+
+describe('a socket path too long for a Unix socket address', () => {
+  it('is refused before anything is created, saying to set a shorter TMPDIR', async () => {
+    const long = join(dir, 'a'.repeat(120 - dir.length), 'owner.sock');
+    await expect(serveSocket(long, () => undefined)).rejects.toThrow(/bytes, more than the 107 a socket address holds: set TMPDIR to a shorter folder/);
+  });
+});

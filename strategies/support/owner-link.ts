@@ -59,6 +59,9 @@ export interface SocketOwner {
   close(): Promise<void>;
 }
 
+/** The longest path a Unix socket address holds on Linux (`sun_path` is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
 /** One line of JSON per message. */
 function writeLine(socket: Socket, message: unknown): void {
   if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
@@ -66,9 +69,15 @@ function writeLine(socket: Socket, message: unknown): void {
 
 /**
  * Listens on the Unix socket `path` and hands each client connection to `onPeer`. Resolves once
- * listening. A line that is not JSON ends its connection (the peer sees it close).
+ * listening. A line that is not JSON ends its connection (the peer sees it close). Throws, before
+ * creating anything, when `path` is longer than {@link MAX_SOCKET_PATH_BYTES}.
  */
 export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => void): Promise<SocketOwner> {
+  // Longer, the address would be cut short where the kernel keeps it: a stray socket file elsewhere.
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(`the Unix socket path ${path} is ${bytes} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a socket address holds: set TMPDIR to a shorter folder`);
+  }
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
