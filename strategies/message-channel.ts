@@ -36,7 +36,7 @@ export const messageChannel: Strategy = {
   guarantee: 'mutual exclusion',
   order: 'arrival',
   onHolderCrash:
-    "the desk sees the holder's port close and re-issues the token from the state last persisted to the db file",
+    "the desk sees the holder's port or socket close and re-issues the token from the state last persisted to the db file",
   stateLocation: 'memory of the token holder',
   reach: 'processes of one machine',
 

@@ -24,7 +24,7 @@ export const queueOwner: Strategy = {
   guarantee: 'mutual exclusion',
   order: 'arrival',
   onHolderCrash:
-    "unaffected: the owner applies the dead client's request and replies to a closed port; if the owner itself dies, every waiting client fails with 'the queue owner thread is gone'",
+    "unaffected: the owner applies the dead client's request and replies to a closed port or socket; if the owner itself dies, every waiting client fails with 'the queue owner thread is gone'",
   stateLocation: 'memory of the owner thread',
   reach: 'processes of one machine',
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../bench/reports/comparison.ts';
 import type { Report } from '../bench/reports/report.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
@@ -51,7 +51,10 @@ describe('compareReports', () => {
   });
 
   describe('npm run compare', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sync-bench-compare-test-'));
+    // Made when a test of this block runs, not when the file is collected: a run that filters
+    // these tests out (mutation testing runs only the tests that cover a mutant) leaves nothing.
+    let dir = '';
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'sync-bench-compare-test-'))));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const root = fileURLToPath(new URL('..', import.meta.url));
     const run = async (...args: string[]) => {

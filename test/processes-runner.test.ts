@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { processGroups } from '../bench/runners/processes.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { columnsFor } from '../bench/reports/columns.ts';
+import type { ResultRow } from '../bench/suites/summary.ts';
 import { runSuite } from '../bench/suites/suite.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { strategies, strategyNames } from '../strategies/registry.ts';
@@ -95,6 +97,8 @@ describe('the processes runner', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ verdict: 'not applicable', runner: 'processes', runs: [] });
     expect(rows[0]?.reasons[0]).toMatch(/Atomics.wait\/notify wait list lives inside one process/);
+    const verdict = columnsFor('ticket-rush').find((c) => c.id === 'verdict');
+    expect(verdict?.cell(rows[0] as ResultRow)).toMatch(/^not applicable to processes: V8's Atomics/);
   });
 
   it('leaves no client process behind after a run, a failed run or an interruption', async () => {

@@ -49,7 +49,10 @@ function formatPercentile(p: Percentiles, key: 'p50' | 'p99'): string {
 const count = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : String(value));
 
 function verdictCell(row: ResultRow): string {
-  return row.verdict === 'correct' ? 'correct' : `${row.verdict}: ${row.reasons.join('; ')}`;
+  if (row.verdict === 'correct') return 'correct';
+  const reasons = row.reasons.join('; ');
+  // A reason that already begins with the verdict ("not applicable to processes: …") says it once.
+  return reasons.startsWith(row.verdict) ? reasons : `${row.verdict}: ${reasons}`;
 }
 
 /** A spread over repetitions, marked when the row's repetitions look unstable (see `stability.ts`). */

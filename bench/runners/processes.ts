@@ -297,6 +297,8 @@ export const processesRunner: Runner = {
       },
       async close() {
         closing = true;
+        // Settles the waits on the clients (the start barrier's time-out timer among them), whatever happened.
+        failFinished(new Error('the client processes were closed'));
         // Settles the wait on this process's gate, whatever happened.
         if (config.fault !== null) ownerGate.markInside();
         for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');

@@ -1,5 +1,7 @@
-import Table from 'cli-table3';
 import { markdownTable } from 'markdown-table';
+import { renderFitted } from '../reports/fitted-table.ts';
+import { outputWidth } from '../reports/table.ts';
+import { wrapText } from '../reports/text-width.ts';
 import { max, median, min } from 'simple-statistics';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
@@ -208,16 +210,12 @@ const faultLegend =
   'state consistent (– when no run finished): the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
 
-/** The fault rows as a terminal table. */
-export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[]): string {
-  const table = new Table({
-    head: columns.map((c) => c.header),
-    colWidths: [17, 11, 40, 10, 16, 12, 40],
-    wordWrap: true,
-    style: { head: [], border: [] },
-  });
-  for (const row of rows) table.push(columns.map((c) => c.cell(row)));
-  return `${faultTitle(settings)}\n${table.toString()}\n${faultLegend}\n`;
+/** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */
+export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[], width: number = outputWidth()): string {
+  const fitted = columns.map((c, i) => ({ header: c.header, key: i === 0 }));
+  const table = renderFitted(fitted, rows.map((row) => columns.map((c) => c.cell(row))), width);
+  const wrap = (text: string) => wrapText(text, width).join('\n');
+  return `${wrap(faultTitle(settings))}\n${table}\n${wrap(faultLegend)}\n`;
 }
 
 /** The fault rows as a Markdown section. */
