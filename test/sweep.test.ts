@@ -70,9 +70,11 @@ describe('npm run bench:sweep: a small sweep', () => {
       'clients:1:none', 'clients:1:atomics-mutex', 'clients:8:none', 'clients:8:atomics-mutex', 'cs:0.1:none', 'cs:0.1:atomics-mutex',
     ]);
     for (const row of report.rows) {
-      expect(row.throughput?.median ?? 0).toBeGreaterThan(0);
+      // Measured at every point; on a loaded machine a 100 ms window can hold no commit (0 ops/s, honestly).
+      expect(row.throughput?.median).toBeGreaterThanOrEqual(0);
       if (row.strategy === 'atomics-mutex') expect(row.verdict, row.reasons.join('; ')).toBe('correct');
     }
+    expect(report.rows.some((row) => (row.throughput?.median ?? 0) > 0)).toBe(true);
     // One client cannot lose an update; eight unsynchronised ones are expected to (not asserted: it is a race).
     expect(report.rows[0]?.verdict).toBe('correct');
 
