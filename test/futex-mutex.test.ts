@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { OwnerDeadError, OWNER_DEAD_AFTER_MS, RobustFutexMutex } from '../strategies/atomics-mutex.ts';
 
+/** A mutex locked by a holder in thread slot 7, which no thread ever heartbeats (as if its thread had died), opened in slot 8. */
+function heldByDeadThread(): { cells: Int32Array; mutex: RobustFutexMutex } {
+  const buffer = RobustFutexMutex.allocate();
+  const cells = new Int32Array(buffer);
+  cells[0] = 1;
+  cells[1] = 7;
+  cells[2] = 8;
+  return { cells, mutex: new RobustFutexMutex(buffer) };
+}
+
 describe('RobustFutexMutex in one thread', () => {
   it('keeps 200 async lockers on one thread mutually exclusive, and ends unlocked', async () => {
     const buffer = RobustFutexMutex.allocate();
@@ -47,13 +57,7 @@ describe('RobustFutexMutex in one thread', () => {
   });
 
   it('lets a waiter take over, told the owner died, when the holder\'s heartbeat stops', async () => {
-    const buffer = RobustFutexMutex.allocate();
-    const cells = new Int32Array(buffer);
-    // A holder in thread slot 7, which no thread ever heartbeats: as if its thread had died.
-    cells[0] = 1;
-    cells[1] = 7;
-    cells[2] = 8;
-    const mutex = new RobustFutexMutex(buffer);
+    const { cells, mutex } = heldByDeadThread();
     const started = Date.now();
     expect(await mutex.lock()).toEqual({ ownerDied: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(OWNER_DEAD_AFTER_MS);
@@ -125,12 +129,7 @@ describe('RobustFutexMutex: heartbeats and contention', () => {
   });
 
   it('takes over from a dead owner only after its heartbeat has stood still the whole limit', async () => {
-    const buffer = RobustFutexMutex.allocate();
-    const cells = new Int32Array(buffer);
-    cells[0] = 1;
-    cells[1] = 7;
-    cells[2] = 8;
-    const mutex = new RobustFutexMutex(buffer);
+    const { cells, mutex } = heldByDeadThread();
     // The dead owner's heartbeat moves once, at 0.6 of the limit (between two of the waiter's
     // looks, every 250 ms): the limit starts again from the look that sees it, so the takeover
     // comes after 1.6 limits or more; without the beat it would come after about 1.25.

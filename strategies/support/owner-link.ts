@@ -68,6 +68,27 @@ function writeLine(socket: Socket, message: unknown): void {
 }
 
 /**
+ * Calls `onMessage` with each line of `socket` parsed as JSON, in order. A line that is not JSON
+ * (garbage, or half a line from a peer that died while writing it) ends the connection, and the
+ * lines after it are dropped: the socket's 'close' tells the rest. A reset (a peer killed
+ * mid-line) is that close too, not an error thrown here.
+ */
+function onJsonLines(socket: Socket, onMessage: (message: unknown) => void): void {
+  createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
+    if (socket.destroyed) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    onMessage(message);
+  });
+  socket.on('error', () => undefined);
+}
+
+/**
  * Listens on the Unix socket `path` and hands each client connection to `onPeer`. Resolves once
  * listening. A line that is not JSON ends its connection (the peer sees it close). Throws, before
  * creating anything, when `path` is longer than {@link MAX_SOCKET_PATH_BYTES}.
@@ -82,22 +103,10 @@ export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => vo
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const lines = createInterface({ input: socket, crlfDelay: Infinity });
     const listeners: ((message: unknown) => void)[] = [];
-    lines.on('line', (line) => {
-      // After a bad line, the rest of its chunk is not this peer's any more.
-      if (socket.destroyed) return;
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        socket.destroy();
-        return;
-      }
+    onJsonLines(socket, (message) => {
       for (const listener of listeners) listener(message);
     });
-    // A client process killed mid-line resets the connection: that is its close, not an error of the owner.
-    socket.on('error', () => undefined);
     onPeer({
       send: (message) => writeLine(socket, message),
       onMessage: (listener) => listeners.push(listener),
@@ -124,22 +133,11 @@ export async function socketLink(path: string, owner: string): Promise<OwnerLink
   const received: unknown[] = [];
   const waiting: { resolve: (message: unknown) => void; reject: (error: Error) => void }[] = [];
   let gone: PeerGoneError | null = null;
-  const lines = createInterface({ input: socket, crlfDelay: Infinity });
-  lines.on('line', (line) => {
-    if (socket.destroyed) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      // Half a line: the owner died while writing it. Its close rejects whoever waits.
-      socket.destroy();
-      return;
-    }
+  onJsonLines(socket, (message) => {
     const next = waiting.shift();
     if (next === undefined) received.push(message);
     else next.resolve(message);
   });
-  socket.on('error', () => undefined);
   socket.once('close', () => {
     gone = new PeerGoneError(`${owner} is gone: its socket closed`);
     for (const next of waiting.splice(0)) next.reject(gone);
