@@ -7,13 +7,13 @@
  * re-issues the token from the db file: the last state a holder persisted.
  */
 import { readFile } from 'node:fs/promises';
-import type { MessagePort } from 'node:worker_threads';
 import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
 import type { DeskRequest, Token } from './message-channel.ts';
 import { nextMessage } from './support/message-port.ts';
-import { portPeer, serveSocket, type ClientPeer } from './support/owner-link.ts';
+import { servePeers, type OwnerChannels } from './support/owner-endpoints.ts';
+import type { ClientPeer } from './support/owner-link.ts';
 
-export type TokenDeskTask = OwnerTaskControl & { readonly dbPath: string } & ({ readonly ports: readonly MessagePort[] } | { readonly socketPath: string });
+export type TokenDeskTask = OwnerTaskControl & { readonly dbPath: string } & OwnerChannels;
 
 export default async function tokenDesk(task: TokenDeskTask): Promise<void> {
   const { dbPath, control } = task;
@@ -67,12 +67,9 @@ export default async function tokenDesk(task: TokenDeskTask): Promise<void> {
       );
     });
   };
-  const peers = 'ports' in task ? task.ports.map(portPeer) : [];
-  peers.forEach(serve);
-  const socket = 'socketPath' in task ? await serveSocket(task.socketPath, serve) : null;
+  const clients = await servePeers(task, serve);
   const stop = nextMessage(control);
   control.postMessage('ready');
   await stop;
-  for (const peer of peers) peer.close();
-  await socket?.close();
+  await clients.close();
 }

@@ -1,8 +1,5 @@
-import { dirname, join } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 import { MemoryState } from '../bench/workloads/store.ts';
-import { portLink, socketLink } from './support/owner-link.ts';
+import { linkToOwner, startOwner } from './support/owner-endpoints.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Messages between a client and the token desk. */
@@ -40,31 +37,12 @@ export const messageChannel: Strategy = {
   stateLocation: 'memory of the token holder',
   reach: 'processes of one machine',
 
-  async setup(config) {
-    const module = new URL('./message-channel.thread.ts', import.meta.url);
-    if (config.runner === 'processes') {
-      const socketPath = join(dirname(config.dbPath), 'token-desk.sock');
-      const desk = await startOwnerThread(module, { dbPath: config.dbPath, socketPath }, []);
-      return { forClient: () => ({ data: socketPath, transfer: [] }), teardown: () => desk.stop() };
-    }
-    const channels = Array.from({ length: config.clients }, () => new MessageChannel());
-    const deskPorts = channels.map((c) => c.port1);
-    const desk = await startOwnerThread(module, { dbPath: config.dbPath, ports: deskPorts }, deskPorts);
-    return {
-      forClient(clientId) {
-        const port = channels[clientId]?.port2;
-        if (port === undefined) throw new RangeError(`no client ${clientId}`);
-        return { data: port, transfer: [port] };
-      },
-      async teardown() {
-        await desk.stop();
-      },
-    };
+  setup(config) {
+    return startOwner(new URL('./message-channel.thread.ts', import.meta.url), { dbPath: config.dbPath }, config, 'token-desk.sock');
   },
 
   async connect(env) {
-    const desk = 'the token desk thread';
-    const link = typeof env.share === 'string' ? await socketLink(env.share, desk) : portLink(env.share as MessagePort, desk);
+    const link = await linkToOwner(env.share, 'the token desk thread');
     const send = (message: DeskRequest) => link.send(message);
     return {
       async run(op) {

@@ -5,17 +5,17 @@
  * `bench/runners/owner-thread.ts`). Each client's channel carries `Operation`s in; each answer is
  * an `OwnerReply` on the same channel.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { createExecutor } from '../bench/runners/executor.ts';
 import type { Operation } from '../bench/workloads/operation.ts';
 import type { OwnerTaskControl } from '../bench/runners/owner-thread.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
 import { FileStore, MemoryState } from '../bench/workloads/store.ts';
 import { nextMessage } from './support/message-port.ts';
-import { portPeer, serveSocket, type ClientPeer } from './support/owner-link.ts';
+import { servePeers, type OwnerChannels } from './support/owner-endpoints.ts';
+import type { ClientPeer } from './support/owner-link.ts';
 import type { OwnerReply } from './queue-owner.ts';
 
-export type QueueOwnerTask = OwnerTaskControl & { readonly config: StrategyConfig } & ({ readonly ports: readonly MessagePort[] } | { readonly socketPath: string });
+export type QueueOwnerTask = OwnerTaskControl & { readonly config: StrategyConfig } & OwnerChannels;
 
 export default async function queueOwnerThread(task: QueueOwnerTask): Promise<void> {
   const { config, control } = task;
@@ -48,12 +48,9 @@ export default async function queueOwnerThread(task: QueueOwnerTask): Promise<vo
       queue.push({ op: op as Operation, peer });
       void drain();
     });
-  const peers = 'ports' in task ? task.ports.map(portPeer) : [];
-  peers.forEach(serve);
-  const socket = 'socketPath' in task ? await serveSocket(task.socketPath, serve) : null;
+  const clients = await servePeers(task, serve);
   const stop = nextMessage(control);
   control.postMessage('ready');
   await stop;
-  for (const peer of peers) peer.close();
-  await socket?.close();
+  await clients.close();
 }

@@ -1,8 +1,5 @@
-import { dirname, join } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 import type { OpResult } from '../bench/workloads/operation.ts';
-import { portLink, socketLink } from './support/owner-link.ts';
+import { linkToOwner, startOwner } from './support/owner-endpoints.ts';
 import type { Strategy } from './strategy.ts';
 
 /** What the owner thread answers to one operation. */
@@ -28,31 +25,12 @@ export const queueOwner: Strategy = {
   stateLocation: 'memory of the owner thread',
   reach: 'processes of one machine',
 
-  async setup(config) {
-    const module = new URL('./queue-owner.thread.ts', import.meta.url);
-    if (config.runner === 'processes') {
-      const socketPath = join(dirname(config.dbPath), 'queue-owner.sock');
-      const owner = await startOwnerThread(module, { config, socketPath }, []);
-      return { forClient: () => ({ data: socketPath, transfer: [] }), teardown: () => owner.stop() };
-    }
-    const channels = Array.from({ length: config.clients }, () => new MessageChannel());
-    const ownerPorts = channels.map((c) => c.port1);
-    const owner = await startOwnerThread(module, { config, ports: ownerPorts }, ownerPorts);
-    return {
-      forClient(clientId) {
-        const port = channels[clientId]?.port2;
-        if (port === undefined) throw new RangeError(`no client ${clientId}`);
-        return { data: port, transfer: [port] };
-      },
-      async teardown() {
-        await owner.stop();
-      },
-    };
+  setup(config) {
+    return startOwner(new URL('./queue-owner.thread.ts', import.meta.url), { config }, config, 'queue-owner.sock');
   },
 
   async connect(env) {
-    const owner = 'the queue owner thread';
-    const link = typeof env.share === 'string' ? await socketLink(env.share, owner) : portLink(env.share as MessagePort, owner);
+    const link = await linkToOwner(env.share, 'the queue owner thread');
     return {
       async run(op) {
         link.send(op);

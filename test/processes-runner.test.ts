@@ -5,7 +5,7 @@
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { processGroups } from '../bench/runners/processes.ts';
+import { processGroups } from '../bench/runners/process-layout.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import { columnsFor } from '../bench/reports/columns.ts';

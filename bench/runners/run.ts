@@ -12,7 +12,7 @@ import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/even
 import { FaultGate, VICTIM, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
-import { processLayout } from './processes.ts';
+import { processLayout } from './process-layout.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
@@ -400,7 +400,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, fail: (error) => guards.fail(error) }));
+    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error) }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
     const released = since(config.clockBase);

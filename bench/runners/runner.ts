@@ -9,6 +9,7 @@ import type { CriticalSectionRecord } from '../evidence/event-log.ts';
 import type { Prints } from '../evidence/print-log.ts';
 import type { StrategyHost } from '../../strategies/strategy.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
+import type { ProcessLayout } from './process-layout.ts';
 import type { RunConfig } from './run-config.ts';
 
 export type RunnerName = 'threads' | 'processes';
@@ -28,6 +29,8 @@ export interface FleetPlan {
   readonly dir: string;
   /** Slots of the run's event log (clients for a one-request run). */
   readonly slots: number;
+  /** The processes runner's layout of clients and slots, computed before the strategy's setup; null for threads. */
+  readonly layout: ProcessLayout | null;
   /** Fails the run with `error` (a thread or process that died, a stray message). */
   readonly fail: (error: Error) => void;
 }

@@ -11,7 +11,7 @@ import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { InterruptedError } from '../runners/interrupted.ts';
 import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
 import { outOfReach } from '../runners/reach.ts';
-import { processGroups } from '../runners/processes.ts';
+import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { Spread } from './summary.ts';

@@ -1,7 +1,7 @@
 import { max, median, min, quantile } from 'simple-statistics';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import type { Strategy } from '../../strategies/strategy.ts';
-import { processGroups } from '../runners/processes.ts';
+import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { loadedStrategy } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
