@@ -39,6 +39,7 @@ import { StopSignal } from '../coordination/stop-signal.ts';
 import { percentiles, type Percentiles } from '../suites/summary.ts';
 import { strategyConfig, type RunConfig } from '../runners/run-config.ts';
 import type { RunnerName } from '../runners/runner.ts';
+import { destroyForGood } from '../runners/pool-end.ts';
 import { tsWorkerExecArgv } from '../runners/ts-loader.ts';
 import { usageExitCode } from './usage-error.ts';
 import { runEntry } from './entry.ts';
@@ -208,7 +209,7 @@ export async function runMicro(onStep: (what: string) => void = () => undefined,
   try {
     return await Promise.race([measureAll(pool, dir, onStep), stopped]);
   } finally {
-    await pool.destroy();
+    await destroyForGood(pool);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -48,9 +48,11 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     }
     try {
       const result = await workload.criticalSection(access, op, context);
+      // Stamped before the harness works out the nominal: the hold is the body's, not the bookkeeping's.
+      const exitAt = since(config.clockBase);
       // The write latency is the profile's whatever the access claims (memory state writes through with it too).
       const nominal = workload.nominalMs(op, result, { readLatencyMs: access.readLatencyMs, writeLatencyMs: config.latency.writeMs });
-      log.exit(slot, since(config.clockBase), nominal, result.success);
+      log.exit(slot, exitAt, nominal, result.success);
       return result;
     } catch (error) {
       if (error instanceof ConflictError) log.abort(slot);
