@@ -1,4 +1,4 @@
-import { ConflictError, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
+import { ConflictError, isConflict, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
 import { sleepExact } from '../bench/coordination/sleep.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';
@@ -109,7 +109,7 @@ export const optimistic: Strategy = {
           try {
             return await env.execute(op, new VersionedFile(version, env.store));
           } catch (error) {
-            if (!(error instanceof ConflictError)) throw error;
+            if (!isConflict(error)) throw error;
           }
         }
       },

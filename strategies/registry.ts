@@ -7,6 +7,14 @@ import { optimistic } from './optimistic.ts';
 import { queueOwner } from './queue-owner.ts';
 import { sqlite } from './sqlite.ts';
 import { sqliteBusy } from './sqlite-busy.ts';
+import { pgAdvisory } from './pg-advisory.ts';
+import { pgRowLock } from './pg-row-lock.ts';
+import { pgSerializable } from './pg-serializable.ts';
+import { pgUpdate } from './pg-update.ts';
+import { redisLease } from './redis-lease.ts';
+import { redisLeasePoll } from './redis-lease-poll.ts';
+import { redisScript } from './redis-script.ts';
+import { redisWatch } from './redis-watch.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Every strategy, by name, in the order the tables list them. */
@@ -20,6 +28,14 @@ export const strategies = {
   'message-channel': messageChannel,
   'queue-owner': queueOwner,
   optimistic,
+  'pg-advisory': pgAdvisory,
+  'pg-row-lock': pgRowLock,
+  'pg-serializable': pgSerializable,
+  'pg-update': pgUpdate,
+  'redis-lease': redisLease,
+  'redis-lease-poll': redisLeasePoll,
+  'redis-watch': redisWatch,
+  'redis-script': redisScript,
 } as const satisfies Record<string, Strategy>;
 
 export type StrategyName = keyof typeof strategies;

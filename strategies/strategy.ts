@@ -15,9 +15,20 @@ import type { Transferable } from 'node:worker_threads';
 import type { Operation, OpResult, StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
+import type { EngineName } from '../bench/engines/services.ts';
+import type { WorkloadName } from '../bench/workloads/registry.ts';
 
 /** How far a strategy's exclusion reaches. */
 export type Reach = 'threads of one process' | 'processes of one machine' | 'machines' | 'not applicable';
+
+/**
+ * Where a strategy's critical section runs. `client`: in the client, through
+ * {@link ClientEnv.execute}, which the harness stamps (enter, exit, what the body returned).
+ * `server`: inside a database server, as one operation the client sends (a Redis script, one SQL
+ * statement): no stamp can be taken there, so the run is judged from what the clients were told
+ * (their history, checked for linearizability) and from the final state alone.
+ */
+export type RunsIn = 'client' | 'server';
 
 /** The ways to share state that the project compares, plus the uncoordinated baseline. */
 export type Paradigm =
@@ -93,10 +104,18 @@ export interface Strategy {
   readonly onHolderCrash: string;
   /**
    * Which store the harness prepares and reads the final state from: the run's JSON db file
-   * (absent or `db file`), or an SQLite database beside it (`sqlite`, see
-   * `bench/workloads/sqlite-store.ts`).
+   * (absent or `db file`), an SQLite database beside it (`sqlite`, see
+   * `bench/workloads/sqlite-store.ts`), or a server: `redis` or `postgres`, under the run's own
+   * key prefix or schema (see `bench/engines/engine-state.ts`), at the URL the run was given.
    */
-  readonly stateStore?: 'db file' | 'sqlite';
+  readonly stateStore?: 'db file' | 'sqlite' | EngineName;
+  /** Where the critical section runs; absent: `client`. */
+  readonly runsIn?: RunsIn;
+  /**
+   * The workloads the strategy can run, for one that writes a workload's operation itself (a
+   * server-side script); absent: every workload. Its rows under the others are "not applicable".
+   */
+  readonly workloads?: readonly WorkloadName[];
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;

@@ -6,6 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runNamespace } from '../engines/namespace.ts';
+import { serviceUrls } from '../engines/services.ts';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { spawn } from 'node:child_process';
@@ -100,6 +102,9 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number, runn
     finish: FinishLine.create().buffer,
     stop: StopSignal.create().buffer,
     slotBases: null,
+    services: serviceUrls(),
+    namespace: runNamespace(),
+    fencing: false,
   };
 }
 

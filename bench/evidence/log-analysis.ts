@@ -114,3 +114,28 @@ function countInversions(records: readonly CriticalSectionRecord[]): number {
   }
   return inversions;
 }
+
+/**
+ * The analysis of a run whose critical sections run inside a server (`Strategy.runsIn` `server`):
+ * no enter or exit was stamped, so nothing about overlaps, holds or handoffs can be said. A
+ * section counts as committed once its client was answered (the final state and the history
+ * check whether the answers are true); `missing` counts the clients never answered. `waitsMs`
+ * holds each answered operation's whole latency (complete − request): the wait and the server's
+ * work together.
+ */
+export function analyseAnswers(records: readonly CriticalSectionRecord[]): LogAnalysis {
+  const answered = records.filter((r) => Number.isFinite(r.complete) && (r.outcome === 0 || r.outcome === 1));
+  return {
+    violations: 0,
+    violationExamples: [],
+    missing: records.length - answered.length,
+    repeated: 0,
+    aborts: 0,
+    maxRetries: 0,
+    waitsMs: answered.map((r) => r.complete - r.request),
+    holdsMs: [],
+    holdOvershootsMs: [],
+    handoffGapsMs: [],
+    inversions: 0,
+  };
+}

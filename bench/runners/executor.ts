@@ -2,7 +2,7 @@ import { threadId } from 'node:worker_threads';
 import { since } from '../coordination/clock.ts';
 import { FaultGate, never, VICTIM } from './fault.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
-import { ConflictError, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
+import { isConflict, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
 import { printsFor } from '../evidence/print-log.ts';
 import type { ExecutorSeed, RunConfig } from './run-config.ts';
 import { workloads } from '../workloads/registry.ts';
@@ -55,7 +55,7 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
       log.exit(slot, exitAt, nominal, result.success);
       return result;
     } catch (error) {
-      if (error instanceof ConflictError) log.abort(slot);
+      if (isConflict(error)) log.abort(slot);
       else log.exit(slot, since(config.clockBase));
       throw error;
     }

@@ -1,12 +1,24 @@
 import type { Strategy } from '../../strategies/strategy.ts';
+import type { WorkloadName } from '../workloads/registry.ts';
+import type { FaultName } from './fault.ts';
 import type { RunnerName } from './runner.ts';
 
 /**
- * Why `strategy` cannot serve `runner`, or null if it can: a strategy whose reach is the threads
- * of one process cannot exclude clients in other processes. Its row under that runner is "not
- * applicable", with this reason, and nothing is run.
+ * Why `strategy` cannot serve `runner` (and `workload`, and `fault` if given), or null if it can.
+ * Its row is then "not applicable", with this reason, and nothing is run:
+ * - a strategy whose reach is the threads of one process cannot exclude clients in other processes;
+ * - a strategy that writes the operations of some workloads only (a server-side script) runs no other;
+ * - a fault strikes inside a client's critical section, and one that runs inside a server has none.
  */
-export function outOfReach(strategy: Strategy, runner: RunnerName): string | null {
-  if (runner === 'threads' || strategy.reach !== 'threads of one process') return null;
-  return `not applicable to processes: ${strategy.reachLimit ?? 'its exclusion reaches only the threads of one process'}`;
+export function outOfReach(strategy: Strategy, runner: RunnerName, workload?: WorkloadName, fault?: FaultName | null): string | null {
+  if (runner === 'processes' && strategy.reach === 'threads of one process') {
+    return `not applicable to processes: ${strategy.reachLimit ?? 'its exclusion reaches only the threads of one process'}`;
+  }
+  if (workload !== undefined && strategy.workloads !== undefined && !strategy.workloads.includes(workload)) {
+    return `not applicable to ${workload}: its operation is written for ${strategy.workloads.join(', ')} only (it runs inside the server)`;
+  }
+  if (fault !== undefined && fault !== null && strategy.runsIn === 'server') {
+    return `not applicable to ${fault}: the critical section runs inside the server, where no client can fail in it`;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@ import type { FaultName } from './fault.ts';
 import type { RunnerName } from './runner.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
+import type { ServiceUrls } from '../engines/services.ts';
 
 /**
  * Everything a thread needs to take part in one run (one workload, one strategy, one repetition).
@@ -53,6 +54,12 @@ export interface RunConfig {
    * client process in that client's slot. null: an operation's slot is this log's own.
    */
   readonly slotBases: readonly number[] | null;
+  /** Where the Redis and PostgreSQL servers are, for strategies whose state lives in one. */
+  readonly services: ServiceUrls;
+  /** The run's own key prefix (Redis) and schema (PostgreSQL): see `engines/namespace.ts`. */
+  readonly namespace: string;
+  /** Servers' stores refuse a write whose fencing token is older than one they accepted (`--fencing`). */
+  readonly fencing: boolean;
 }
 
 /**

@@ -16,11 +16,14 @@ import { processLayout } from './process-layout.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
-import { analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
+import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import { strategyConfig, type RunConfig, type TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
+import { engineState, type EngineState } from '../engines/engine-state.ts';
+import { runNamespace } from '../engines/namespace.ts';
+import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { FileStore } from '../workloads/store.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
 import { loadStrategy } from './strategy-loader.ts';
@@ -58,6 +61,10 @@ export interface RunSettings {
   readonly keepHistory?: boolean;
   /** Shorter limits than the defaults, ms (tests of a strategy that hangs); absent: the defaults. */
   readonly limits?: Partial<RunLimits>;
+  /** Where the Redis and PostgreSQL servers are; absent: `serviceUrls()` (the environment, else the local defaults). */
+  readonly services?: ServiceUrls;
+  /** Servers' stores refuse writes under a fencing token older than one they accepted; absent: false. */
+  readonly fencing?: boolean;
 }
 
 /** How long parts of a run may take before it fails, ms. */
@@ -299,6 +306,20 @@ function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
   return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
 }
 
+/** What the stamps around client-side bodies show against the answers: each a problem of the run. */
+function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
+  const problems: string[] = [];
+  const answers = mismatchedAnswers(judged);
+  if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
+  const early = judged.filter((r) => Number.isFinite(r.complete) && Number.isFinite(r.enter) && r.enter < r.complete && !(r.exit <= r.complete)).length;
+  if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
+  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
+  if (open > 0) problems.push(`${open} critical sections entered and never left`);
+  const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
+  if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
+  return problems;
+}
+
 /** From `killedAt` to the first enter by another client after it, ms. */
 function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
   if (killedAt === null) return null;
@@ -326,21 +347,34 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
   const guards = new RunGuards(signal, runDeadlineMs(settings));
   let dir: string | null = null;
+  let server: EngineState | null = null;
   try {
     dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
-    return await measure(settings, strategy, dir, guards);
+    const namespace = runNamespace();
+    const services = settings.services ?? serviceUrls();
+    if (strategy.stateStore === 'redis' || strategy.stateStore === 'postgres') server = engineState(strategy.stateStore, services, namespace);
+    return await measure(settings, strategy, dir, guards, { namespace, services, server });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
+    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them (they are named after the run).
+    if (server !== null) await server.drop().catch(() => undefined);
     if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
+/** Where a run keeps state outside its folder: its namespace, the servers, and its state in one of them (null: none). */
+interface RunPlace {
+  readonly namespace: string;
+  readonly services: ServiceUrls;
+  readonly server: EngineState | null;
+}
+
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
-async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards): Promise<CompletedRun> {
+async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
   const runner = runners[settings.runner ?? 'threads'];
@@ -348,6 +382,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
   const sqlitePath = sqlitePathFor(dbPath);
   if (strategy.stateStore === 'sqlite') createSqliteState(sqlitePath, workload.initialState(settings.tickets));
+  if (place.server !== null) await guards.guard(guards.within(place.server.create(workload.initialState(settings.tickets)), SETUP_TIMEOUT_MS, `creating the run's state in ${strategy.stateStore ?? 'its server'}`));
   const slots = timed === null ? settings.clients : TIMED_LOG_SLOTS;
   const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
   const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, timed !== null, slots) : null;
@@ -371,6 +406,9 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     // Under processes, each process has its own log; this one is where owner threads of this process stamp.
     log: CriticalSectionLog.create(layout?.slots ?? slots).buffer,
     slotBases: layout?.slotBases ?? null,
+    services: place.services,
+    namespace: place.namespace,
+    fencing: settings.fencing ?? false,
     // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
     prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients).buffer : join(dir, 'prints.log'),
     barrier: StartBarrier.create().buffer,
@@ -424,7 +462,12 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
         `the event log filled up (${slots} critical sections) before the stop signal, so the window was not measured in full: give a shorter warm-up or window`,
       );
     }
-    const finalState = strategy.stateStore === 'sqlite' ? readSqliteState(sqlitePath) : await new FileStore(dbPath, settings.latency).load();
+    const finalState =
+      place.server !== null
+        ? await guards.guard(place.server.read())
+        : strategy.stateStore === 'sqlite'
+          ? readSqliteState(sqlitePath)
+          : await new FileStore(dbPath, settings.latency).load();
     evidence = { ...shown, finalState };
     const records = shown.records;
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
@@ -456,24 +499,19 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
   if (cleanupErrors.length > 0) throw new Error(cleanupErrors.join('; '));
 
-  const analysis = analyseLog(evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM));
+  const judged = evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM);
+  // A critical section inside a server has no stamps: only the answers, the final state and the history judge it.
+  const inServer = strategy.runsIn === 'server';
+  const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);
   const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints: evidence.prints });
   const problems: string[] = [];
   if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
     problems.push(`${analysis.violations} mutual-exclusion violations`);
   }
-  if (analysis.missing > 0) problems.push(`${analysis.missing} critical sections never committed`);
+  if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems);
-  const judged = evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM);
-  const answers = mismatchedAnswers(judged);
-  if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
-  const early = judged.filter((r) => Number.isFinite(r.complete) && Number.isFinite(r.enter) && r.enter < r.complete && !(r.exit <= r.complete)).length;
-  if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
-  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
-  if (open > 0) problems.push(`${open} critical sections entered and never left`);
-  const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
-  if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
+  if (!inServer) problems.push(...bodyProblems(judged, analysis));
   const linearizable = settings.workload === 'ticket-rush' ? checkTicketRush(evidence.records, settings.tickets) : null;
   if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
   return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };

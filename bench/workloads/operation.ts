@@ -36,6 +36,14 @@ export class ConflictError extends Error {
 }
 
 /**
+ * Whether `error` is a {@link ConflictError}, by its code: under the processes runner a strategy
+ * is bundled apart from the harness, with a class of its own, so `instanceof` fails across them.
+ */
+export function isConflict(error: unknown): boolean {
+  return error instanceof ConflictError || (error instanceof Error && (error as { code?: unknown }).code === 'ECONFLICT');
+}
+
+/**
  * The state as a critical section sees it. Where it lives (the db file, or memory) is the
  * strategy's choice; the simulated latencies belong to the store on disk.
  */

@@ -1,0 +1,115 @@
+/**
+ * The servers engine strategies keep their state in: where to find them, whether they answer,
+ * and what to tell a user whose machine has none.
+ *
+ * URLs come from `--redis` / `--postgres`, else the environment (`REDIS_URL`, `DATABASE_URL`),
+ * else the local defaults below. A strategy whose server does not answer is not run: its row says
+ * "skipped", with the URL tried and how to start a server (see {@link startHint}).
+ */
+import os from 'node:os';
+import { Client, type ClientConfig } from 'pg';
+import { Redis } from 'ioredis';
+
+/** The engines a strategy's state can live in, besides the db file and SQLite. */
+export type EngineName = 'redis' | 'postgres';
+
+/** Where each engine's server is: a `redis://` and a `postgres://` URL. */
+export interface ServiceUrls {
+  readonly redis: string;
+  readonly postgres: string;
+}
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_POSTGRES_URL = 'postgres://127.0.0.1:5432/test';
+
+/** The URLs: those given, else `REDIS_URL` / `DATABASE_URL`, else the local defaults. */
+export function serviceUrls(given: Partial<ServiceUrls> = {}, env: NodeJS.ProcessEnv = process.env): ServiceUrls {
+  return {
+    redis: given.redis ?? nonEmpty(env.REDIS_URL) ?? DEFAULT_REDIS_URL,
+    postgres: given.postgres ?? nonEmpty(env.DATABASE_URL) ?? DEFAULT_POSTGRES_URL,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * The client configuration for the PostgreSQL server at `url`. A URL without a user name connects
+ * as `PGUSER`, else the operating-system user, as `psql` does (the client library would otherwise
+ * send none where `USER` is unset, and the server refuses).
+ */
+export function postgresClientConfig(url: string, extra: ClientConfig = {}): ClientConfig {
+  let connectionString = url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '') {
+      parsed.username = encodeURIComponent(nonEmpty(process.env.PGUSER) ?? os.userInfo().username);
+      connectionString = parsed.toString();
+    }
+  } catch {
+    // Not a URL the parser takes: the client library reports it.
+  }
+  return { connectionString, ...extra };
+}
+
+/** The engine's display name, as in "no Redis at …". */
+export const engineTitle: Record<EngineName, string> = { redis: 'Redis', postgres: 'PostgreSQL' };
+
+/** How to get a server on Debian or Ubuntu, and how to point the bench at another one. */
+export const startHint: Record<EngineName, string> = {
+  redis: 'install and start one (Debian/Ubuntu: sudo apt-get install redis-server && sudo service redis-server start), or give --redis URL / REDIS_URL',
+  postgres:
+    'install and start one (Debian/Ubuntu: sudo apt-get install postgresql && sudo service postgresql start, then a role and database you may use), or give --postgres URL / DATABASE_URL',
+};
+
+/** How long a probe waits for the server's answer, ms. */
+export const PROBE_TIMEOUT_MS = 3_000;
+
+/** A URL without its password, for tables and messages. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Whether `engine` answers at `url`: null if it does (Redis `PING`, PostgreSQL `SELECT 1`), else
+ * the reason in one line. Never throws; gives up after {@link PROBE_TIMEOUT_MS}.
+ */
+export async function probeService(engine: EngineName, url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | null> {
+  try {
+    if (engine === 'redis') {
+      const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        await redis.ping();
+      } finally {
+        redis.disconnect();
+      }
+    } else {
+      const client = new Client(postgresClientConfig(url, { connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs }));
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.split('\n')[0] ?? 'no answer';
+  }
+}
+
+/** The reason of a skipped row: "skipped: no Redis at URL (why); how to start one". */
+export function skippedReason(engine: EngineName, url: string, why: string): string {
+  return `skipped: no ${engineTitle[engine]} at ${shownUrl(url)} (${why}); ${startHint[engine]}`;
+}

@@ -1,0 +1,173 @@
+/**
+ * A TCP proxy on loopback that holds the bytes going each way for a fixed one-way delay, to
+ * simulate the network between the harness's clients and a server (Redis, PostgreSQL) where the
+ * kernel has no netem. A client connects to the proxy's `host`:`port` instead of the server's; every
+ * request and every reply waits `oneWayDelayMs` (milliseconds) each way, so a round trip costs at
+ * least twice that: `--rtt MS` is a proxy with `oneWayDelayMs` MS / 2.
+ *
+ * The link it simulates has latency and unlimited bandwidth: each chunk is held for the delay from
+ * its own arrival at the proxy (a burst of N chunks is not delayed N times), and chunks leave in
+ * the order they came. An end of stream (a half-close) goes the same way, after the data before
+ * it. With a delay of 0 each chunk is forwarded at once. Timers wake on whole milliseconds, so a
+ * chunk is held at least the delay and at most about a millisecond more, plus any event-loop lag.
+ *
+ * Not simulated: bandwidth limits, loss, reordering, jitter, the round trip of the TCP handshake
+ * (the proxy connects to the target as soon as a client connects) and the kernel's segment sizes.
+ *
+ * Errors: `startDelayProxy` rejects on a delay that is not a finite number ≥ 0, and when it cannot
+ * listen. After that nothing is thrown: a target that refuses or resets the connection closes the
+ * client's side, a client that resets closes the target's side, and an error on either socket
+ * destroys both.
+ */
+import { once } from 'node:events';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+
+export interface DelayProxyOptions {
+  /** The server's host, e.g. `127.0.0.1`. */
+  targetHost: string;
+  targetPort: number;
+  /** How long each chunk is held, each way, in milliseconds; 0 forwards at once. */
+  oneWayDelayMs: number;
+  /** The address to listen on, `127.0.0.1` unless given; the port is always an ephemeral one. */
+  listenHost?: string;
+}
+
+/** A listening proxy. */
+export interface DelayProxy {
+  /** The address it listens on. */
+  readonly host: string;
+  /** The ephemeral port it listens on. */
+  readonly port: number;
+  /** Stops listening and destroys every connection, with whatever it still holds; never hangs. */
+  close(): Promise<void>;
+}
+
+/** One direction of a connection: what arrives on `from` is written to `to` after `delayMs`. */
+interface DelayedPipe {
+  /** Drops what is still held and clears the pending timer. */
+  stop(): void;
+}
+
+/**
+ * Forwards `from` to `to`, each chunk (and the end, as `null`) `delayMs` after its arrival, in
+ * order. When `to` buffers more than its high-water mark, `from` is paused until `to` drains.
+ */
+function pipeWithDelay(from: Socket, to: Socket, delayMs: number): DelayedPipe {
+  const held: { dueAt: number; chunk: Buffer | null }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let waitingForDrain = false;
+
+  const deliver = (chunk: Buffer | null): void => {
+    if (to.destroyed) return;
+    if (chunk === null) {
+      to.end();
+      return;
+    }
+    if (!to.write(chunk) && !waitingForDrain) {
+      waitingForDrain = true;
+      from.pause();
+      to.once('drain', () => {
+        waitingForDrain = false;
+        from.resume();
+      });
+    }
+  };
+
+  const flush = (): void => {
+    timer = undefined;
+    // Checked against the clock, not trusted to the timer, which can fire up to a millisecond early.
+    const now = performance.now();
+    let next = held[0];
+    while (next !== undefined && next.dueAt <= now) {
+      held.shift();
+      deliver(next.chunk);
+      next = held[0];
+    }
+    if (next !== undefined) timer = setTimeout(flush, Math.ceil(next.dueAt - now));
+  };
+
+  const arrive = (chunk: Buffer | null): void => {
+    if (delayMs === 0) {
+      deliver(chunk);
+      return;
+    }
+    held.push({ dueAt: performance.now() + delayMs, chunk });
+    timer ??= setTimeout(flush, Math.ceil(delayMs));
+  };
+
+  from.on('data', (chunk: Buffer) => arrive(chunk));
+  from.on('end', () => arrive(null));
+  return {
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+      held.length = 0;
+    },
+  };
+}
+
+/**
+ * Joins `client` and `target` with a delayed pipe each way. Returns the function that destroys the
+ * pair; `onGone` is called once both sockets have closed.
+ */
+function relay(client: Socket, target: Socket, delayMs: number, onGone: () => void): () => void {
+  const pipes = [pipeWithDelay(client, target, delayMs), pipeWithDelay(target, client, delayMs)];
+  const destroy = (): void => {
+    for (const pipe of pipes) pipe.stop();
+    client.destroy();
+    target.destroy();
+  };
+  let open = 2;
+  for (const socket of [client, target]) {
+    socket.setNoDelay(true);
+    // An error is followed by 'close'; the pair ends there, and nothing is thrown.
+    socket.on('error', destroy);
+    socket.once('close', () => {
+      // A socket that closes after its peer's end has queued that end for the other side, behind
+      // the data before it; one that closes without it (a reset, a refusal) takes the pair down.
+      if (!socket.readableEnded) destroy();
+      if (--open === 0) {
+        destroy();
+        onGone();
+      }
+    });
+  }
+  return destroy;
+}
+
+/** Starts a proxy to `targetHost`:`targetPort` that delays each direction by `oneWayDelayMs`. */
+export async function startDelayProxy(options: DelayProxyOptions): Promise<DelayProxy> {
+  const { targetHost, targetPort, oneWayDelayMs } = options;
+  const host = options.listenHost ?? '127.0.0.1';
+  if (!Number.isFinite(oneWayDelayMs) || oneWayDelayMs < 0) {
+    throw new RangeError(`the one-way delay must be a finite number of milliseconds ≥ 0, not ${oneWayDelayMs}`);
+  }
+  const pairs = new Set<() => void>();
+  let closing = false;
+  // Half-open on both sides, so that a client's end does not end its side before the delayed reply.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    if (closing) {
+      client.destroy();
+      return;
+    }
+    const target = createConnection({ host: targetHost, port: targetPort, allowHalfOpen: true });
+    const destroy = relay(client, target, oneWayDelayMs, () => pairs.delete(destroy));
+    pairs.add(destroy);
+  });
+  server.listen(0, host);
+  await once(server, 'listening');
+  // A failed accept is that client's connection failing, not the proxy's.
+  server.on('error', () => undefined);
+  const { port } = server.address() as AddressInfo;
+  return {
+    host,
+    port,
+    close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const destroy of pairs) destroy();
+      pairs.clear();
+      return closed;
+    },
+  };
+}

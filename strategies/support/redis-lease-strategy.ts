@@ -1,0 +1,67 @@
+/**
+ * The Redis lease-lock strategies (`redis-lease`, `redis-lease-poll`): each critical section runs
+ * while its client holds the run's lease (see `redis-lease.ts`), reading and writing the state
+ * key through the thread's shared connection. The clients of one thread take turns first, so one
+ * waiter per thread asks the server.
+ */
+import { redisKeys } from '../../bench/engines/redis-state.ts';
+import { isConflict } from '../../bench/workloads/operation.ts';
+import type { Strategy } from '../strategy.ts';
+import { engineShare, type EngineShare } from './engine-share.ts';
+import { localTurn } from './local-turn.ts';
+import { LeaseLock, type Wake } from './redis-lease.ts';
+import { FENCED_SET_LUA, loadScript, RedisAccess, redisConnection } from './redis-session.ts';
+
+export function redisLeaseStrategy(name: string, wake: Wake, description: string): Strategy {
+  return {
+    name,
+    description,
+    paradigm: 'shared state + lock',
+    guarantee: 'mutual exclusion',
+    order: 'unspecified',
+    onHolderCrash: "the dead holder's lease stays until its TTL runs out (1 s plus twice the longest critical section); then the next waiter takes it",
+    stateLocation: 'Redis key (server)',
+    stateStore: 'redis',
+    reach: 'machines',
+
+    setup(config) {
+      const share = engineShare(config, 'redis');
+      return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
+    },
+
+    async connect(env) {
+      const share = env.share as EngineShare;
+      const use = await redisConnection(share.url);
+      const redis = use.connection;
+      const keys = redisKeys(share.namespace);
+      const lease = await LeaseLock.open(redis, share.url, keys, share.leaseMs, wake);
+      const access = new RedisAccess(redis, share.namespace, env.store, share.fencing ? await loadScript(redis, FENCED_SET_LUA) : null);
+      const turn = localTurn(`redis lease ${share.url} ${share.namespace}`);
+      return {
+        async run(op) {
+          const done = await turn.take();
+          try {
+            for (;;) {
+              const grant = await lease.acquire();
+              access.token = grant.fencingToken;
+              try {
+                return await env.execute(op, access);
+              } catch (error) {
+                // Fenced off: the lease had passed to another; ask for it again.
+                if (!isConflict(error)) throw error;
+              } finally {
+                await lease.release(grant.holder);
+              }
+            }
+          } finally {
+            done();
+          }
+        },
+        async close() {
+          await lease.close();
+          await use.release();
+        },
+      };
+    },
+  };
+}
