@@ -14,7 +14,9 @@ import { faultNames } from '../runners/fault.ts';
 import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { integer as integerOption, list, parseArguments, sameFile, withConventions, writableDir, writablePath } from './options.ts';
+import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
+import { unavailableStrategies } from '../engines/availability.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
@@ -35,6 +37,7 @@ export const limits = {
   tickets: { min: 0, max: 1_000_000 },
   repeat: { min: 1, max: 100 },
   seed: { min: 0, max: 2 ** 31 - 1 },
+  rtt: { min: 0, max: 10_000 },
 } as const;
 
 /** The largest db file --db reads, bytes. */
@@ -78,6 +81,10 @@ function program(): Command {
     .addOption(
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
+    .addOption(new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`))
+    .addOption(new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`))
+    .addOption(new Option('--rtt <ms>', 'simulated network round trip between the clients and the servers, ms, through a loopback delay proxy (0: direct)').default(0))
+    .option('--require-services', 'a strategy whose server does not answer is an error (exit 1), not a skipped row')
     .addOption(new Option('--history <dir>', "write each ticket-rush run's client history into <dir> (an existing folder), one JSON-lines file per run (Jepsen-style records; see npm run check-history)"))
     .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
     .addOption(columnsOption())
@@ -85,10 +92,13 @@ function program(): Command {
     .option('--list', 'list the workloads, strategies and latency profiles, then exit');
 }
 
+/** What is parsed before the servers are probed: the suites without their skipped strategies. */
+type Probed<T> = Omit<T, 'skipped'>;
+
 type Parsed =
   | { readonly mode: 'list' }
-  | { readonly mode: 'suite'; readonly suite: SuiteSettings; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly args: string }
-  | { readonly mode: 'fault'; readonly suite: FaultSuiteSettings; readonly json: string | null; readonly isDefault: boolean; readonly args: string };
+  | { readonly mode: 'suite'; readonly suite: Probed<SuiteSettings>; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean }
+  | { readonly mode: 'fault'; readonly suite: Probed<FaultSuiteSettings>; readonly json: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean };
 
 /** The count of a db file given with --db: it must be JSON with an integer `count` in range. */
 function ticketsFromDb(value: string): number {
@@ -130,7 +140,12 @@ function parse(argv: readonly string[]): Parsed {
     throw new UsageError(`--json '${str('json')}' is not accepted: it is the --db file, which the results would overwrite; give another path`);
   }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
-  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db'].filter(given);
+  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db', 'rtt'].filter(given);
+  const services: ServiceUrls = serviceUrls({
+    ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
+    ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
+  });
+  const requireServices = o.requireServices === true;
 
   if (given('fault')) {
     const fault = faultNames.find((name) => name === str('fault').trim());
@@ -143,7 +158,8 @@ function parse(argv: readonly string[]): Parsed {
     if (latency === undefined || latencies.length > 1) throw new UsageError(`--latency '${str('latency')}' is not accepted with --fault: give one profile`);
     const clients = given('clients') ? integer('clients')(str('clients')) : FAULT_DEFAULT_CLIENTS;
     if (clients < 2) throw new UsageError(`--clients '${clients}' is not accepted with --fault: give at least 2 (the victim and one survivor)`);
-    const suite: FaultSuiteSettings = {
+    if (given('rtt')) throw new UsageError('--rtt is not accepted with --fault: a fault run reaches its servers directly');
+    const suite: Probed<FaultSuiteSettings> = {
       fault,
       strategies: strategiesChosen,
       latency,
@@ -153,11 +169,12 @@ function parse(argv: readonly string[]): Parsed {
       processes,
       tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : clients),
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
+      services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args, requireServices };
   }
 
-  const suite: SuiteSettings = {
+  const suite: Probed<SuiteSettings> = {
     workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : suiteWorkloadNames,
     strategies: strategiesChosen,
     latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['doc', 'zero'],
@@ -168,8 +185,10 @@ function parse(argv: readonly string[]): Parsed {
     tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : 1),
     repeat: given('repeat') ? integer('repeat')(str('repeat')) : SUITE_REPEAT,
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
+    services,
+    rttMs: given('rtt') ? decimal('rtt', limits.rtt.min, limits.rtt.max)(str('rtt')) : 0,
   };
-  return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args };
+  return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args, requireServices };
 }
 
 function listing(): string {
@@ -204,7 +223,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const mode = parsed;
-  return interruptible((signal) => (mode.mode === 'fault' ? runFaults(mode, signal) : runBench(mode, signal)));
+  const skipped = await unavailableStrategies(
+    mode.suite.strategies.map((name) => [name, strategies[name]] as const),
+    mode.suite.services,
+  );
+  const names = Object.keys(skipped);
+  if (names.length > 0) {
+    const reasons = [...new Set(Object.values(skipped))];
+    if (mode.requireServices) {
+      process.stderr.write(`--require-services: ${names.join(', ')} cannot run: ${reasons.join('; ')}\n`);
+      return 1;
+    }
+    process.stderr.write(`skipping ${names.join(', ')}: ${reasons.join('; ')}\n`);
+  }
+  return interruptible((signal) =>
+    mode.mode === 'fault' ? runFaults({ ...mode, suite: { ...mode.suite, skipped } }, signal) : runBench({ ...mode, suite: { ...mode.suite, skipped } }, signal),
+  );
 }
 
 /**
@@ -216,7 +250,7 @@ export function suiteExitCode(rows: readonly Pick<ResultRow, 'verdict' | 'covere
   return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict === 'incorrect')) ? 1 : 0;
 }
 
-async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: AbortSignal): Promise<number> {
+async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
   const started = environmentAtStart();
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
   const rows = await runSuite(parsed.suite, progressLine, signal, histories);
@@ -242,7 +276,7 @@ async function runBench(parsed: Extract<Parsed, { mode: 'suite' }>, signal: Abor
   return saved ? suiteExitCode(rows) : 1;
 }
 
-async function runFaults(parsed: Extract<Parsed, { mode: 'fault' }>, signal: AbortSignal): Promise<number> {
+async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite'> & { readonly suite: FaultSuiteSettings }, signal: AbortSignal): Promise<number> {
   const started = environmentAtStart();
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();

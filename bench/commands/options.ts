@@ -62,6 +62,31 @@ export function integer(flag: string, min: number, max: number) {
   };
 }
 
+/** A number from `min` to `max`, fractions allowed (e.g. 0.5), for `--<flag>`. */
+export function decimal(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n < min || n > max) {
+      throw new UsageError(`--${flag} '${value}' is not accepted: give a number from ${min} to ${max}, e.g. 0.5`);
+    }
+    return n;
+  };
+}
+
+/** A URL with one of `schemes` (e.g. `redis:`), for `--<flag>`. */
+export function serverUrl(flag: string, schemes: readonly string[], example: string) {
+  return (value: string): string => {
+    let scheme: string;
+    try {
+      scheme = new URL(value).protocol;
+    } catch {
+      throw new UsageError(`--${flag} '${value}' is not accepted: it is not a URL; give one like ${example}`);
+    }
+    if (!schemes.includes(scheme)) throw new UsageError(`--${flag} '${value}' is not accepted: give a ${schemes.join(' or ')} URL, like ${example}`);
+    return value;
+  };
+}
+
 /** Comma-separated names out of `valid`, without repeats, for `--<flag>`. */
 export function list<T extends string>(flag: string, valid: readonly T[]) {
   return (value: string): T[] => {

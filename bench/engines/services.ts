@@ -85,12 +85,17 @@ export async function probeService(engine: EngineName, url: string, timeoutMs = 
   try {
     if (engine === 'redis') {
       const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-      redis.on('error', () => undefined);
+      // The connection's own error says why (ECONNREFUSED …); connect() only says it closed.
+      let cause: Error | null = null;
+      redis.on('error', (error: Error) => (cause ??= error));
       try {
         await redis.connect();
         await redis.ping();
+      } catch (error) {
+        throw cause ?? error;
       } finally {
-        redis.disconnect();
+        // Disconnecting a connection that already ended leaves a 2 s timer of ioredis's behind.
+        if (redis.status !== 'end') redis.disconnect();
       }
     } else {
       const client = new Client(postgresClientConfig(url, { connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs }));

@@ -72,7 +72,7 @@ export class CriticalSectionLog {
   private readonly counts: Int32Array;
   /**
    * Four cells: events logged so far (requests, enters, exits, aborts); requests alone; slots
-   * claimed; bodies that completed (exits with their nominal), the watchdog's measure of progress.
+   * claimed; bodies that completed (exits with their nominal) and answers, the watchdog's measure of progress.
    */
   private readonly events: Int32Array;
 
@@ -95,9 +95,9 @@ export class CriticalSectionLog {
   }
 
   /**
-   * Critical-section bodies completed so far: it grows only while the run does work. Requests,
-   * enters and aborts are not progress: a client that enters and aborts for ever (a livelock)
-   * moves the event count but never this one.
+   * Critical-section bodies completed and clients answered so far: it grows only while the run
+   * does work. Requests, enters and aborts are not progress: a client that enters and aborts for
+   * ever (a livelock) moves the event count but never this one.
    */
   get progress(): number {
     return Atomics.load(this.events, 3);
@@ -168,10 +168,14 @@ export class CriticalSectionLog {
     if (!Number.isNaN(nominal)) Atomics.add(this.events, 3, 1);
   }
 
-  /** The client's `session.run` settled: with success or not, or it threw (`outcome` null). */
+  /**
+   * The client's `session.run` settled: with success or not, or it threw (`outcome` null). An
+   * answer is progress too: a critical section that runs inside a server has no body here.
+   */
   complete(slot: number, at: number, outcome: boolean | null): void {
     this.times[slot * FIELDS + OUTCOME] = outcome === null ? -1 : outcome ? 1 : 0;
     this.times[slot * FIELDS + COMPLETE] = at;
+    if (outcome !== null) Atomics.add(this.events, 3, 1);
   }
 
   /** The attempt that entered last aborted: count it and forget its enter time. */

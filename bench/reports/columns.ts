@@ -179,9 +179,10 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   const tickets = rush ? ` · ${plural(first.tickets, 'ticket')}` : '';
   const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
   const placements = [...new Set(rows.map((row) => placement(row)))];
+  const rtt = (first.rttMs ?? 0) > 0 ? ` · servers behind a simulated ${formatNumber(first.rttMs ?? 0)} ms round trip` : '';
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
-    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets} · ` +
+    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${rtt} · ` +
     `${plural(Math.max(...rows.map((r) => r.repetitions)), 'repetition')}`
   );
 }

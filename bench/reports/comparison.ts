@@ -122,10 +122,14 @@ function settingsOf(row: ResultRow, report: Report): Record<string, string> {
   return all;
 }
 
-/** What identifies a row across reports: workload/latency[/runner]/clients/threads/strategy (the runner only when it is not threads). */
+/**
+ * What identifies a row across reports: workload/latency[/runner]/clients/threads[/rtt]/strategy
+ * (the runner only when it is not threads, the round trip to the servers only when there was one).
+ */
 export function rowKey(row: ResultRow): string {
   const runner = runnerOf(row);
-  return `${row.workload}/${row.latency}/${runner === 'threads' ? '' : `${runner}/`}${row.clients} clients/${row.threads} threads/${row.strategy}`;
+  const rtt = (row.rttMs ?? 0) > 0 ? `rtt ${row.rttMs} ms/` : '';
+  return `${row.workload}/${row.latency}/${runner === 'threads' ? '' : `${runner}/`}${row.clients} clients/${row.threads} threads/${rtt}${row.strategy}`;
 }
 
 /**

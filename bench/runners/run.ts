@@ -63,6 +63,8 @@ export interface RunSettings {
   readonly limits?: Partial<RunLimits>;
   /** Where the Redis and PostgreSQL servers are; absent: `serviceUrls()` (the environment, else the local defaults). */
   readonly services?: ServiceUrls;
+  /** The simulated round trip to the servers that `services` already passes through, ms (reported, not applied here); absent: 0. */
+  readonly rttMs?: number;
   /** Servers' stores refuse writes under a fencing token older than one they accepted; absent: false. */
   readonly fencing?: boolean;
 }

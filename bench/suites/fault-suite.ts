@@ -16,6 +16,7 @@ import type { RunnerName } from '../runners/runner.ts';
 import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
+import type { ServiceUrls } from '../engines/services.ts';
 
 /** A fault suite: every selected strategy on ticket-rush with one fault injected. */
 export interface FaultSuiteSettings {
@@ -30,6 +31,10 @@ export interface FaultSuiteSettings {
   readonly processes: number | null;
   readonly tickets: number;
   readonly repeat: number;
+  /** Where the Redis and PostgreSQL servers are. */
+  readonly services: ServiceUrls;
+  /** By strategy, why it is skipped (its server did not answer; see `engines/availability.ts`). */
+  readonly skipped: Readonly<Record<string, string>>;
 }
 
 /** One strategy under one fault, over its repetitions. */
@@ -95,10 +100,11 @@ export async function runFaultSuite(
   const rows: FaultRow[] = [];
   for (const runner of suite.runners) {
     for (const strategy of suite.strategies) {
-      const limit = outOfReach(strategies[strategy], runner);
-      if (limit !== null) {
+      const limit = outOfReach(strategies[strategy], runner, 'ticket-rush', suite.fault);
+      const skipped = suite.skipped[strategy];
+      if (limit !== null || skipped !== undefined) {
         done += suite.repeat;
-        rows.push({ strategy, runner, fault: suite.fault, design: limit, repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: ['not applicable'] });
+        rows.push({ strategy, runner, fault: suite.fault, design: limit ?? skipped ?? '', repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [limit !== null ? 'not applicable' : 'skipped'] });
         continue;
       }
       const runs: RunResult[] = [];
@@ -115,6 +121,7 @@ export async function runFaultSuite(
           seed: repetition,
           staggerMs: 0,
           fault: suite.fault,
+          services: suite.services,
         };
         onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
         runs.push(await runOnce(settings, signal));

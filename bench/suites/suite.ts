@@ -4,7 +4,9 @@ import type { RunnerName } from '../runners/runner.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { HistorySink } from './history-writer.ts';
-import { summarise, withSlowdowns, type ResultRow } from './summary.ts';
+import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
+import { delayedServices } from '../engines/delayed-services.ts';
+import type { ServiceUrls } from '../engines/services.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 
 /** A suite: every selected strategy on every selected workload and latency profile. */
@@ -24,6 +26,20 @@ export interface SuiteSettings {
   readonly repeat: number;
   /** Seed of ordered-print's sleeps; repetition r uses seed + r − 1, the same for every strategy. */
   readonly seed: number;
+  /** Where the Redis and PostgreSQL servers are (the URLs given, before any delay proxy). */
+  readonly services: ServiceUrls;
+  /** The simulated network round trip between clients and servers, ms (0: direct); see `engines/delayed-services.ts`. */
+  readonly rttMs: number;
+  /** By strategy, why it is skipped (its server did not answer; see `engines/availability.ts`). */
+  readonly skipped: Readonly<Record<string, string>>;
+}
+
+/** Why `strategy` is not run in this group of rows, or null if it is. */
+export function notRunIn(suite: Pick<SuiteSettings, 'skipped'>, strategy: StrategyName, runner: RunnerName, workload: WorkloadName): NotRun | null {
+  const limit = outOfReach(strategies[strategy], runner, workload);
+  if (limit !== null) return { verdict: 'not applicable', reason: limit };
+  const skipped = suite.skipped[strategy];
+  return skipped === undefined ? null : { verdict: 'skipped', reason: skipped };
 }
 
 /** Reported before each run starts. */
@@ -40,7 +56,8 @@ export interface Progress {
  * Runs the suite. Within a repetition the strategies run one after another, each in a fresh pool
  * or fresh processes; the order rotates by one strategy per repetition, so no strategy always runs
  * first or after the same neighbour. A strategy out of a runner's reach is not run there: its row
- * is "not applicable", with the reason.
+ * is "not applicable", with the reason; one whose server did not answer is "skipped". With
+ * `rttMs` > 0 the servers are reached through delay proxies, started here and stopped at the end.
  */
 export async function runSuite(
   suite: SuiteSettings,
@@ -48,6 +65,15 @@ export async function runSuite(
   signal?: AbortSignal,
   histories?: HistorySink,
 ): Promise<ResultRow[]> {
+  const delayed = await delayedServices(suite.services, suite.rttMs);
+  try {
+    return await runGroups(suite, delayed.urls, onProgress, signal, histories);
+  } finally {
+    await delayed.close();
+  }
+}
+
+async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress: (p: Progress) => void, signal?: AbortSignal, histories?: HistorySink): Promise<ResultRow[]> {
   const started = Date.now();
   const total = suite.workloads.length * suite.latencies.length * suite.runners.length * suite.repeat * suite.strategies.length;
   let done = 0;
@@ -68,8 +94,10 @@ export async function runSuite(
           seed: suite.seed + repetition - 1,
           staggerMs: 0,
           fault: null,
+          services,
+          rttMs: suite.rttMs,
         });
-        const reachable = suite.strategies.filter((strategy) => outOfReach(strategies[strategy], runner) === null);
+        const reachable = suite.strategies.filter((strategy) => notRunIn(suite, strategy, runner, workload) === null);
         const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
         for (let repetition = 1; repetition <= suite.repeat; repetition++) {
           const shift = (repetition - 1) % Math.max(1, reachable.length);
@@ -84,7 +112,7 @@ export async function runSuite(
           }
           done += suite.strategies.length - reachable.length;
         }
-        const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], outOfReach(strategies[strategy], runner)));
+        const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload)));
         rows.push(...withSlowdowns(group));
       }
     }

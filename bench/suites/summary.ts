@@ -24,8 +24,18 @@ export interface Percentiles {
   readonly samples: number;
 }
 
-/** `not applicable`: the strategy cannot serve the runner (its reach ends inside one process); nothing was run, the reason says why. */
-export type Verdict = 'correct' | 'incorrect' | 'failed' | 'not applicable';
+/**
+ * `not applicable`: the strategy cannot serve the runner or the workload (its reach ends inside
+ * one process; its server-side operation is another workload's); `skipped`: its server did not
+ * answer. Either way nothing was run, and the reason says why.
+ */
+export type Verdict = 'correct' | 'incorrect' | 'failed' | 'not applicable' | 'skipped';
+
+/** Why a row was not run: its verdict and reason. */
+export interface NotRun {
+  readonly verdict: 'not applicable' | 'skipped';
+  readonly reason: string;
+}
 
 /** One repetition, as kept in the JSON. */
 export interface RunRecord {
@@ -57,6 +67,8 @@ export interface ResultRow {
   /** Where the clients ran: worker threads of one process, or processes of their own. */
   readonly runner: RunnerName;
   readonly clients: number;
+  /** The simulated network round trip to the servers, ms (0: direct; absent in rows written before it existed). */
+  readonly rttMs?: number;
   /** Worker threads of the client pool (threads runner). */
   readonly threads: number;
   /** Client processes (processes runner); null under the threads runner. */
@@ -161,7 +173,7 @@ function record(run: RunResult, repetition: number): RunRecord {
   };
 }
 
-const severity: Record<Verdict, number> = { 'not applicable': -1, correct: 0, incorrect: 1, failed: 2 };
+const severity: Record<Verdict, number> = { 'not applicable': -1, skipped: -1, correct: 0, incorrect: 1, failed: 2 };
 
 /** The worst of some repetitions: failed before incorrect before correct, then the most reasons. */
 export function worstOf<T extends { readonly verdict: Verdict; readonly reasons: readonly string[] }>(runs: readonly T[]): T | undefined {
@@ -173,7 +185,9 @@ export function worstOf<T extends { readonly verdict: Verdict; readonly reasons:
  * repetitions, latency percentiles pooled over them, and correctness figures from the worst
  * repetition (failed before incorrect before correct; then the most reasons).
  */
-export function summarise(settings: RunSettings, runs: readonly RunResult[], notApplicable: string | null = null): ResultRow {
+export function summarise(settings: RunSettings, runs: readonly RunResult[], notRunAs: NotRun | string | null = null): ResultRow {
+  // A bare reason is a "not applicable" one.
+  const notRun = typeof notRunAs === 'string' ? { verdict: 'not applicable' as const, reason: notRunAs } : notRunAs;
   const records = runs.map((run, i) => record(run, i + 1));
   const runner = settings.runner ?? 'threads';
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
@@ -191,6 +205,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     latency: settings.latency.name,
     runner,
     clients: settings.clients,
+    rttMs: settings.rttMs ?? 0,
     threads: settings.threads,
     processes: runner === 'processes' ? processGroups(settings.clients, settings.processes ?? settings.clients, settings.fault !== null).length : null,
     clientsPerThread: Math.ceil(settings.clients / (runner === 'processes' ? (settings.processes ?? settings.clients) : settings.threads)),
@@ -206,8 +221,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     handoffGapMs: percentiles(completed.flatMap((run) => run.log.handoffGapsMs)),
     holdMs: percentiles(completed.flatMap((run) => run.log.holdsMs)),
     holdOvershootMs: percentiles(completed.flatMap((run) => run.log.holdOvershootsMs)),
-    verdict: notApplicable !== null ? 'not applicable' : (worst?.verdict ?? 'failed'),
-    reasons: notApplicable !== null ? [notApplicable] : (worst?.reasons ?? []),
+    verdict: notRun !== null ? notRun.verdict : (worst?.verdict ?? 'failed'),
+    reasons: notRun !== null ? [notRun.reason] : (worst?.reasons ?? []),
     linearizable: worstLinearizable(records),
     violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),
     commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),

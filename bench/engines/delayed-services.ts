@@ -1,0 +1,46 @@
+/**
+ * The servers behind a simulated network: with a round trip of `rttMs` > 0, a loopback delay proxy
+ * (see `network/delay-proxy.ts`, half the round trip each way) stands between the clients and
+ * each server, and the URLs the runs get point at the proxies. 0: the servers' own URLs.
+ */
+import { startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
+import type { EngineName, ServiceUrls } from './services.ts';
+
+/** The URLs to give the runs, and `close` to stop the proxies (never rejects). */
+export interface DelayedServices {
+  readonly urls: ServiceUrls;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORTS: Record<EngineName, number> = { redis: 6379, postgres: 5432 };
+
+/** `url` with its host and port replaced by the proxy's. */
+function throughProxy(url: string, proxy: DelayProxy): string {
+  const parsed = new URL(url);
+  parsed.hostname = proxy.host;
+  parsed.port = String(proxy.port);
+  return parsed.toString();
+}
+
+/** Starts a proxy per engine in front of `urls` when `rttMs` > 0. Rejects on a URL without a host it can reach by TCP. */
+export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise<DelayedServices> {
+  if (!(rttMs > 0)) return { urls, close: () => Promise.resolve() };
+  const proxies: DelayProxy[] = [];
+  const close = async () => {
+    await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
+  };
+  try {
+    const delayed = { ...urls };
+    for (const engine of ['redis', 'postgres'] as const) {
+      const target = new URL(urls[engine]);
+      if (target.hostname === '') throw new Error(`--rtt needs a TCP host in the ${engine} URL ${urls[engine]}`);
+      const proxy = await startDelayProxy({ targetHost: target.hostname.replace(/^\[|\]$/g, ''), targetPort: target.port === '' ? DEFAULT_PORTS[engine] : Number(target.port), oneWayDelayMs: rttMs / 2 });
+      proxies.push(proxy);
+      delayed[engine] = throughProxy(urls[engine], proxy);
+    }
+    return { urls: delayed, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
