@@ -1,6 +1,7 @@
 import { stateTable } from '../bench/engines/postgres-state.ts';
 import type { Strategy } from './strategy.ts';
 import { engineShare, type EngineShare } from './support/engine-share.ts';
+import { localTurn } from './support/local-turn.ts';
 import { postgresConnection } from './support/postgres-session.ts';
 
 /**
@@ -10,8 +11,8 @@ import { postgresConnection } from './support/postgres-session.ts';
  * the simulated latencies do not apply (the real round trip does) and the verdict comes from the
  * clients' history and the final row alone. ticket-rush only.
  *
- * Clients of a thread share its connection without taking turns: the client library queues
- * their statements, and none holds anything between them.
+ * Clients of a thread share its connection and take turns on it for the one statement (a
+ * connection runs one query at a time; the client library deprecates queueing them itself).
  */
 export const pgUpdate: Strategy = {
   name: 'pg-update',
@@ -38,10 +39,16 @@ export const pgUpdate: Strategy = {
       name: `purchase ${share.namespace}`,
       text: `UPDATE ${stateTable(share.namespace)} SET json = jsonb_set(json, '{count}', to_jsonb((json->>'count')::bigint - 1)) WHERE id = 1 AND (json->>'count')::bigint > 0 RETURNING 1`,
     };
+    const turn = localTurn(`postgres ${share.url}`);
     return {
       async run() {
-        const { rowCount } = await use.connection.query(purchase);
-        return { success: rowCount === 1, tornReads: 0 };
+        const done = await turn.take();
+        try {
+          const { rowCount } = await use.connection.query(purchase);
+          return { success: rowCount === 1, tornReads: 0 };
+        } finally {
+          done();
+        }
       },
       close: () => use.release(),
     };

@@ -46,6 +46,11 @@ describe('npm run bench: bad command lines', () => {
     [['--fault', 'crash-in-cs,hang-in-cs'], /--fault 'crash-in-cs,hang-in-cs' is not accepted: give one of crash-in-cs, hang-in-cs/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help for the accepted options/],
     [['--repeat'], /option '--repeat <n>' argument missing; run with --help/],
+    [['--redis', 'http://127.0.0.1:6379'], /--redis 'http:\/\/127.0.0.1:6379' is not accepted: give a redis: or rediss: URL/],
+    [['--postgres', 'nonsense'], /--postgres 'nonsense' is not accepted: it is not a URL/],
+    [['--rtt', '-1'], /--rtt '-1' is not accepted: give a number from 0 to 10000/],
+    [['--rtt', 'fast'], /--rtt 'fast' is not accepted/],
+    [['--fault', 'crash-in-cs', '--rtt', '1'], /--rtt is not accepted with --fault/],
   ];
 
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {

@@ -43,9 +43,18 @@ function jainIfEnough(xs: readonly number[]): number | null {
 
 /**
  * Measures the window (`fromMs`, `toMs`] of a timed run. `threadOf[c]` is the pool thread that ran
- * client c.
+ * client c. `inServer`: the critical sections ran inside a server (see `Strategy.runsIn`), so a
+ * section commits when its client is answered, and its wait is its whole round (complete − request).
  */
-export function measureWindow(records: readonly CriticalSectionRecord[], fromMs: number, toMs: number, threadOf: readonly number[]): WindowFigures {
+export function measureWindow(records: readonly CriticalSectionRecord[], fromMs: number, toMs: number, threadOf: readonly number[], inServer = false): WindowFigures {
+  if (inServer) {
+    // No stamps inside: the answer stands for the exit, and the request for the enter.
+    const answered = records
+      .filter((r) => Number.isFinite(r.complete) && (r.outcome === 0 || r.outcome === 1))
+      .map((r) => ({ ...r, attempts: 1, aborts: 0, enter: r.complete, exit: r.complete }));
+    const rounds = measureWindow(answered, fromMs, toMs, threadOf);
+    return { ...rounds, waitsMs: answered.filter((r) => r.request <= toMs && r.complete >= fromMs).map((r) => r.complete - r.request) };
+  }
   const committed = records.filter((r) => r.attempts - r.aborts > 0 && Number.isFinite(r.exit));
   const inside = committed.filter((r) => r.exit > fromMs && r.exit <= toMs);
   const perClient = new Array<number>(threadOf.length).fill(0);

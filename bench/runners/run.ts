@@ -485,7 +485,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
       fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) },
-      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf),
+      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, strategy.runsIn === 'server'),
     };
   } catch (error) {
     failure = error;

@@ -1,0 +1,136 @@
+/**
+ * The servers behind the engine strategies: probing them, skipping a strategy whose server does
+ * not answer (and refusing to with --require-services), and each run's namespace, which two runs
+ * at once never share and which no run leaves behind. Against the real servers of this machine,
+ * and a real closed port for a missing one.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { probeService, postgresClientConfig, serviceUrls, shownUrl } from '../bench/engines/services.ts';
+import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { servicesRequired, serversUp, skippedStrategies } from './fixtures/services.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function completed(result: RunResult): CompletedRun {
+  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
+  return result;
+}
+
+async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts', ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** A TCP port on loopback where nothing listens (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the servers of the engine strategies', () => {
+  it.runIf(servicesRequired)('answer where they are required (SYNC_BENCH_REQUIRE_SERVICES=1)', () => {
+    expect(skippedStrategies).toEqual({});
+  });
+
+  it('are probed with PING and SELECT 1; a closed port is a reason, not a throw, and leaves nothing running', async () => {
+    const port = await closedPort();
+    const redis = await probeService('redis', `redis://127.0.0.1:${port}`, 2_000);
+    const postgres = await probeService('postgres', `postgres://127.0.0.1:${port}/test`, 2_000);
+    expect(redis).toMatch(/ECONNREFUSED/);
+    expect(postgres).toMatch(/ECONNREFUSED/);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThan(3);
+  });
+
+  it('hides a password in the URL it shows', () => {
+    expect(shownUrl('postgres://me:secret@db.example:5432/test')).toBe('postgres://me:***@db.example:5432/test');
+  });
+
+  it('give PostgreSQL a user name where the URL has none', () => {
+    const config = postgresClientConfig('postgres://127.0.0.1:5432/test');
+    expect(new URL(String(config.connectionString)).username).not.toBe('');
+    expect(postgresClientConfig('postgres://alice@127.0.0.1/test').connectionString).toBe('postgres://alice@127.0.0.1/test');
+  });
+});
+
+describe('npm run bench with a server that does not answer', () => {
+  it('gives its strategies "skipped" rows naming the URL and how to start one, runs the others, and exits 0', async () => {
+    const port = await closedPort();
+    const { code, stdout, stderr } = await bench('--workload', 'ticket-rush', '--latency', 'zero', '--repeat', '1', '--runner', 'threads', '--strategy', 'flock,redis-script', '--redis', `redis://127.0.0.1:${port}`, '--json', '-');
+    expect(code, stderr).toBe(0);
+    const rows = (JSON.parse(stdout) as { rows: { strategy: string; verdict: string; reasons: string[] }[] }).rows;
+    expect(rows.find((r) => r.strategy === 'flock')?.verdict).toBe('correct');
+    const skipped = rows.find((r) => r.strategy === 'redis-script');
+    expect(skipped?.verdict).toBe('skipped');
+    expect(skipped?.reasons.join(' ')).toMatch(new RegExp(`^skipped: no Redis at redis://127.0.0.1:${port}.*ECONNREFUSED.*apt-get install redis-server`));
+  }, 60_000);
+
+  it('is an error with --require-services: exit 1, the reason on stderr, nothing run', async () => {
+    const port = await closedPort();
+    const { code, stdout, stderr } = await bench('--workload', 'ticket-rush', '--strategy', 'pg-update', '--postgres', `postgres://127.0.0.1:${port}/test`, '--require-services', '--json', '-');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/--require-services: pg-update cannot run: skipped: no PostgreSQL at postgres:\/\/127.0.0.1:\d+\/test/);
+  }, 60_000);
+});
+
+describe.runIf(serversUp)('a run against the servers', () => {
+  const base: RunSettings = { workload: 'ticket-rush', strategy: 'pg-advisory', clients: 12, threads: 2, tickets: 1, latency: latencyProfiles.quick, seed: 1, staggerMs: 0, fault: null };
+
+  it('works in its own schema and key prefix, and leaves neither behind', async () => {
+    const urls = serviceUrls();
+    const schemas = async () => {
+      const client = new pg.Client(postgresClientConfig(urls.postgres));
+      await client.connect();
+      try {
+        return (await client.query<{ n: string }>("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE $1", [`sync_bench_${process.pid}_%`])).rows[0]?.n;
+      } finally {
+        await client.end();
+      }
+    };
+    const keys = async () => {
+      const redis = new Redis(urls.redis);
+      try {
+        return (await redis.keys(`sync-bench:sync_bench_${process.pid}_*`)).length;
+      } finally {
+        redis.disconnect();
+      }
+    };
+    completed(await runOnce(base));
+    completed(await runOnce({ ...base, strategy: 'redis-lease' }));
+    expect(await schemas()).toBe('0');
+    expect(await keys()).toBe(0);
+  });
+
+  it('never shares state with a run at once: two runs of one ticket each sell one ticket each', async () => {
+    for (const strategy of ['pg-advisory', 'redis-lease', 'pg-update', 'redis-script'] as const) {
+      const [a, b] = await Promise.all([runOnce({ ...base, strategy }), runOnce({ ...base, strategy })]);
+      for (const run of [completed(a), completed(b)]) {
+        expect(run.problems, strategy).toEqual([]);
+        expect(run.check.figures, strategy).toMatchObject({ sold: 1, finalCount: 0 });
+      }
+    }
+  });
+
+  it('fails, saying so, when the server is gone before the run starts', async () => {
+    const port = await closedPort();
+    const result = await runOnce({ ...base, services: { ...serviceUrls(), postgres: `postgres://127.0.0.1:${port}/test` } });
+    expect(result.status).toBe('failed');
+    expect(result.status === 'failed' && result.error).toMatch(/ECONNREFUSED/);
+  });
+});
