@@ -116,6 +116,11 @@ export interface Strategy {
    * server-side script); absent: every workload. Its rows under the others are "not applicable".
    */
   readonly workloads?: readonly WorkloadName[];
+  /**
+   * Its store can check the fencing token of each write and refuse one older than a write it
+   * accepted (`--fencing`; see `strategies/support/redis-session.ts`); absent: no fencing.
+   */
+  readonly fencing?: boolean;
   /** Where the authoritative state lives while clients run, e.g. "db file on disk". */
   readonly stateLocation: string;
   readonly reach: Reach;

@@ -14,6 +14,7 @@ import { runnerNames, type RunnerName } from '../bench/runners/runner.ts';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { nextMessage, PeerGoneError } from '../strategies/support/message-port.ts';
 import { leaseMsFor } from '../strategies/support/engine-share.ts';
+import { PAUSE_LIMIT_MS } from '../bench/runners/fault.ts';
 import { canRun } from './fixtures/services.ts';
 
 function completed(result: RunResult): CompletedRun {
@@ -121,5 +122,35 @@ describe.each(runnerNames)('a client killed while the queue owner runs its body 
     const run = completed(await runOnce({ ...crash, strategy: 'queue-owner', runner, tickets: 1 }));
     expect(run.check.figures).toMatchObject({ sold: 0, finalCount: 0 });
     expect(run.linearizable?.verdict).toBe('yes');
+  });
+});
+
+describe.runIf(canRun('redis-lease') && canRun('pg-advisory'))('a holder stopped (SIGSTOP) inside its critical section, then resumed', () => {
+  const pause: RunSettings = { ...crash, runner: 'processes', fault: 'pause-in-cs', tickets: 6 };
+
+  it('redis-lease without fencing: the lease runs out, another client enters, and the resumed holder\'s stale write is accepted and caught', async () => {
+    const run = completed(await runOnce({ ...pause, strategy: 'redis-lease' }));
+    expect(run.fault?.staleWrites).toBe(1);
+    expect(run.log.violations).toBeGreaterThan(0);
+    expect(run.problems.join('\n')).toMatch(/mutual-exclusion violations/);
+  });
+
+  it('redis-lease with fencing: the stale write is refused, the holder asks again, and the run is correct', async () => {
+    const run = completed(await runOnce({ ...pause, strategy: 'redis-lease', fencing: true }));
+    expect(run.fault?.staleWrites).toBe(0);
+    expect(run.log.aborts).toBeGreaterThan(0);
+    expect(run.problems).toEqual([]);
+    expect(run.check.figures).toMatchObject({ sold: 6, finalCount: 0, lostUpdates: 0 });
+  });
+
+  it('pg-advisory: the stopped holder keeps its lock (its connection is alive), nobody enters, and the run is correct', async () => {
+    const run = completed(await runOnce({ ...pause, strategy: 'pg-advisory' }));
+    expect(run.fault?.staleWrites).toBe(0);
+    expect(run.problems).toEqual([]);
+    expect(run.fault?.recoveryMs ?? 0).toBeGreaterThanOrEqual(PAUSE_LIMIT_MS);
+  });
+
+  it('is not applicable under threads (a worker thread cannot be stopped alone)', () => {
+    expect(outOfReach(strategies.flock, 'threads', 'ticket-rush', 'pause-in-cs')).toMatch(/^not applicable to pause-in-cs under threads/);
   });
 });

@@ -164,14 +164,15 @@ function parse(argv: readonly string[]): Parsed {
       strategies: strategiesChosen,
       latency,
       clients,
-      runners: runnersChosen,
+      // A pause stops a process: under threads every row would be "not applicable".
+      runners: fault === 'pause-in-cs' && !given('runner') ? ['processes'] : runnersChosen,
       threads,
       processes,
       tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : clients),
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
       services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault === 'crash-in-cs', args, requireServices };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault !== 'hang-in-cs', args, requireServices };
   }
 
   const suite: Probed<SuiteSettings> = {
@@ -281,7 +282,9 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.suite, rows };
-  const saved = await saveReport(parsed, report, 'faults', { 'faults.md': renderFaultMarkdown(report) });
+  // The default crash and pause runs each have their results file.
+  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';
+  const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
   return saved ? 0 : 1;
 }

@@ -87,7 +87,7 @@ export default async function client({ config, clientId, input, share }: ClientT
       }
     }
     const end = since(config.clockBase);
-    // Under a fault the victim never finishes.
+    // Under a crash or a hang the victim never finishes (a paused one does).
     await new FinishLine(config.finish).arriveAndWait(config.finishers);
     // In a process of its own (processes runner) a client's "thread" is its process.
     return { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };

@@ -7,6 +7,28 @@ import { printsFor } from '../evidence/print-log.ts';
 import type { ExecutorSeed, RunConfig } from './run-config.ts';
 import { workloads } from '../workloads/registry.ts';
 
+/**
+ * The victim's state access under `pause-in-cs`: its first write waits, after the read it rests
+ * on, until the runner has stopped the victim's process and resumed it (the gate's "killed" cell,
+ * set by the runner before SIGCONT). A later attempt (a fenced-off write retried) goes straight on.
+ */
+function pausingBeforeWrite(access: StateAccess, gate: FaultGate): StateAccess {
+  return {
+    get readLatencyMs() {
+      return access.readLatencyMs;
+    },
+    get writeLatencyMs() {
+      return access.writeLatencyMs;
+    },
+    read: () => access.read(),
+    async write(state) {
+      gate.markInside();
+      await gate.victimKilled();
+      await access.write(state);
+    },
+  };
+}
+
 /** Runs one critical section's body; see {@link createExecutor}. */
 export type Executor = (op: Operation, access: StateAccess) => Promise<OpResult>;
 
@@ -24,7 +46,8 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
   const gate = new FaultGate(config.faultGate);
   const context = { prints: printsFor(config.prints) };
   const workload = workloads[config.workload];
-  return async (given, access) => {
+  return async (given, givenAccess) => {
+    let access = givenAccess;
     // The operation the client asked for, as the harness logged it: a strategy cannot shrink the
     // critical section it is measured on by handing the body a different one.
     const loggedClient = log.client(given.slot);
@@ -38,7 +61,11 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     // An owner thread of the processes runner's own process: the client's slot in this log.
     const slot = op.slot + (config.slotBases?.[op.clientId] ?? 0);
     log.enter(slot, threadId, since(config.clockBase));
-    if (config.fault !== null && op.clientId === VICTIM) {
+    if (config.fault === 'pause-in-cs' && op.clientId === VICTIM) {
+      // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
+      if (inVictimThread) access = pausingBeforeWrite(access, gate);
+      else gate.markInside();
+    } else if (config.fault !== null && op.clientId === VICTIM) {
       gate.markInside();
       // In the victim's own thread it stays until the thread is terminated (crash) or forever
       // (hang). Elsewhere (an owner thread runs its body) a crash is of the client only: the body

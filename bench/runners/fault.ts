@@ -10,13 +10,23 @@
 import { waitWhileEquals } from '../coordination/atomics-wait.ts';
 
 /** The faults the harness can inject. */
-export type FaultName = 'crash-in-cs' | 'hang-in-cs';
+export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs';
 
 export const faults: Record<FaultName, string> = {
   'crash-in-cs':
     "the victim's thread is terminated (threads runner), or its process sent SIGKILL (processes runner), inside its critical section once every other client waits: no finally, no release",
   'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
+  'pause-in-cs':
+    "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client has entered or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
 };
+
+/** How long a paused victim stays stopped when no other client enters meanwhile, ms. */
+export const PAUSE_LIMIT_MS = 3_000;
+
+/** Whether the victim of `fault` is part of the run to its end: a paused one resumes and finishes; a crashed or stuck one never does. */
+export function victimFinishes(fault: FaultName | null): boolean {
+  return fault === null || fault === 'pause-in-cs';
+}
 
 export const faultNames = Object.keys(faults) as FaultName[];
 
@@ -49,7 +59,7 @@ export class FaultGate {
     return waitWhileEquals(this.cells, INSIDE, 0);
   }
 
-  /** The main thread: the victim's thread has been terminated. */
+  /** The main thread: the victim's thread has been terminated (or, paused, it may go on). */
   markKilled(): void {
     Atomics.store(this.cells, KILLED, 1);
     Atomics.notify(this.cells, KILLED);

@@ -19,7 +19,7 @@ import { StopSignal } from '../coordination/stop-signal.ts';
 import { waitWhileEquals } from '../coordination/atomics-wait.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import client from './client.ts';
-import { FaultGate, VICTIM } from './fault.ts';
+import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import { PROGRESS_EVERY_MS, type FromProcess, type StartMessage, type ToProcess } from './process-messages.ts';
 
@@ -38,7 +38,7 @@ async function host(start: StartMessage): Promise<FromProcess> {
   const config = {
     ...start.config,
     strategyModule: start.strategyModule,
-    finishers: start.clients.filter((c) => start.config.fault === null || c.clientId !== VICTIM).length,
+    finishers: start.clients.filter((c) => victimFinishes(start.config.fault) || c.clientId !== VICTIM).length,
     log: log.buffer,
     barrier: barrier.buffer,
     finish: FinishLine.create().buffer,
@@ -54,6 +54,7 @@ async function host(start: StartMessage): Promise<FromProcess> {
       barrier.release();
     } else if (message.type === 'stop') stop.raise();
     else if (message.type === 'victim-inside') gate.markInside();
+    else if (message.type === 'resume') gate.markKilled();
   });
   const tasks = start.clients.map((c) => client({ config, clientId: c.clientId, input: c.input, share: c.share }));
   const all = Promise.all(tasks);

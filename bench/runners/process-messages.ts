@@ -2,8 +2,9 @@
  * The messages between the `processes` runner and its client processes, over the IPC channel of
  * `child_process.fork` (V8 serialisation, so a bigint and a typed array travel as they are).
  *
- * Runner → process: `start` once, then `release`, `stop` (timed runs) and `victim-inside` (fault
- * runs: the other clients may now ask). Process → runner: `arrived` (every client of the process
+ * Runner → process: `start` once, then `release`, `stop` (timed runs), `victim-inside` (fault
+ * runs: the other clients may now ask) and `resume` (pause-in-cs: sent to the stopped victim just
+ * before SIGCONT; it may go on with its write). Process → runner: `arrived` (every client of the process
  * waits at the start barrier), `progress` (requests and completed bodies so far, whenever they
  * changed, at most every {@link PROGRESS_EVERY_MS}), `inside` (the victim entered its critical
  * section), then `finished` with the outcomes and the process's event log, or `failed`.
@@ -34,7 +35,7 @@ export interface StartMessage {
   readonly strategyModule: string | null;
 }
 
-export type ToProcess = StartMessage | { readonly type: 'release' } | { readonly type: 'stop' } | { readonly type: 'victim-inside' };
+export type ToProcess = StartMessage | { readonly type: 'release' } | { readonly type: 'stop' } | { readonly type: 'victim-inside' } | { readonly type: 'resume' };
 
 export type FromProcess =
   | { readonly type: 'arrived' }

@@ -18,7 +18,7 @@ import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FilePrintLog } from '../evidence/print-log.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
-import { FaultGate, VICTIM } from './fault.ts';
+import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
 import type { ProcessLayout } from './process-layout.ts';
 import { oneLine } from './one-line.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
@@ -195,7 +195,7 @@ export const processesRunner: Runner = {
           case 'finished':
             member.finished = message;
             member.requests = message.outcomes.reduce((sum, o) => sum + o.requests, 0);
-            if (members.every((m) => m.finished !== null || m.hasVictim)) resolveFinished();
+            if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) resolveFinished();
             break;
           case 'failed':
             failFinished(new Error(message.error));
@@ -247,6 +247,16 @@ export const processesRunner: Runner = {
         await victim.exited;
         // An owner thread running the victim's body goes on once the client is dead.
         ownerGate.markKilled();
+      },
+      pauseVictim() {
+        members.find((m) => m.hasVictim)?.child.kill('SIGSTOP');
+      },
+      resumeVictim() {
+        const victim = members.find((m) => m.hasVictim);
+        if (victim === undefined) return;
+        // The message waits in the pipe until the process runs again.
+        post(victim, { type: 'resume' });
+        victim.child.kill('SIGCONT');
       },
       cpuMs() {
         const cpu = process.cpuUsage();

@@ -17,6 +17,9 @@ export function outOfReach(strategy: Strategy, runner: RunnerName, workload?: Wo
   if (workload !== undefined && strategy.workloads !== undefined && !strategy.workloads.includes(workload)) {
     return `not applicable to ${workload}: its operation is written for ${strategy.workloads.join(', ')} only (it runs inside the server)`;
   }
+  if (fault === 'pause-in-cs' && runner === 'threads') {
+    return 'not applicable to pause-in-cs under threads: SIGSTOP stops a whole process, and a worker thread cannot be stopped alone';
+  }
   if (fault !== undefined && fault !== null && strategy.runsIn === 'server') {
     return `not applicable to ${fault}: the critical section runs inside the server, where no client can fail in it`;
   }

@@ -9,7 +9,7 @@ import { FinishLine } from '../coordination/finish-line.ts';
 import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
-import { FaultGate, VICTIM, type FaultName } from './fault.ts';
+import { FaultGate, PAUSE_LIMIT_MS, VICTIM, victimFinishes, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { processLayout } from './process-layout.ts';
@@ -82,8 +82,14 @@ export interface RunLimits {
 /** What an injected fault did. Times in ms on the run's clock. */
 export interface FaultOutcome {
   readonly name: FaultName;
-  /** When the victim's thread was terminated; null if it was not (hang). */
+  /** When the victim's thread was terminated or its process stopped; null if neither (hang). */
   readonly killedAt: number | null;
+  /**
+   * pause-in-cs: 1 if the victim's write after its pause was accepted although another client's
+   * critical section had committed inside the victim's (the victim had lost its lock: a stale
+   * write), else 0; from the event log. null for the other faults.
+   */
+  readonly staleWrites: number | null;
   /** From the kill to the first critical section another client entered after it; null if none did. */
   readonly recoveryMs: number | null;
 }
@@ -293,6 +299,15 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
   await guards.sleep(20);
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
+  if (fault === 'pause-in-cs') {
+    // Stopped until another client's critical section completes (its lock passed on) or the limit.
+    const before = clients.completed();
+    clients.pauseVictim();
+    const until = Date.now() + PAUSE_LIMIT_MS;
+    while (clients.completed() === before && Date.now() < until) await guards.sleep(5);
+    clients.resumeVictim();
+    return killedAt;
+  }
   await clients.killVictim();
   return killedAt;
 }
@@ -320,6 +335,18 @@ function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAna
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
   return problems;
+}
+
+/**
+ * 1 if the victim's committed critical section wrote (its body succeeded) while another client's
+ * committed one entered inside it: the victim's write came from a read another holder had since
+ * changed. A fenced-off write aborts its attempt, so the committed one is a fresh attempt.
+ */
+function staleWrites(records: readonly CriticalSectionRecord[]): number {
+  const victim = records.find((r) => r.slot === VICTIM);
+  if (victim === undefined || victim.body !== 1 || !Number.isFinite(victim.enter) || !Number.isFinite(victim.exit)) return 0;
+  const overlapped = records.some((r) => r.slot !== VICTIM && r.attempts - r.aborts > 0 && r.enter > victim.enter && r.enter < victim.exit);
+  return overlapped ? 1 : 0;
 }
 
 /** From `killedAt` to the first enter by another client after it, ms. */
@@ -484,7 +511,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records) },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, strategy.runsIn === 'server'),
     };
   } catch (error) {
@@ -501,7 +528,8 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
   if (cleanupErrors.length > 0) throw new Error(cleanupErrors.join('; '));
 
-  const judged = evidence.records.filter((r) => settings.fault === null || r.slot !== VICTIM);
+  // A crashed or stuck victim's slot is not judged; a paused one's is (its write after the pause is the point).
+  const judged = evidence.records.filter((r) => victimFinishes(settings.fault) || r.slot !== VICTIM);
   // A critical section inside a server has no stamps: only the answers, the final state and the history judge it.
   const inServer = strategy.runsIn === 'server';
   const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);

@@ -62,6 +62,10 @@ export interface Fleet {
   victimInside(): Promise<void>;
   /** Kills the victim: its thread terminated, or its process sent SIGKILL. */
   killVictim(): Promise<void>;
+  /** Stops the victim's process (SIGSTOP); processes runner only. */
+  pauseVictim(): void;
+  /** Lets the stopped victim go on with its write, then resumes its process (SIGCONT). */
+  resumeVictim(): void;
   /** CPU time (user + system) of every thread or process of the run since the release, ms. */
   cpuMs(): number;
   /** The evidence, read after `finished`. */

@@ -86,6 +86,10 @@ export const threadsRunner: Runner = {
       requests: () => log.requests,
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
+      pauseVictim() {
+        throw new Error('pause-in-cs needs the processes runner: a worker thread cannot be stopped alone');
+      },
+      resumeVictim: () => undefined,
       async killVictim() {
         if (victimPool !== null) await destroyForGood(victimPool);
         gate.markKilled();

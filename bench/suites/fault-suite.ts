@@ -58,6 +58,10 @@ export interface FaultRow {
   readonly consistent: boolean | null;
   /** What a user of the strategy would see, per distinct outcome. */
   readonly userSees: readonly string[];
+  /** pause-in-cs: whether the store checked fencing tokens (`--fencing`); null for the other faults. */
+  readonly fencing?: boolean | null;
+  /** pause-in-cs: repetitions whose paused victim's stale write was accepted (see `FaultOutcome.staleWrites`); null otherwise. */
+  readonly staleWrites?: number | null;
 }
 
 /** The fault JSON file's top level (`--fault … --json PATH`, `results/faults.json`). */
@@ -95,7 +99,8 @@ export async function runFaultSuite(
   signal?: AbortSignal,
 ): Promise<FaultRow[]> {
   const started = Date.now();
-  const total = suite.runners.length * suite.strategies.length * suite.repeat;
+  const variants = (s: StrategyName) => (suite.fault === 'pause-in-cs' && strategies[s].fencing === true ? 2 : 1);
+  const total = suite.runners.length * suite.strategies.reduce((sum, s) => sum + variants(s), 0) * suite.repeat;
   let done = 0;
   const rows: FaultRow[] = [];
   for (const runner of suite.runners) {
@@ -103,10 +108,12 @@ export async function runFaultSuite(
       const limit = outOfReach(strategies[strategy], runner, 'ticket-rush', suite.fault);
       const skipped = suite.skipped[strategy];
       if (limit !== null || skipped !== undefined) {
-        done += suite.repeat;
+        done += suite.repeat * variants(strategy);
         rows.push({ strategy, runner, fault: suite.fault, design: limit ?? skipped ?? '', repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [limit !== null ? 'not applicable' : 'skipped'] });
         continue;
       }
+      // A pause is run without fencing and, where the strategy's store can fence, with it.
+      for (const fencing of suite.fault === 'pause-in-cs' && strategies[strategy].fencing === true ? [false, true] : [false]) {
       const runs: RunResult[] = [];
       for (let repetition = 1; repetition <= suite.repeat; repetition++) {
         const settings: RunSettings = {
@@ -122,6 +129,7 @@ export async function runFaultSuite(
           staggerMs: 0,
           fault: suite.fault,
           services: suite.services,
+          fencing,
         };
         onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
         runs.push(await runOnce(settings, signal));
@@ -139,7 +147,10 @@ export async function runFaultSuite(
         recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
         consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, strategy, suite.tickets)),
         userSees: [...new Set(runs.map((r) => userSees(r, suite.tickets)))],
+        fencing: suite.fault === 'pause-in-cs' ? fencing : null,
+        staleWrites: suite.fault === 'pause-in-cs' ? finished.reduce((sum, r) => sum + (r.fault?.staleWrites ?? 0), 0) : null,
       });
+      }
     }
   }
   if (suite.fault === 'crash-in-cs' && suite.runners.includes('processes')) rows.push(await pythonCrashRow(suite, signal));
@@ -173,7 +184,23 @@ async function pythonCrashRow(suite: FaultSuiteSettings, signal?: AbortSignal): 
   };
 }
 
-const columns: readonly { header: string; cell: (r: FaultRow) => string }[] = [
+interface FaultColumn {
+  readonly header: string;
+  readonly cell: (r: FaultRow) => string;
+}
+
+/** The columns of pause-in-cs only: fencing, and the stale writes it is there to refuse. */
+const pauseColumns: readonly FaultColumn[] = [
+  { header: 'fencing', cell: (r) => (r.fencing === true ? 'yes' : r.fencing === false ? 'no' : '–') },
+  { header: 'stale writes accepted (runs)', cell: (r) => (r.staleWrites === null || r.staleWrites === undefined ? '–' : `${r.staleWrites} of ${r.othersFinished}`) },
+];
+
+/** The columns of a fault's table. */
+function columnsOf(fault: FaultName): readonly FaultColumn[] {
+  return fault === 'pause-in-cs' ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
+}
+
+const columns: readonly FaultColumn[] = [
   { header: 'strategy', cell: (r) => r.strategy },
   { header: 'runner', cell: (r) => r.runner },
   { header: 'designed recovery from a holder crash', cell: (r) => r.design },
@@ -212,6 +239,11 @@ export function faultTitle(settings: FaultSuiteSettings): string {
   );
 }
 
+const pauseLegend =
+  'pause: the victim is stopped after its read and before its write, until another client\'s critical section completes or 3 s pass, then resumed; recovery runs from the stop. ' +
+  'stale writes accepted: runs in which the resumed victim\'s write was accepted although another client had entered and committed inside its critical section (it had lost its lock). ' +
+  'fencing: each write carries the grant\'s fencing token and the store refuses one older than a token it accepted; the refused holder asks for the lock again.';
+
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
   'state consistent (– when no run finished): the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
@@ -219,18 +251,22 @@ const faultLegend =
 
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */
 export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[], width: number = outputWidth()): string {
-  const fitted = columns.map((c, i) => ({ header: c.header, key: i === 0 }));
-  const table = renderFitted(fitted, rows.map((row) => columns.map((c) => c.cell(row))), width);
+  const shown = columnsOf(settings.fault);
+  const fitted = shown.map((c, i) => ({ header: c.header, key: i === 0 }));
+  const table = renderFitted(fitted, rows.map((row) => shown.map((c) => c.cell(row))), width);
   const wrap = (text: string) => wrapText(text, width).join('\n');
-  return `${wrap(faultTitle(settings))}\n${table}\n${wrap(faultLegend)}\n`;
+  const legend = settings.fault === 'pause-in-cs' ? `${pauseLegend} ${faultLegend}` : faultLegend;
+  return `${wrap(faultTitle(settings))}\n${table}\n${wrap(legend)}\n`;
 }
 
 /** The fault rows as a Markdown section. */
 export function renderFaultMarkdown(report: FaultReport): string {
   const env = report.environment;
-  const table = markdownTable([columns.map((c) => c.header), ...report.rows.map((row) => columns.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
+  const shown = columnsOf(report.settings.fault);
+  const table = markdownTable([shown.map((c) => c.header), ...report.rows.map((row) => shown.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
+  const pause = report.settings.fault === 'pause-in-cs';
   return [
-    '# Faults: a lock holder dies inside its critical section',
+    pause ? '# Faults: a lock holder stalls inside its critical section' : '# Faults: a lock holder dies inside its critical section',
     '',
     `Generated by \`npm run bench -- ${report.command}\` on ${env.date}.`,
     '',
@@ -243,7 +279,7 @@ export function renderFaultMarkdown(report: FaultReport): string {
     '',
     table,
     '',
-    faultLegend,
+    pause ? `${pauseLegend} ${faultLegend}` : faultLegend,
     '',
   ].join('\n');
 }

@@ -22,6 +22,7 @@ export function redisLeaseStrategy(name: string, wake: Wake, description: string
     onHolderCrash: "the dead holder's lease stays until its TTL runs out (1 s plus twice the longest critical section); then the next waiter takes it",
     stateLocation: 'Redis key (server)',
     stateStore: 'redis',
+    fencing: true,
     reach: 'machines',
 
     setup(config) {
