@@ -84,6 +84,7 @@ function program(): Command {
     .addOption(new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`))
     .addOption(new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`))
     .addOption(new Option('--rtt <ms>', 'simulated network round trip between the clients and the servers, ms, through a loopback delay proxy (0: direct)').default(0))
+    .option('--fencing', "stores that can check a lock grant's fencing token refuse writes under an older one (redis-lease*); --fault pause-in-cs runs both ways")
     .option('--require-services', 'a strategy whose server does not answer is an error (exit 1), not a skipped row')
     .addOption(new Option('--history <dir>', "write each ticket-rush run's client history into <dir> (an existing folder), one JSON-lines file per run (Jepsen-style records; see npm run check-history)"))
     .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
@@ -140,7 +141,7 @@ function parse(argv: readonly string[]): Parsed {
     throw new UsageError(`--json '${str('json')}' is not accepted: it is the --db file, which the results would overwrite; give another path`);
   }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
-  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db', 'rtt'].filter(given);
+  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db', 'rtt', 'fencing'].filter(given);
   const services: ServiceUrls = serviceUrls({
     ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
     ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
@@ -188,6 +189,7 @@ function parse(argv: readonly string[]): Parsed {
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
     services,
     rttMs: given('rtt') ? decimal('rtt', limits.rtt.min, limits.rtt.max)(str('rtt')) : 0,
+    fencing: o.fencing === true,
   };
   return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args, requireServices };
 }

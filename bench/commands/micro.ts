@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls } from '../engines/services.ts';
+import { engineOf, unavailableStrategies } from '../engines/availability.ts';
+import { engineState } from '../engines/engine-state.ts';
+import { pollExpectedDelayMs, POLL_CAP_MS } from '../../strategies/support/redis-lease.ts';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { spawn } from 'node:child_process';
@@ -163,14 +166,35 @@ export function contendedNote(contended: Contended): string {
  */
 async function measureAlone(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string, runner: RunnerName): Promise<PerOp> {
   const config = configFor(strategy, dbPath, 1, runner);
-  const host = await strategies[strategy].setup(strategyConfig(config));
+  return withServerState(strategy, config, async () => {
+    const host = await strategies[strategy].setup(strategyConfig(config));
+    try {
+      const share = host.forClient(0);
+      return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
+    } finally {
+      await host.teardown();
+    }
+  });
+}
+
+/** Tickets in a server's state for micro runs: a server-side purchase never runs out. */
+const MICRO_TICKETS = 1e9;
+
+/** Runs `measure` with the state of `config`'s namespace in the strategy's server (if it keeps it in one), dropped after. */
+async function withServerState<T>(strategy: StrategyName, config: RunConfig, measure: () => Promise<T>): Promise<T> {
+  const engine = engineOf(strategies[strategy]);
+  if (engine === null) return measure();
+  const state = engineState(engine, config.services, config.namespace);
+  await state.create({ count: MICRO_TICKETS });
   try {
-    const share = host.forClient(0);
-    return perOp(await pool.run({ kind: 'session-timed', batch: ASYNC_BATCH, config, clientId: 0, share: share.data }, { transferList: share.transfer as never }));
+    return await measure();
   } finally {
-    await host.teardown();
+    await state.drop().catch(() => undefined);
   }
 }
+
+/** Operations per client in a contended measurement of a strategy whose state is in a server (each a few round trips; a polling waiter sleeps up to its back-off cap). */
+const ENGINE_CONTENDED_OPS = 200;
 
 /**
  * Measures one strategy: uncontended (one client alone, tinybench) and contended (two clients on
@@ -180,22 +204,25 @@ async function measureAlone(pool: Piscina<MicroTask, PerOp | number>, strategy: 
 async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strategy: StrategyName, dbPath: string): Promise<[PerOp, Contended]> {
   if (strategies[strategy].stateStore === 'sqlite' && !existsSync(sqlitePathFor(dbPath))) createSqliteState(sqlitePathFor(dbPath), null);
   const alone = await measureAlone(pool, strategy, dbPath, 'threads');
-  const config = configFor(strategy, dbPath, 2 * CONTENDED_OPS);
-  const host = await strategies[strategy].setup(strategyConfig(config));
-  try {
-    const runs = [0, 1].map((clientId) => {
-      const share = host.forClient(clientId);
-      return pool.run({ kind: 'session-count', config, clientId, share: share.data, ops: CONTENDED_OPS }, { transferList: share.transfer as never });
-    });
-    const barrier = new StartBarrier(config.barrier);
-    await barrier.allArrived(2, 60_000);
-    barrier.release();
-    const elapsed = (await Promise.all(runs)) as number[];
-    const log = analyseLog(new CriticalSectionLog(config.log).records());
-    return [alone, { perOpNs: (Math.max(...elapsed) * 1e6) / (2 * CONTENDED_OPS), handoff: percentiles(log.handoffGapsMs), violations: log.violations }];
-  } finally {
-    await host.teardown();
-  }
+  const ops = engineOf(strategies[strategy]) === null ? CONTENDED_OPS : ENGINE_CONTENDED_OPS;
+  const config = configFor(strategy, dbPath, 2 * ops);
+  return withServerState(strategy, config, async (): Promise<[PerOp, Contended]> => {
+    const host = await strategies[strategy].setup(strategyConfig(config));
+    try {
+      const runs = [0, 1].map((clientId) => {
+        const share = host.forClient(clientId);
+        return pool.run({ kind: 'session-count', config, clientId, share: share.data, ops }, { transferList: share.transfer as never });
+      });
+      const barrier = new StartBarrier(config.barrier);
+      await barrier.allArrived(2, 60_000);
+      barrier.release();
+      const elapsed = (await Promise.all(runs)) as number[];
+      const log = analyseLog(new CriticalSectionLog(config.log).records());
+      return [alone, { perOpNs: (Math.max(...elapsed) * 1e6) / (2 * ops), handoff: percentiles(log.handoffGapsMs), violations: log.violations }];
+    } finally {
+      await host.teardown();
+    }
+  });
 }
 
 /**
@@ -246,6 +273,13 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
   const unixRoundTrip = await withEchoProcess(join(dir, 'echo.sock'), (socket) => pool.run({ kind: 'unix-ping', batch: ASYNC_BATCH, socket }));
   onStep('floor: fork IPC round trip to another process');
   const ipcRoundTrip = perOp(await pool.run({ kind: 'ipc-ping', batch: ASYNC_BATCH }));
+  const services = serviceUrls();
+  const skipped = await unavailableStrategies(strategyNames.map((name) => [name, strategies[name]] as const), services);
+  onStep('floor: Redis PING and PostgreSQL SELECT 1 round trips');
+  const redisUp = skipped['redis-lease'] === undefined;
+  const postgresUp = skipped['pg-advisory'] === undefined;
+  const redisPing = redisUp ? perOp(await pool.run({ kind: 'redis-ping', batch: ASYNC_BATCH, url: services.redis })) : null;
+  const pgSelect = postgresUp ? perOp(await pool.run({ kind: 'pg-select', batch: ASYNC_BATCH, url: services.postgres })) : null;
   onStep(`process start-up: ${START_PROCESSES} bare node processes against the processes runner, alternated, ${START_RUNS} each`);
   const bare: number[] = [];
   const runner: number[] = [];
@@ -296,6 +330,11 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
       };
     })(),
   ];
+  if (redisPing !== null) rows.push(floor('floor: Redis PING', 'PING through ioredis, one at a time, to the Redis server the strategies use', redisPing));
+  if (pgSelect !== null) rows.push(floor('floor: PostgreSQL SELECT 1', "SELECT 1 through pg, one at a time, to the PostgreSQL server the strategies use (the simple query protocol's round trip)", pgSelect));
+  const withFloor = (name: string, p: PerOp | null): [string, PerOp] | null => (p === null ? null : [name, p]);
+  const ping = withFloor('floor: Redis PING', redisPing);
+  const select = withFloor('floor: PostgreSQL SELECT 1', pgSelect);
   // Partial: a strategy added later has no floor until one is named here, and is measured all the same.
   const floorOf: Partial<Record<StrategyName, [string, PerOp] | null>> = {
     none: null,
@@ -307,18 +346,42 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
     'message-channel': ['floor: MessagePort round trip', portRoundTrip],
     'queue-owner': ['floor: MessagePort round trip', portRoundTrip],
     optimistic: ['floor: CAS + store', cas],
+    'pg-advisory': select,
+    'pg-row-lock': select,
+    'pg-serializable': select,
+    'pg-update': select,
+    'redis-lease': ping,
+    'redis-lease-poll': ping,
+    'redis-watch': ping,
+    'redis-script': ping,
   };
-  const contendedFloorOf: Partial<Record<StrategyName, [string, PerOp]>> = {
+  const contendedFloorOf: Partial<Record<StrategyName, [string, PerOp] | null>> = {
     'atomics-mutex': ['floor: wait/notify handoff', waitHandoff],
     'message-channel': ['floor: MessagePort round trip', portRoundTrip],
     'file-lock': ['floor: mkdir + rmdir', mkdir],
+    'pg-advisory': select,
+    'pg-row-lock': select,
+    'redis-lease': ping,
+    'redis-lease-poll': ping,
   };
   const targets: Partial<Record<string, [string, number]>> = {
     'atomics-mutex uncontended': ['≤ 2× its floor', 2],
     'atomics-mutex contended': ['≤ 1.5× its floor (handoff p50)', 1.5],
     'queue-owner uncontended': ['≤ 1.3× its floor', 1.3],
+    'pg-advisory contended': ['≤ 2× a SELECT 1 round trip (handoff p50): the server queues the waiters', 2],
+    'pg-row-lock contended': ['≤ 2× a SELECT 1 round trip (handoff p50): the server queues the waiters', 2],
+  };
+  /** What a Redis lease waiter's wake-up is expected to cost, beside its measured handoff. */
+  const expectedHandoff: Partial<Record<StrategyName, string>> = {
+    'redis-lease': 'expected: the release\'s PUBLISH reaching the waiter\'s subscriber, then one acquire round trip (about 2 PINGs)',
+    'redis-lease-poll': `expected: half the back-off cap (${formatNumber(pollExpectedDelayMs())} ms of ${POLL_CAP_MS} ms) for a long waiter, plus one acquire round trip`,
   };
   for (const strategy of strategyNames) {
+    const skip = skipped[strategy];
+    if (skip !== undefined) {
+      rows.push({ name: `${strategy} uncontended`, what: 'not measured', perOp: null, floor: null, ratio: null, target: null, met: null, note: skip });
+      continue;
+    }
     onStep(`${strategy}: uncontended, then contended`);
     const [alone, contended] = await measureStrategy(pool, strategy, dbPath);
     const f = floorOf[strategy] ?? null;
@@ -338,17 +401,17 @@ async function measureAll(pool: Piscina<MicroTask, PerOp | number>, dir: string,
     if (strategies[strategy].guarantee !== 'mutual exclusion') continue;
     const cf = contendedFloorOf[strategy];
     const gapNs = contended.handoff.p50 === null ? null : contended.handoff.p50 * 1e6;
-    const cRatio = cf === undefined || gapNs === null ? null : gapNs / cf[1].medianNs;
+    const cRatio = cf === undefined || cf === null || gapNs === null ? null : gapNs / cf[1].medianNs;
     const cTarget = targets[`${strategy} contended`];
     rows.push({
       name: `${strategy} contended handoff`,
-      what: `two clients on two threads, ${CONTENDED_OPS} empty critical sections each from a common start: exit → the other client's enter (event log)`,
+      what: `two clients on two threads, ${engineOf(strategies[strategy]) === null ? CONTENDED_OPS : ENGINE_CONTENDED_OPS} empty critical sections each from a common start: exit → the other client's enter (event log)`,
       perOp: null,
       floor: cf?.[0] ?? null,
       ratio: cRatio,
       target: cTarget?.[0] ?? null,
       met: cTarget === undefined || cRatio === null ? null : cRatio <= cTarget[1],
-      note: contendedNote(contended),
+      note: expectedHandoff[strategy] === undefined ? contendedNote(contended) : `${contendedNote(contended)}; ${expectedHandoff[strategy] ?? ''}`,
     });
   }
   // The transport across processes: owners reached over their Unix socket, as client processes reach them.

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { tryLock, unlock } from 'fs-native-extensions';
+import pg from 'pg';
 import { Bench } from 'tinybench';
+import { postgresClientConfig } from '../engines/services.ts';
+import { openRedis } from '../../strategies/support/redis-session.ts';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { nextMessage } from '../../strategies/support/message-port.ts';
 import { StartBarrier } from '../coordination/barrier.ts';
@@ -40,6 +43,8 @@ export type MicroTask =
   | { readonly kind: 'sqlite-begin-commit'; readonly batch: number; readonly path: string }
   | { readonly kind: 'unix-ping'; readonly batch: number; readonly socket: string }
   | { readonly kind: 'ipc-ping'; readonly batch: number }
+  | { readonly kind: 'redis-ping'; readonly batch: number; readonly url: string }
+  | { readonly kind: 'pg-select'; readonly batch: number; readonly url: string }
   | { readonly kind: 'wait-ping'; readonly batch: number; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'wait-pong'; readonly buffer: SharedArrayBuffer }
   | { readonly kind: 'port-ping'; readonly batch: number; readonly port: MessagePort }
@@ -137,6 +142,29 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
         });
       } finally {
         socket.destroy();
+      }
+    }
+    case 'redis-ping': {
+      // PING through the client library the Redis strategies use, one at a time: a round trip.
+      const redis = await openRedis(task.url);
+      try {
+        return await timed(task.batch, async () => {
+          for (let i = 0; i < task.batch; i++) await redis.ping();
+        });
+      } finally {
+        redis.disconnect();
+      }
+    }
+    case 'pg-select': {
+      // SELECT 1 through the client library the PostgreSQL strategies use, one at a time: a round trip.
+      const client = new pg.Client(postgresClientConfig(task.url));
+      await client.connect();
+      try {
+        return await timed(task.batch, async () => {
+          for (let i = 0; i < task.batch; i++) await client.query('SELECT 1');
+        });
+      } finally {
+        await client.end();
       }
     }
     case 'ipc-ping': {

@@ -32,6 +32,8 @@ export interface SuiteSettings {
   readonly rttMs: number;
   /** By strategy, why it is skipped (its server did not answer; see `engines/availability.ts`). */
   readonly skipped: Readonly<Record<string, string>>;
+  /** Stores that can check fencing tokens do (`--fencing`); absent: false. */
+  readonly fencing?: boolean;
 }
 
 /** Why `strategy` is not run in this group of rows, or null if it is. */
@@ -96,6 +98,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
           fault: null,
           services,
           rttMs: suite.rttMs,
+          fencing: suite.fencing ?? false,
         });
         const reachable = suite.strategies.filter((strategy) => notRunIn(suite, strategy, runner, workload) === null);
         const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
