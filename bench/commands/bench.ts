@@ -16,7 +16,7 @@ import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, type ServiceUrls } from '../engines/services.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
@@ -259,7 +259,7 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   const rows = await runSuite(parsed.suite, progressLine, signal, histories);
   const references = wantsReference(parsed.suite) ? await runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal) : [];
   clearProgress();
-  const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.suite, rows, references };
+  const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows, references };
   // Saved before shown: a closed or broken output loses nothing that was measured.
   const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
   const out = tableStream(parsed.json);
@@ -283,7 +283,7 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   const started = environmentAtStart();
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
-  const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.suite, rows };
+  const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
   // The default crash and pause runs each have their results file.
   const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });

@@ -73,6 +73,21 @@ export function decimal(flag: string, min: number, max: number) {
   };
 }
 
+/** Comma-separated numbers from `min` to `max`, fractions allowed, ascending and without repeats, for `--<flag>`. */
+export function decimalList(flag: string, min: number, max: number) {
+  return (value: string): number[] => {
+    const one = decimal(flag, min, max);
+    const numbers = value.split(',').map((part) => {
+      try {
+        return one(part.trim());
+      } catch {
+        throw new UsageError(`--${flag} '${value}' is not accepted: give numbers from ${min} to ${max}, comma-separated, e.g. 0,0.5,1`);
+      }
+    });
+    return [...new Set(numbers)].sort((a, b) => a - b);
+  };
+}
+
 /** A URL with one of `schemes` (e.g. `redis:`), for `--<flag>`. */
 export function serverUrl(flag: string, schemes: readonly string[], example: string) {
   return (value: string): string => {

@@ -5,10 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { unavailableStrategies } from '../engines/availability.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownServices } from '../engines/services.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { interruptible } from './interrupt.ts';
-import { integer, integerList, list, parseArguments, withConventions, writableDir, writablePath } from './options.ts';
+import { decimalList, integer, integerList, list, parseArguments, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { saveReport, STDOUT, tableStream, writeFiles } from '../reports/report.ts';
@@ -33,6 +35,10 @@ function program(): Command {
     .addOption(new Option('--threads <n>', 'worker threads of the clients and cs axes (1–256)').default(d.threads, 'the number of cores'))
     .addOption(new Option('--thread-counts <list>', `threads axis: thread counts (1–256), with ${d.threadsAxisClients} clients`).default(d.threadCounts, d.threadCounts.join(',')))
     .addOption(new Option('--inside <list>', `cs axis: busy work inside the critical section, µs (0–100000), each against ${d.outsideUs} µs outside, ${d.csAxisClients} clients`).default(d.insideUs, d.insideUs.join(',')))
+    .addOption(new Option('--rtt <list>', `rtt axis: round trips to the servers, ms (0–10000), with ${d.rttAxisClients} clients; strategies whose state is in a server`).default(d.rttMs, d.rttMs.join(',')))
+    .addOption(new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`))
+    .addOption(new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`))
+    .option('--require-services', 'a strategy whose server does not answer is an error (exit 1); without it, the strategy is left out, saying so')
     .addOption(new Option('--repeat <n>', 'repetitions of every point (1–100)').default(d.repeat))
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
     .addOption(new Option('--warmup <ms>', 'warm-up before the window, ms (0–60000)').default(d.warmupMs))
@@ -50,6 +56,8 @@ interface Parsed {
   /** --out, or null. */
   readonly dir: string | null;
   readonly args: string;
+  /** --require-services: a strategy whose server does not answer is an error. */
+  readonly requireServices: boolean;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -65,8 +73,13 @@ function parse(argv: readonly string[]): Parsed {
     repeat: given('repeat') ? integer('repeat', 1, 100)(str('repeat')) : d.repeat,
     measureMs: given('window') ? integer('window', 10, 60_000)(str('window')) : d.measureMs,
     warmupMs: given('warmup') ? integer('warmup', 0, 60_000)(str('warmup')) : d.warmupMs,
+    rttMs: given('rtt') ? decimalList('rtt', 0, 10_000)(str('rtt')) : d.rttMs,
+    services: serviceUrls({
+      ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
+      ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
+    }),
   };
-  const settingsGiven = ['axis', 'strategy', 'clients', 'threads', 'threadCounts', 'inside', 'repeat', 'window', 'warmup'].filter(given);
+  const settingsGiven = ['axis', 'strategy', 'clients', 'threads', 'threadCounts', 'inside', 'repeat', 'window', 'warmup', 'rtt'].filter(given);
   let render: string | null = null;
   if (given('render')) {
     if (settingsGiven.length > 0 || given('json')) throw new UsageError('--render is not accepted with other options than --out: it redraws an earlier sweep as it was');
@@ -80,11 +93,15 @@ function parse(argv: readonly string[]): Parsed {
     isDefault: settingsGiven.length === 0,
     dir: given('out') ? writableDir('out', str('out')) : null,
     args: argv.join(' '),
+    requireServices: given('requireServices'),
   };
 }
 
 function progressLine(p: SweepProgress): void {
-  const shape = p.point.axis === 'cs' ? `${p.point.work.insideUs}:${p.point.work.outsideUs} µs inside:outside` : `${p.point.clients} clients on ${p.point.threads} threads`;
+  const shape =
+    p.point.axis === 'cs'
+      ? `${p.point.work.insideUs}:${p.point.work.outsideUs} µs inside:outside`
+      : `${p.point.clients} clients on ${p.point.threads} threads${p.point.axis === 'rtt' ? `, ${p.point.rttMs} ms round trip` : ''}`;
   showProgress(p.done, p.total, `${p.point.axis} axis · ${shape} · ${p.strategy} · repetition ${p.repetition}`, p.elapsedMs);
 }
 
@@ -97,15 +114,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     return usageExitCode(error);
   }
   if (parsed.render !== null) return redraw(parsed.render, parsed.dir);
+  const services = parsed.settings.services ?? serviceUrls();
+  const skipped = await unavailableStrategies(parsed.settings.strategies.map((name) => [name, strategies[name]] as const), services);
+  if (Object.keys(skipped).length > 0) {
+    const said = `${Object.keys(skipped).join(', ')}: ${[...new Set(Object.values(skipped))].join('; ')}`;
+    if (parsed.requireServices) {
+      process.stderr.write(`--require-services: cannot run ${said}\n`);
+      return 1;
+    }
+    process.stderr.write(`leaving out ${said}\n`);
+  }
+  const settings: SweepSettings = { ...parsed.settings, strategies: parsed.settings.strategies.filter((name) => skipped[name] === undefined) };
   return interruptible(async (signal) => {
     const started = environmentAtStart();
-    const rows = await runSweep(parsed.settings, progressLine, signal);
+    const rows = await runSweep(settings, progressLine, signal);
     clearProgress();
-    const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: finishEnvironment(started), command: parsed.args, settings: parsed.settings, rows };
+    const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...settings, services: shownServices(services) }, rows };
     const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
     // Saved before shown: a closed or broken output loses nothing that was measured.
     const saved = await saveReport(parsed, report, 'sweep', files);
-    tableStream(parsed.json).write(renderSweepTerminal(rows, parsed.settings));
+    tableStream(parsed.json).write(renderSweepTerminal(rows, settings));
     if (!saved) return 1;
     const bad = rows.filter((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct'));
     if (bad.length > 0) {

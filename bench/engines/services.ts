@@ -77,6 +77,11 @@ export function shownUrl(url: string): string {
   }
 }
 
+/** The URLs without their passwords: what a results file may keep. */
+export function shownServices(urls: ServiceUrls): ServiceUrls {
+  return { redis: shownUrl(urls.redis), postgres: shownUrl(urls.postgres) };
+}
+
 /**
  * Whether `engine` answers at `url`: null if it does (Redis `PING`, PostgreSQL `SELECT 1`), else
  * the reason in one line. Never throws; gives up after {@link PROBE_TIMEOUT_MS}.

@@ -1,5 +1,8 @@
 import os from 'node:os';
-import { strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
+import { engineOf } from '../engines/availability.ts';
+import { delayedServices } from '../engines/delayed-services.ts';
+import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import type { BusyWork } from '../coordination/busy-work.ts';
 import { latencyProfiles } from '../workloads/latency.ts';
 import { runOnce, type RunResult, type RunSettings } from '../runners/run.ts';
@@ -15,10 +18,13 @@ import { summariseSweep, type SweepRow } from './sweep-row.ts';
  * - `threads`: the same against the number of worker threads, with a fixed number of clients;
  * - `cs`: against the length of the critical section relative to the work outside it, the
  *   contention knob of libslock and Synchrobench: busy work inside the critical section over a
- *   fixed busy work outside it, from 1/100 to 10.
+ *   fixed busy work outside it, from 1/100 to 10;
+ * - `rtt`: against the network round trip between the clients and the servers (a loopback delay
+ *   proxy, see `engines/delayed-services.ts`), for the strategies whose state is in a server: a
+ *   lock handoff costs round trips, an operation sent whole costs one.
  */
-export type SweepAxis = 'clients' | 'threads' | 'cs';
-export const sweepAxes: readonly SweepAxis[] = ['clients', 'threads', 'cs'];
+export type SweepAxis = 'clients' | 'threads' | 'cs' | 'rtt';
+export const sweepAxes: readonly SweepAxis[] = ['clients', 'threads', 'cs', 'rtt'];
 
 export interface SweepSettings {
   readonly axes: readonly SweepAxis[];
@@ -38,6 +44,11 @@ export interface SweepSettings {
   readonly insideUs: readonly number[];
   readonly outsideUs: number;
   readonly csAxisClients: number;
+  /** The rtt axis: round trips to the servers, ms, with `rttAxisClients` clients on `threads` threads; engine strategies only. */
+  readonly rttMs: readonly number[];
+  readonly rttAxisClients: number;
+  /** Where the servers are; absent: `serviceUrls()`. */
+  readonly services?: ServiceUrls;
 }
 
 export const defaultSweep: SweepSettings = {
@@ -53,6 +64,8 @@ export const defaultSweep: SweepSettings = {
   insideUs: [2, 20, 200, 2000],
   outsideUs: 200,
   csAxisClients: 16,
+  rttMs: [0, 0.5, 1, 5],
+  rttAxisClients: 16,
 };
 
 /** ticket-rush's db holds this many tickets in a sweep: no run sells out. */
@@ -65,14 +78,18 @@ export interface SweepPoint {
   readonly clients: number;
   readonly threads: number;
   readonly work: BusyWork;
+  /** The rtt axis: the round trip to the servers, ms; 0 elsewhere. */
+  readonly rttMs: number;
 }
 
 export function sweepPoints(axis: SweepAxis, s: SweepSettings): SweepPoint[] {
   switch (axis) {
     case 'clients':
-      return s.clientCounts.map((clients) => ({ axis, x: clients, clients, threads: s.threads, work: { insideUs: 0, outsideUs: 0 } }));
+      return s.clientCounts.map((clients) => ({ axis, x: clients, clients, threads: s.threads, work: { insideUs: 0, outsideUs: 0 }, rttMs: 0 }));
     case 'threads':
-      return s.threadCounts.map((threads) => ({ axis, x: threads, clients: s.threadsAxisClients, threads, work: { insideUs: 0, outsideUs: 0 } }));
+      return s.threadCounts.map((threads) => ({ axis, x: threads, clients: s.threadsAxisClients, threads, work: { insideUs: 0, outsideUs: 0 }, rttMs: 0 }));
+    case 'rtt':
+      return s.rttMs.map((rttMs) => ({ axis, x: rttMs, clients: s.rttAxisClients, threads: s.threads, work: { insideUs: 0, outsideUs: 0 }, rttMs }));
     case 'cs':
       return s.insideUs.map((insideUs) => ({
         axis,
@@ -80,11 +97,12 @@ export function sweepPoints(axis: SweepAxis, s: SweepSettings): SweepPoint[] {
         clients: s.csAxisClients,
         threads: s.threads,
         work: { insideUs, outsideUs: s.outsideUs },
+        rttMs: 0,
       }));
   }
 }
 
-function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSettings): RunSettings {
+function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSettings, services: ServiceUrls): RunSettings {
   return {
     workload: 'ticket-rush',
     strategy,
@@ -97,6 +115,8 @@ function runSettingsFor(point: SweepPoint, strategy: StrategyName, s: SweepSetti
     fault: null,
     timed: { warmupMs: s.warmupMs, measureMs: s.measureMs },
     work: point.work,
+    services,
+    rttMs: point.rttMs,
   };
 }
 
@@ -121,21 +141,29 @@ export async function runSweep(
   signal?: AbortSignal,
 ): Promise<SweepRow[]> {
   const points = s.axes.flatMap((axis) => sweepPoints(axis, s));
-  const total = points.length * s.strategies.length * s.repeat;
+  // The rtt axis moves nothing but a server's round trip: only the strategies that have one run on it.
+  const strategiesAt = (point: SweepPoint) => (point.axis === 'rtt' ? s.strategies.filter((name) => engineOf(strategies[name]) !== null) : s.strategies);
+  const total = points.reduce((sum, point) => sum + strategiesAt(point).length, 0) * s.repeat;
   const started = Date.now();
   let done = 0;
   const rows: SweepRow[] = [];
   for (const point of points) {
-    const results = new Map<StrategyName, RunResult[]>(s.strategies.map((name) => [name, []]));
-    for (let repetition = 1; repetition <= s.repeat; repetition++) {
-      const shift = (repetition - 1) % s.strategies.length;
-      for (const strategy of [...s.strategies.slice(shift), ...s.strategies.slice(0, shift)]) {
-        onProgress({ done, total, point, strategy, repetition, elapsedMs: Date.now() - started });
-        results.get(strategy)?.push(await runOnce(runSettingsFor(point, strategy, s), signal));
-        done++;
+    const chosen = strategiesAt(point);
+    const results = new Map<StrategyName, RunResult[]>(chosen.map((name) => [name, []]));
+    const delayed = await delayedServices(s.services ?? serviceUrls(), point.rttMs);
+    try {
+      for (let repetition = 1; repetition <= s.repeat; repetition++) {
+        const shift = (repetition - 1) % Math.max(1, chosen.length);
+        for (const strategy of [...chosen.slice(shift), ...chosen.slice(0, shift)]) {
+          onProgress({ done, total, point, strategy, repetition, elapsedMs: Date.now() - started });
+          results.get(strategy)?.push(await runOnce(runSettingsFor(point, strategy, s, delayed.urls), signal));
+          done++;
+        }
       }
+    } finally {
+      await delayed.close();
     }
-    for (const strategy of s.strategies) rows.push(summariseSweep(point, strategy, results.get(strategy) ?? []));
+    for (const strategy of chosen) rows.push(summariseSweep(point, strategy, results.get(strategy) ?? []));
   }
   return rows;
 }
