@@ -4,7 +4,7 @@ import { ConflictError, isConflict, type ReadResult, type StateAccess } from '..
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';
 import { engineShare, type EngineShare } from './support/engine-share.ts';
-import { openRedis } from './support/redis-session.ts';
+import { closeRedis, openRedis } from './support/redis-session.ts';
 import type { Redis } from 'ioredis';
 
 /**
@@ -80,9 +80,7 @@ export const redisWatch: Strategy = {
           }
         }
       },
-      async close() {
-        await redis.quit().catch(() => redis.disconnect());
-      },
+      close: () => closeRedis(redis),
     };
   },
 };

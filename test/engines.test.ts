@@ -11,11 +11,16 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { probeService, postgresClientConfig, serviceUrls, shownUrl } from '../bench/engines/services.ts';
+import { probeService, postgresClientConfig, serviceUrls, shownArgs, shownUrl, skippedReason } from '../bench/engines/services.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { servicesRequired, serversUp, skippedStrategies } from './fixtures/services.ts';
+import { runNamespace } from '../bench/engines/namespace.ts';
+import { createRedisState, dropRedisState, readRedisState, redisKeys } from '../bench/engines/redis-state.ts';
+import { FileStore } from '../bench/workloads/store.ts';
+import { LeaseLock } from '../strategies/support/redis-lease.ts';
+import { FencedOffError, FENCED_SET_LUA, loadScript, openRedis, RedisAccess } from '../strategies/support/redis-session.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,8 +62,18 @@ describe('the servers of the engine strategies', () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThan(3);
   });
 
-  it('hides a password in the URL it shows', () => {
+  it('hides a password in the URL it shows, and in the command line a results file keeps', () => {
     expect(shownUrl('postgres://me:secret@db.example:5432/test')).toBe('postgres://me:***@db.example:5432/test');
+    const args = shownArgs(['--redis', 'redis://:s3cret@127.0.0.1:6379', '--postgres=postgres://me:pw@h/test', '--repeat', '1']);
+    expect(args).not.toMatch(/s3cret|:pw@/);
+    expect(args).toBe('--redis redis://:***@127.0.0.1:6379 --postgres=postgres://me:***@h/test --repeat 1');
+  });
+
+  it('tells a server that is not there from one that refused: only the first gets the install hint', () => {
+    expect(skippedReason('redis', 'redis://127.0.0.1:1', 'connect ECONNREFUSED 127.0.0.1:1')).toMatch(/^skipped: no Redis at .*apt-get install/);
+    const refused = skippedReason('postgres', 'postgres://me:pw@127.0.0.1/nope', 'database "nope" does not exist');
+    expect(refused).toMatch(/^skipped: the PostgreSQL server at postgres:\/\/me:\*\*\*@127.0.0.1\/nope refused \(database "nope" does not exist\); check the URL/);
+    expect(refused).not.toMatch(/apt-get/);
   });
 
   it('give PostgreSQL a user name where the URL has none', () => {
@@ -132,5 +147,36 @@ describe.runIf(serversUp)('a run against the servers', () => {
     const result = await runOnce({ ...base, services: { ...serviceUrls(), postgres: `postgres://127.0.0.1:${port}/test` } });
     expect(result.status).toBe('failed');
     expect(result.status === 'failed' && result.error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe.runIf(serversUp)('the Redis lease fencing check', () => {
+  it("refuses a stale holder's write even before the new holder has written (the token must be the latest granted)", async () => {
+    const urls = serviceUrls();
+    const namespace = runNamespace();
+    await createRedisState(urls.redis, namespace, { count: 10 });
+    const redis = await openRedis(urls.redis);
+    try {
+      const keys = redisKeys(namespace);
+      const fenced = await loadScript(redis, FENCED_SET_LUA);
+      const store = new FileStore('/nonexistent', { readMs: 0, writeMs: 0 });
+      const lock = await LeaseLock.open(redis, urls.redis, keys, 30, 'poll');
+      const stale = await lock.acquire();
+      // The victim's lease runs out; another client is granted the lease but has not written yet.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const fresh = await lock.acquire();
+      expect(fresh.fencingToken).toBeGreaterThan(stale.fencingToken);
+      const victim = new RedisAccess(redis, namespace, store, fenced);
+      victim.token = stale.fencingToken;
+      await expect(victim.write({ count: 9 })).rejects.toThrow(FencedOffError);
+      const holder = new RedisAccess(redis, namespace, store, fenced);
+      holder.token = fresh.fencingToken;
+      await holder.write({ count: 9 });
+      expect(await readRedisState(urls.redis, namespace)).toEqual({ ok: true, state: { count: 9 } });
+      await lock.close();
+    } finally {
+      redis.disconnect();
+      await dropRedisState(urls.redis, namespace);
+    }
   });
 });

@@ -16,7 +16,7 @@ import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownServices, type ServiceUrls } from '../engines/services.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
@@ -130,7 +130,7 @@ function ticketsFromDb(value: string): number {
 function parse(argv: readonly string[]): Parsed {
   const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
-  const args = argv.join(' ');
+  const args = shownArgs(argv);
   const json = given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownServices } from '../engines/services.ts';
+import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices } from '../engines/services.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { interruptible } from './interrupt.ts';
 import { decimalList, integer, integerList, list, parseArguments, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
@@ -92,7 +92,7 @@ function parse(argv: readonly string[]): Parsed {
     json: given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null,
     isDefault: settingsGiven.length === 0,
     dir: given('out') ? writableDir('out', str('out')) : null,
-    args: argv.join(' '),
+    args: shownArgs(argv),
     requireServices: given('requireServices'),
   };
 }

@@ -24,7 +24,8 @@ export function advisoryKeySql(parameter: number): string {
 
 /** A connection for the harness's own use, with a bounded wait to connect. */
 async function harnessClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 5_000 }));
+  // Bounded: a server that stopped answering fails the run instead of hanging it.
+  const client = new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 5_000, query_timeout: 5_000 }));
   client.on('error', () => undefined);
   await client.connect();
   return client;

@@ -15,8 +15,6 @@ export interface RedisKeys {
   readonly lock: string;
   /** The fencing-token counter: `INCR`ed on each grant of the lease. */
   readonly fence: string;
-  /** The highest fencing token the state has accepted a write from (`--fencing`). */
-  readonly fenceSeen: string;
   /** The pub/sub channel a lease holder publishes its release on. */
   readonly released: string;
 }
@@ -24,12 +22,15 @@ export interface RedisKeys {
 /** The keys of the run whose namespace is `namespace`. */
 export function redisKeys(namespace: string): RedisKeys {
   const prefix = `sync-bench:${namespace}:`;
-  return { state: `${prefix}state`, lock: `${prefix}lock`, fence: `${prefix}fence`, fenceSeen: `${prefix}fence-seen`, released: `${prefix}released` };
+  return { state: `${prefix}state`, lock: `${prefix}lock`, fence: `${prefix}fence`, released: `${prefix}released` };
 }
 
-/** A connection for the harness's own use (not the clients'): it does not retry a lost server. */
+/** How long the harness waits for a server to answer one of its own commands, ms: a server that stopped answering fails the run instead of hanging it. */
+export const HARNESS_COMMAND_TIMEOUT_MS = 5_000;
+
+/** A connection for the harness's own use (not the clients'): it does not retry a lost server, and gives up on a silent one. */
 export function harnessRedis(url: string): Redis {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: HARNESS_COMMAND_TIMEOUT_MS, commandTimeout: HARNESS_COMMAND_TIMEOUT_MS });
   redis.on('error', () => undefined);
   return redis;
 }

@@ -77,6 +77,22 @@ export function shownUrl(url: string): string {
   }
 }
 
+/**
+ * A command line as a results file may keep it: the value of `--redis` and `--postgres` (given as
+ * the next argument or after `=`) without its password.
+ */
+export function shownArgs(argv: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const joined = /^(--(?:redis|postgres))=(.*)$/.exec(arg);
+    if (joined !== null) out.push(`${joined[1] ?? ''}=${shownUrl(joined[2] ?? '')}`);
+    else if ((arg === '--redis' || arg === '--postgres') && i + 1 < argv.length) out.push(arg, shownUrl(argv[++i] ?? ''));
+    else out.push(arg);
+  }
+  return out.join(' ');
+}
+
 /** The URLs without their passwords: what a results file may keep. */
 export function shownServices(urls: ServiceUrls): ServiceUrls {
   return { redis: shownUrl(urls.redis), postgres: shownUrl(urls.postgres) };
@@ -119,7 +135,13 @@ export async function probeService(engine: EngineName, url: string, timeoutMs = 
   }
 }
 
-/** The reason of a skipped row: "skipped: no Redis at URL (why); how to start one". */
+/**
+ * The reason of a skipped row. Nothing listening (refused, no such host, no answer in time):
+ * "skipped: no Redis at URL (why); how to start one". A server that answered and refused (a wrong
+ * password, no such database): "skipped: the Redis server at URL refused (why)", with no install hint.
+ */
 export function skippedReason(engine: EngineName, url: string, why: string): string {
-  return `skipped: no ${engineTitle[engine]} at ${shownUrl(url)} (${why}); ${startHint[engine]}`;
+  const absent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ETIMEDOUT|timeout|timed out|Connection is closed/i.test(why);
+  if (absent) return `skipped: no ${engineTitle[engine]} at ${shownUrl(url)} (${why}); ${startHint[engine]}`;
+  return `skipped: the ${engineTitle[engine]} server at ${shownUrl(url)} refused (${why}); check the URL's user, password and database, or give another with --${engine} URL`;
 }

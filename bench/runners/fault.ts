@@ -17,7 +17,7 @@ export const faults: Record<FaultName, string> = {
     "the victim's thread is terminated (threads runner), or its process sent SIGKILL (processes runner), inside its critical section once every other client waits: no finally, no release",
   'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
   'pause-in-cs':
-    "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client has entered or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
+    "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client's critical section has completed or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
 };
 
 /** How long a paused victim stays stopped when no other client enters meanwhile, ms. */

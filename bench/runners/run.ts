@@ -90,6 +90,8 @@ export interface FaultOutcome {
    * write), else 0; from the event log. null for the other faults.
    */
   readonly staleWrites: number | null;
+  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off) and its attempt retried; null for the other faults. */
+  readonly victimRetried: boolean | null;
   /** From the kill to the first critical section another client entered after it; null if none did. */
   readonly recoveryMs: number | null;
 }
@@ -390,10 +392,13 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   } finally {
     guards.ended();
     // The run's keys or schema go with it, whatever happened; a server gone by now leaves them (they are named after the run).
-    if (server !== null) await server.drop().catch(() => undefined);
+    if (server !== null) await Promise.race([server.drop().catch(() => undefined), delay(DROP_LIMIT_MS, undefined, { ref: false })]);
     if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+/** How long the end of a run waits for its state in a server to be dropped, ms (a silent server leaves it, named after the run). */
+const DROP_LIMIT_MS = 10_000;
 
 /** Where a run keeps state outside its folder: its namespace, the servers, and its state in one of them (null: none). */
 interface RunPlace {
@@ -493,7 +498,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     }
     const finalState =
       place.server !== null
-        ? await guards.guard(place.server.read())
+        ? await guards.guard(guards.within(place.server.read(), 10_000, `reading the final state from ${strategy.stateStore ?? 'its server'}`))
         : strategy.stateStore === 'sqlite'
           ? readSqliteState(sqlitePath)
           : await new FileStore(dbPath, settings.latency).load();
@@ -511,8 +516,8 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null },
-      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, strategy.runsIn === 'server'),
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null, victimRetried: settings.fault === 'pause-in-cs' ? (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0 : null },
+      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, strategy.runsIn === 'server' && records.every((r) => r.attempts === 0)),
     };
   } catch (error) {
     failure = error;
@@ -530,8 +535,10 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
 
   // A crashed or stuck victim's slot is not judged; a paused one's is (its write after the pause is the point).
   const judged = evidence.records.filter((r) => victimFinishes(settings.fault) || r.slot !== VICTIM);
-  // A critical section inside a server has no stamps: only the answers, the final state and the history judge it.
-  const inServer = strategy.runsIn === 'server';
+  // A critical section inside a server has no stamps: only the answers, the final state and the
+  // history judge it. A strategy that says so but ran bodies here is judged by the log like any other.
+  const bodiesHere = judged.filter((r) => r.attempts > 0).length;
+  const inServer = strategy.runsIn === 'server' && bodiesHere === 0;
   const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);
   const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints: evidence.prints });
   const problems: string[] = [];
@@ -542,6 +549,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems);
   if (!inServer) problems.push(...bodyProblems(judged, analysis));
+  if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
   const linearizable = settings.workload === 'ticket-rush' ? checkTicketRush(evidence.records, settings.tickets) : null;
   if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
   return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };

@@ -88,6 +88,12 @@ function consistent(run: CompletedRun, strategy: StrategyName, tickets: number):
 
 function userSees(run: RunResult, tickets: number): string {
   if (run.status === 'failed') return `run failed: ${run.error}`;
+  if (run.fault?.name === 'pause-in-cs') {
+    // The paused victim finishes: its answer is among the clients'.
+    if (run.fault.staleWrites === 1) return "every client finished; the victim's write after its pause was accepted over a newer holder's (a lost update)";
+    if (run.fault.victimRetried === true) return "every client finished; the victim's write after its pause was refused, and it asked for the lock again";
+    return 'every client finished; the victim kept its lock while stopped, and the others waited for it';
+  }
   const victim = (unclaimedSales(run, tickets) ?? 0) > 0 ? "the victim's purchase was applied" : "the victim's purchase was not applied";
   return `every other client finished; ${victim}`;
 }

@@ -25,7 +25,12 @@ export function postgresConnection(url: string): Promise<ConnectionUse<pg.Client
       await client.connect();
       return client;
     },
-    (client) => client.end().catch(() => undefined),
+    // A server that stopped answering must not hold the client's end for ever.
+    async (client) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([client.end().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timer);
+    },
   );
 }
 

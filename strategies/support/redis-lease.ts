@@ -47,20 +47,25 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-/** This thread's wake-ups: resolves `next()` at the next release published on the run's channel. */
-class ReleaseListener {
-  private waiting: (() => void)[] = [];
+/** The waiters of each subscriber connection: one 'message' listener per connection, however many clients share it. */
+const waitersOf = new WeakMap<Redis, (() => void)[]>();
 
+/** This client's wake-ups: `next()` resolves at the next release published on the run's channel. */
+class ReleaseListener {
   constructor(readonly use: ConnectionUse<Redis>) {
-    use.connection.on('message', () => {
-      const woken = this.waiting;
-      this.waiting = [];
-      for (const wake of woken) wake();
-    });
+    const subscriber = use.connection;
+    if (!waitersOf.has(subscriber)) {
+      waitersOf.set(subscriber, []);
+      subscriber.on('message', () => {
+        const woken = waitersOf.get(subscriber) ?? [];
+        waitersOf.set(subscriber, []);
+        for (const wake of woken) wake();
+      });
+    }
   }
 
   next(): Promise<void> {
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => waitersOf.get(this.use.connection)?.push(resolve));
   }
 }
 

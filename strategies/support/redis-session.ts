@@ -10,17 +10,31 @@ import { ConflictError, type ReadResult, type StateAccess } from '../../bench/wo
 import type { FileStore } from '../../bench/workloads/store.ts';
 import { sharedConnection, type ConnectionUse } from './shared-connection.ts';
 
-/** A new connection to `url` (connected), whose errors fail the commands in flight, never the thread. */
+/**
+ * A new connection to `url` (connected), whose errors fail the commands in flight, never the
+ * thread. A lost connection is not retried: the run fails, and no reconnection timer outlives it.
+ */
 export async function openRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000 });
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000, retryStrategy: () => null });
   redis.on('error', () => undefined);
   await redis.connect();
   return redis;
 }
 
+/** How long a client waits for a polite `QUIT` before it drops the connection, ms. */
+const QUIT_LIMIT_MS = 1_000;
+
+/** Closes `redis`: `QUIT` if the server answers within {@link QUIT_LIMIT_MS}, else the socket is dropped. Never rejects. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([redis.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_LIMIT_MS)))]);
+  clearTimeout(timer);
+  if (redis.status !== 'end') redis.disconnect();
+}
+
 /** The connection of this thread to the server at `url` (`role` keeps apart connections of different uses, e.g. a subscriber). */
 export function redisConnection(url: string, role = 'commands'): Promise<ConnectionUse<Redis>> {
-  return sharedConnection(`redis ${role} ${url}`, () => openRedis(url), (redis) => redis.quit().then(() => undefined, () => redis.disconnect()));
+  return sharedConnection(`redis ${role} ${url}`, () => openRedis(url), closeRedis);
 }
 
 /** A script loaded into the server: `run` evaluates it by SHA1 (`EVALSHA`). */
@@ -35,15 +49,15 @@ export async function loadScript(redis: Redis, lua: string): Promise<LoadedScrip
 }
 
 /**
- * A fenced write (M. Kleppmann, "How to do distributed locking", 2016): the state accepts a write
- * only from a token at least as new as the newest it has accepted, and remembers it. KEYS: state,
- * fence-seen. ARGV: JSON, token. Returns 1 written, 0 refused.
+ * A fenced write (M. Kleppmann, "How to do distributed locking", 2016). The classic check refuses
+ * a token older than the newest the store has accepted; that lets a stale holder's write through
+ * when it comes before the new holder's first write (both read the same state: a lost update).
+ * Here the store sits beside the lock's grant counter, so it checks the stronger condition: the
+ * write's token is the latest granted. KEYS: state, fence (the grant counter). ARGV: JSON, token.
+ * Returns 1 written, 0 refused.
  */
 export const FENCED_SET_LUA = `
-local seen = tonumber(redis.call('GET', KEYS[2]) or '0')
-local token = tonumber(ARGV[2])
-if token < seen then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
+if tonumber(ARGV[2]) ~= tonumber(redis.call('GET', KEYS[2]) or '0') then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
 
@@ -90,7 +104,7 @@ export class RedisAccess implements StateAccess {
       await this.redis.set(this.keys.state, json);
       return;
     }
-    const written = await this.fenced.run(this.redis, [this.keys.state, this.keys.fenceSeen], [json, this.token]);
-    if (written !== 1) throw new FencedOffError(`fencing token ${this.token} is older than one the store has accepted`);
+    const written = await this.fenced.run(this.redis, [this.keys.state, this.keys.fence], [json, this.token]);
+    if (written !== 1) throw new FencedOffError(`fencing token ${this.token} is not the latest granted: the lease passed to another holder`);
   }
 }
