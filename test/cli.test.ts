@@ -96,7 +96,13 @@ describe('npm run bench: Ctrl-C', () => {
   it('stops the run, removes its temporary directory and threads, and leaves results/ as it was', async () => {
     const digest = () =>
       createHash('sha256')
-        .update(readdirSync(join(root, 'results')).sort().map((f) => readFileSync(join(root, 'results', f), 'utf8')).join('\0'))
+        .update(
+          (readdirSync(join(root, 'results'), { recursive: true }) as string[])
+            .filter((f) => statSync(join(root, 'results', f)).isFile())
+            .sort()
+            .map((f) => `${f}\0${readFileSync(join(root, 'results', f), 'utf8')}`)
+            .join('\0'),
+        )
         .digest('hex');
     const before = digest();
     const tmp = mkdtempSync(join(scratch, 'tmp-'));
