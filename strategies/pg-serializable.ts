@@ -1,6 +1,6 @@
 import { isConflict } from '../bench/workloads/operation.ts';
 import type { Strategy } from './strategy.ts';
-import { engineShare, type EngineShare } from './support/engine-share.ts';
+import { engineSetup, type EngineShare } from './support/engine-share.ts';
 import { localTurn } from './support/local-turn.ts';
 import { postgresConnection, PostgresAccess } from './support/postgres-session.ts';
 
@@ -27,10 +27,7 @@ export const pgSerializable: Strategy = {
   stateStore: 'postgres',
   reach: 'machines',
 
-  setup(config) {
-    const share = engineShare(config, 'postgres');
-    return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-  },
+  setup: engineSetup('postgres'),
 
   async connect(env) {
     const share = env.share as EngineShare;

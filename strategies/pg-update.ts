@@ -1,6 +1,6 @@
 import { stateTable } from '../bench/engines/postgres-state.ts';
 import type { Strategy } from './strategy.ts';
-import { engineShare, type EngineShare } from './support/engine-share.ts';
+import { engineSetup, type EngineShare } from './support/engine-share.ts';
 import { localTurn } from './support/local-turn.ts';
 import { postgresConnection } from './support/postgres-session.ts';
 
@@ -27,10 +27,7 @@ export const pgUpdate: Strategy = {
   workloads: ['ticket-rush'],
   reach: 'machines',
 
-  setup(config) {
-    const share = engineShare(config, 'postgres');
-    return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-  },
+  setup: engineSetup('postgres'),
 
   async connect(env) {
     const share = env.share as EngineShare;

@@ -1,6 +1,6 @@
 import { redisKeys } from '../bench/engines/redis-state.ts';
 import type { Strategy } from './strategy.ts';
-import { engineShare, type EngineShare } from './support/engine-share.ts';
+import { engineSetup, type EngineShare } from './support/engine-share.ts';
 import { loadScript, redisConnection } from './support/redis-session.ts';
 
 /** The whole purchase, run by Redis as one script (scripts run one at a time). KEYS: state. Returns 1 bought, 0 sold out. */
@@ -33,10 +33,7 @@ export const redisScript: Strategy = {
   workloads: ['ticket-rush'],
   reach: 'machines',
 
-  setup(config) {
-    const share = engineShare(config, 'redis');
-    return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-  },
+  setup: engineSetup('redis'),
 
   async connect(env) {
     const share = env.share as EngineShare;

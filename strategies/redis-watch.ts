@@ -3,7 +3,7 @@ import { parseState, redisKeys } from '../bench/engines/redis-state.ts';
 import { ConflictError, isConflict, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';
-import { engineShare, type EngineShare } from './support/engine-share.ts';
+import { engineSetup, type EngineShare } from './support/engine-share.ts';
 import { closeRedis, openRedis } from './support/redis-session.ts';
 import type { Redis } from 'ioredis';
 
@@ -58,10 +58,7 @@ export const redisWatch: Strategy = {
   stateStore: 'redis',
   reach: 'machines',
 
-  setup(config) {
-    const share = engineShare(config, 'redis');
-    return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-  },
+  setup: engineSetup('redis'),
 
   async connect(env) {
     const share = env.share as EngineShare;

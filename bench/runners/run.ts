@@ -325,6 +325,11 @@ function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
   return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
 }
 
+/** Whether a run is judged as one whose critical sections ran inside a server: the strategy says so, and no body ran in a client. */
+function judgedInServer(strategy: Strategy, records: readonly CriticalSectionRecord[]): boolean {
+  return strategy.runsIn === 'server' && records.every((r) => r.attempts === 0);
+}
+
 /** What the stamps around client-side bodies show against the answers: each a problem of the run. */
 function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
   const problems: string[] = [];
@@ -517,7 +522,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
       fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null, victimRetried: settings.fault === 'pause-in-cs' ? (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0 : null },
-      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, strategy.runsIn === 'server' && records.every((r) => r.attempts === 0)),
+      window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {
     failure = error;
@@ -538,7 +543,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   // A critical section inside a server has no stamps: only the answers, the final state and the
   // history judge it. A strategy that says so but ran bodies here is judged by the log like any other.
   const bodiesHere = judged.filter((r) => r.attempts > 0).length;
-  const inServer = strategy.runsIn === 'server' && bodiesHere === 0;
+  const inServer = judgedInServer(strategy, judged);
   const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);
   const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints: evidence.prints });
   const problems: string[] = [];

@@ -1,5 +1,6 @@
 /** What an engine strategy's setup gives each client: where the server is and the run's namespace. */
 import type { StrategyConfig } from '../../bench/runners/run-config.ts';
+import type { StrategyHost } from '../strategy.ts';
 
 export interface EngineShare {
   /** The server's URL (Redis or PostgreSQL, by strategy). */
@@ -19,6 +20,14 @@ export interface EngineShare {
  */
 export function leaseMsFor(config: Pick<StrategyConfig, 'latency'>): number {
   return 1_000 + 2 * (config.latency.readMs + config.latency.writeMs + config.latency.printMaxMs);
+}
+
+/** A strategy's `setup` for `engine`: every client gets the same {@link EngineShare}; nothing to tear down. */
+export function engineSetup(engine: 'redis' | 'postgres') {
+  return (config: StrategyConfig): Promise<StrategyHost> => {
+    const share = engineShare(config, engine);
+    return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
+  };
 }
 
 /** The share of every client of a run against `engine`'s server. */

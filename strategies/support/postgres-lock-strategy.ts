@@ -5,7 +5,7 @@
  * server queues the waiters; the clients of one thread take turns for their shared connection.
  */
 import type { Strategy } from '../strategy.ts';
-import { engineShare, type EngineShare } from './engine-share.ts';
+import { engineSetup, type EngineShare } from './engine-share.ts';
 import { localTurn } from './local-turn.ts';
 import { postgresConnection, PostgresAccess } from './postgres-session.ts';
 
@@ -31,10 +31,7 @@ export function postgresLockStrategy(lock: PostgresLock): Strategy {
     stateStore: 'postgres',
     reach: 'machines',
 
-    setup(config) {
-      const share = engineShare(config, 'postgres');
-      return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-    },
+    setup: engineSetup('postgres'),
 
     async connect(env) {
       const share = env.share as EngineShare;
@@ -43,13 +40,14 @@ export function postgresLockStrategy(lock: PostgresLock): Strategy {
       const access = new PostgresAccess(client, share.namespace, env.store);
       const turn = localTurn(`postgres ${share.url}`);
       const lockSql = lock.lockSql(share.namespace);
+      const lockParams = lockSql.includes('$1') ? [share.namespace] : [];
       return {
         async run(op) {
           const done = await turn.take();
           try {
             await client.query('BEGIN');
             try {
-              await client.query(lockSql, lockSql.includes('$1') ? [share.namespace] : []);
+              await client.query(lockSql, lockParams);
               const result = await env.execute(op, access);
               await client.query('COMMIT');
               return result;

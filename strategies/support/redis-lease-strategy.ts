@@ -7,7 +7,7 @@
 import { redisKeys } from '../../bench/engines/redis-state.ts';
 import { isConflict } from '../../bench/workloads/operation.ts';
 import type { Strategy } from '../strategy.ts';
-import { engineShare, type EngineShare } from './engine-share.ts';
+import { engineSetup, type EngineShare } from './engine-share.ts';
 import { localTurn } from './local-turn.ts';
 import { LeaseLock, type Wake } from './redis-lease.ts';
 import { FENCED_SET_LUA, loadScript, RedisAccess, redisConnection } from './redis-session.ts';
@@ -25,10 +25,7 @@ export function redisLeaseStrategy(name: string, wake: Wake, description: string
     fencing: true,
     reach: 'machines',
 
-    setup(config) {
-      const share = engineShare(config, 'redis');
-      return Promise.resolve({ forClient: () => ({ data: share, transfer: [] }), teardown: () => Promise.resolve() });
-    },
+    setup: engineSetup('redis'),
 
     async connect(env) {
       const share = env.share as EngineShare;
