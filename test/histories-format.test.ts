@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatValue, HistoryError, sameValue, summarise, toHistory, type OperationRecord } from '../bench/histories/history.ts';
+import { dataKey, Float, formatValue, HistoryError, Keyword, sameValue, summarise, toHistory, type OperationRecord } from '../bench/histories/history.ts';
 import { historyFileName, writeHistoryFile } from '../bench/histories/history-writer.ts';
 import { historyFromJepsenPrinted, readEdnValue } from '../bench/histories/jepsen-printed.ts';
 import { historyFromJsonLines, historyToJsonLines, historyToRecords } from '../bench/histories/json-lines.ts';
@@ -51,6 +51,35 @@ describe('toHistory', () => {
     expect(sameValue([1, 2], [2, 1])).toBe(false);
     expect(sameValue(null, 0)).toBe(false);
     expect(formatValue([1, null, 'a', [true]])).toBe('[1 nil "a" [true]]');
+  });
+
+  it('keeps the types of values apart as Clojure does: 1 is not 1.0, :a is not "a", big integers exactly', () => {
+    // Integers: exact whatever their form; 2^53 + 1 is not 2^53 (a double cannot tell them apart).
+    expect(sameValue(9007199254740993n, 9007199254740992)).toBe(false);
+    expect(sameValue(9007199254740993n, 9007199254740993n)).toBe(true);
+    expect(sameValue(5, 5n)).toBe(true);
+    // An integer never equals a float, whatever their values.
+    expect(sameValue(1, new Float(1))).toBe(false);
+    expect(sameValue(new Float(1), 1n)).toBe(false);
+    expect(sameValue(new Float(1), new Float(1))).toBe(true);
+    expect(sameValue(new Float(2.5), 2.5)).toBe(true);
+    expect(sameValue(2.5, 2.5)).toBe(true);
+    // A keyword never equals the string of its name.
+    expect(sameValue(new Keyword('a'), 'a')).toBe(false);
+    expect(sameValue('a', new Keyword('a'))).toBe(false);
+    expect(sameValue(new Keyword('a'), new Keyword('a'))).toBe(true);
+    expect(sameValue([new Keyword('a'), 1], [new Keyword('a'), 1])).toBe(true);
+    expect(sameValue([new Keyword('a'), 1], [new Keyword('a'), new Float(1)])).toBe(false);
+    expect(formatValue([new Keyword('a'), new Float(1), 2.5, 9007199254740993n, 'a'])).toBe('[:a 1.0 2.5 9007199254740993 "a"]');
+    // Their keys for the checker's interchangeable operations differ too.
+    const keys = [1, new Float(1), 1n, 'a', new Keyword('a'), 9007199254740993n, 9007199254740992].map((v) => dataKey(['write', v]));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('accepts big integers, floats and keywords as values, and refuses a keyword with no name or a float that is not finite', () => {
+    expect(toHistory([op({ process: 0, invoke: 0, f: 'write', input: [2n ** 64n, new Float(3), new Keyword('k')] })])).toHaveLength(1);
+    expect(() => toHistory([op({ process: 0, invoke: 0, f: 'write', input: new Keyword('') })])).toThrow(/input and output must be/);
+    expect(() => toHistory([op({ process: 0, invoke: 0, f: 'write', input: new Float(Number.NaN) })])).toThrow(/input and output must be/);
   });
 });
 
@@ -113,6 +142,69 @@ describe('JSON lines', () => {
     expect(historyFromJsonLines(text).operations).toMatchObject([{ process: 0, f: 'read', output: 3, invoke: 3, complete: 5 }]);
   });
 
+  it('reads numbers exactly: integers beyond 2^53 as bigints, 1.0 as a float, 1 as an integer', () => {
+    const text = [
+      '{"process":0,"type":"invoke","f":"write","value":[9007199254740993,1.0,1,2.5,-0.5e1,12345678901234567890123]}',
+      '{"process":0,"type":"ok","f":"write","value":1e2}',
+    ].join('\n');
+    const [write] = historyFromJsonLines(text).operations;
+    expect(write?.input).toEqual([9007199254740993n, new Float(1), 1, 2.5, new Float(-5), 12345678901234567890123n]);
+    expect(write?.output).toEqual(new Float(100));
+  });
+
+  it('reads epoch times in ns exactly: two events 100 ns apart at 2^60 ns stay apart, as ms after the first event', () => {
+    const t = 2n ** 60n;
+    const text = [
+      `{"process":0,"type":"invoke","f":"write","value":1,"time":${t}}`,
+      `{"process":0,"type":"ok","f":"write","value":1,"time":${t + 1000n}}`,
+      `{"process":1,"type":"invoke","f":"read","value":null,"time":${t + 1100n}}`,
+      `{"process":1,"type":"ok","f":"read","value":1,"time":${t + 5000n}}`,
+    ].join('\n');
+    // A double cannot: 2^60 + 1000 and 2^60 + 1100 are both 2^60 + 1024.
+    expect(JSON.parse(`[${t + 1000n},${t + 1100n}]`)).toEqual([2 ** 60 + 1024, 2 ** 60 + 1024]);
+    const parsed = historyFromJsonLines(text);
+    expect(parsed.origin).toBe(t);
+    expect(parsed.operations.map((o) => [o.invoke, o.complete])).toEqual([
+      [0, 0.001],
+      [0.0011, 0.005],
+    ]);
+  });
+
+  it('keeps times small enough as they are (no origin), and refuses times too far apart to keep apart in ms', () => {
+    const small = historyFromJsonLines('{"process":0,"type":"invoke","f":"read","value":null,"time":1000000}\n{"process":0,"type":"ok","f":"read","value":null,"time":2000001}');
+    expect(small.origin).toBeUndefined();
+    expect(small.operations[0]).toMatchObject({ invoke: 1, complete: 2.000001 });
+    const far = [
+      '{"process":0,"type":"invoke","f":"read","value":null,"time":0}',
+      `{"process":0,"type":"ok","f":"read","value":null,"time":${2n ** 60n}}`,
+      `{"process":1,"type":"invoke","f":"read","value":null,"time":${2n ** 60n + 100n}}`,
+      `{"process":1,"type":"ok","f":"read","value":null,"time":${2n ** 60n + 200n}}`,
+    ].join('\n');
+    expect(() => historyFromJsonLines(far)).toThrow(/its times span 1152921504606847176 ns \(from 0 to 1152921504606847176\): too long to keep every two of them apart in ms \(99 days at most\); split the history/);
+  });
+
+  it('refuses events out of order by 100 ns at an epoch time (a double would take them as equal)', () => {
+    const t = 2n ** 60n;
+    const text = [
+      `{"process":0,"type":"invoke","f":"read","value":null,"time":${t + 100n}}`,
+      `{"process":1,"type":"invoke","f":"read","value":null,"time":${t}}`,
+    ].join('\n');
+    expect(() => historyFromJsonLines(text)).toThrow(/line 2: time -0\.0001 is earlier than the event before it \(0\)/);
+  });
+
+  it('writes values so that they read back with their types, and refuses a keyword (JSON has none)', () => {
+    const typed = toHistory([
+      { process: 0, f: 'write', input: [9007199254740993n, new Float(1), 1, 2.5, new Float(1e21), 2 ** 60], output: null, invoke: 0, complete: 1, status: 'ok' },
+    ]);
+    const text = historyToJsonLines(typed);
+    expect(text).toContain('"value":[9007199254740993,1.0,1,2.5,1e+21,1152921504606846976]');
+    expect(historyFromJsonLines(text).operations[0]?.input).toEqual([9007199254740993n, new Float(1), 1, 2.5, new Float(1e21), 2n ** 60n]);
+    const keyword = toHistory([{ process: 0, f: 'write', input: new Keyword('a'), output: null, invoke: 0, complete: 1, status: 'ok' }]);
+    expect(() => historyToJsonLines(keyword)).toThrow(/the keyword :a has no form in JSON lines/);
+    const late = toHistory([{ process: 0, f: 'read', input: null, output: null, invoke: 2 ** 40, complete: 2 ** 40 + 1, status: 'ok' }]);
+    expect(() => historyToJsonLines(late)).toThrow(/beyond 2\^53 ns and cannot be written exactly/);
+  });
+
   it.each<[string, string, RegExp]>([
     ['not JSON', '{"process":0,', /line 1: not JSON/],
     ['an array', '[1]', /line 1: not a JSON object/],
@@ -125,6 +217,8 @@ describe('JSON lines', () => {
     ['another f', '{"process":0,"type":"invoke","f":"read","value":null}\n{"process":0,"type":"ok","f":"write","value":1}', /line 2: process 0 completes write but invoked read/],
     ['times on some records only', '{"process":0,"type":"invoke","f":"read","value":null,"time":5}\n{"process":0,"type":"ok","f":"read","value":1}', /line 2: has no time/],
     ['time going back', '{"process":0,"type":"invoke","f":"read","value":null,"time":5000000}\n{"process":0,"type":"ok","f":"read","value":1,"time":4000000}', /line 2: time 4 is earlier/],
+    ['a time with a fraction', '{"process":0,"type":"invoke","f":"read","value":null,"time":5.5}', /line 1: "time" must be a whole number of ns/],
+    ['a duplicate key', '{"process":0,"process":1,"type":"invoke","f":"read","value":null}', /line 1: not JSON \(Duplicate key 'process'/],
   ])('refuses %s, naming the line', (_, text, message) => {
     expect(() => historyFromJsonLines(text)).toThrow(HistoryError);
     expect(() => historyFromJsonLines(text)).toThrow(message);
@@ -149,7 +243,7 @@ describe("Jepsen's printed history", () => {
     expect(operations).toEqual([
       { index: 0, process: 3, f: 'cas', input: [1, 2], output: [1, 2], invoke: 2, complete: 6, status: 'ok' },
       { index: 1, process: 0, f: 'read', input: null, output: 3, invoke: 3, complete: 7, status: 'ok' },
-      { index: 2, process: 1, f: 'write', input: 4, output: 'timed-out', invoke: 5, complete: 8, status: 'info' },
+      { index: 2, process: 1, f: 'write', input: 4, output: new Keyword('timed-out'), invoke: 5, complete: 8, status: 'info' },
     ]);
   });
 
@@ -163,14 +257,22 @@ describe("Jepsen's printed history", () => {
     ]);
   });
 
-  it('reads EDN values', () => {
+  it('reads EDN values with their types: keywords apart from strings, floats apart from integers, big integers exactly', () => {
     expect(readEdnValue('nil')).toEqual({ value: null, rest: '' });
-    expect(readEdnValue('[1 -2, [nil :a] "s t" (3 4.5) 7N] tail').value).toEqual([1, -2, [null, 'a'], 's t', [3, 4.5], 7]);
+    expect(readEdnValue('[1 -2, [nil :a] "s t" (3 4.5) 7N] tail').value).toEqual([1, -2, [null, new Keyword('a')], 's t', [3, 4.5], 7]);
     expect(readEdnValue('[1 -2] tail').rest).toBe('tail');
     expect(readEdnValue('true').value).toBe(true);
+    expect(readEdnValue('1.0').value).toEqual(new Float(1));
+    expect(readEdnValue('2e3').value).toEqual(new Float(2000));
+    expect(readEdnValue('9007199254740993').value).toBe(9007199254740993n);
+    expect(readEdnValue('-9223372036854775809N').value).toBe(-9223372036854775809n);
+    expect(readEdnValue('9007199254740991').value).toBe(9007199254740991);
     expect(() => readEdnValue('[1 2')).toThrow(/not closed/);
     expect(() => readEdnValue('{:a 1}')).toThrow(/maps and sets/);
     expect(() => readEdnValue('foo')).toThrow(/'foo' is not nil/);
+    expect(() => readEdnValue('1.5M')).toThrow(/'1\.5M' is a BigDecimal, which is not supported/);
+    expect(() => readEdnValue('010')).toThrow(/leading zero, which Clojure reads as octal/);
+    expect(() => readEdnValue('1e400')).toThrow(/beyond the range of a double/);
   });
 
   it.each<[string, string, RegExp]>([
@@ -206,6 +308,21 @@ describe('the history writer', () => {
     expect(historyFileName(['ticket-rush', 'doc', 'atomics-mutex', '50 clients', 'rep', 1])).toBe('ticket-rush.doc.atomics-mutex.50-clients.rep.1.jsonl');
     expect(historyFileName(['../../etc', 'x/y'])).toBe('etc.x-y.jsonl');
     expect(() => historyFileName(['..', '/'])).toThrow(/no usable name/);
+  });
+
+  it('writes a run as the harness records it (ms from hrtime, ns resolution) so that it reads back exactly', async () => {
+    const history = toHistory(
+      Array.from({ length: 200 }, (_, i): OperationRecord => {
+        // As clock.ts stamps: Number(ns) / 1e6, here up to about 4 days into a run.
+        const ns = BigInt(i) * 1_712_345_678_901n + 987n;
+        const [invoke, complete] = [Number(ns) / 1e6, Number(ns + 1n) / 1e6];
+        return { process: i, f: 'buy', input: null, output: i % 3 === 0 ? 'bought' : 'sold out', invoke, complete, status: 'ok' };
+      }),
+    );
+    const path = await writeHistoryFile(scratch, ['ticket-rush', 'hrtime'], history);
+    const back = readHistoryFile(path);
+    expect(back.origin).toBeUndefined();
+    expect(back.operations).toEqual(history);
   });
 
   it('writes JSON lines that read back as the same history', async () => {

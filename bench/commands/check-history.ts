@@ -81,10 +81,10 @@ function parse(argv: readonly string[]): Parsed {
   return { file, model: casRegister(), modelLine: 'cas-register, value nil at the start', budget };
 }
 
-/** A time of the history's clock, for people. */
+/** A time of the history's clock, for people: ms to the ns (the files' unit), so that two events 1 ns apart print apart. */
 export function formatTime(t: number | null, clock: Clock): string {
   if (t === null || !Number.isFinite(t)) return 'never';
-  return clock === 'line' ? `line ${t}` : `${Number(t.toFixed(3))} ms`;
+  return clock === 'line' ? `line ${t}` : `${Number(t.toFixed(6))} ms`;
 }
 
 const formatNames: Record<HistoryFormat, string> = { 'json-lines': 'JSON lines', 'jepsen-printed': 'Jepsen printed history' };
@@ -149,7 +149,7 @@ export function main(argv: readonly string[]): number {
   }
   const { model, budget } = parsed;
   const counts = summarise(history.operations);
-  const clock = history.clock === 'line' ? 'times are line numbers' : 'times in ms';
+  const clock = history.clock === 'line' ? 'times are line numbers' : history.origin === undefined ? 'times in ms' : `times in ms after the first event's, ${history.origin} ns`;
   process.stdout.write(
     `history: ${parsed.file} (${formatNames[history.format]}, ${clock}; ${history.operations.length} operations: ${counts.ok} ok, ${counts.fail} fail, ${counts.info} info; ${counts.processes} processes)\n` +
       `model: ${parsed.modelLine}\n`,

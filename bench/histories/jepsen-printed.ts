@@ -16,14 +16,21 @@
  * A line holds: process (a whole number), type (`:invoke`, `:ok`, `:fail`, `:info`), f (a
  * keyword) and a value, separated by tabs or spaces; anything before the process (a log prefix
  * ending in white space) and after the value (Jepsen's error, e.g. `indeterminate: …`) is ignored.
- * Values are EDN: `nil`, `true`, `false`, integers and decimals, `"strings"`, keywords (read as
- * strings without the colon: `:bought` is `"bought"`), vectors `[a b]` and lists `(a b)` (read as
- * arrays). `:nemesis` lines, blank lines and lines that are not operations (other log output) are
- * skipped. There are no timestamps: the order of the lines is the order of the events, and an
- * event's time is its line number (clock `line`).
+ * Values are EDN, read with their types as Clojure reads them (see `Value` in `history.ts`):
+ * `nil`, `true`, `false`, integers exactly (`7`, `-2`, `7N`; beyond 2^53 − 1 as a bigint),
+ * floats (`1.0`, `2.5`, `1e3`: a float is never equal to an integer, `1.0` is not `1`),
+ * `"strings"`, keywords (a {@link Keyword}: `:a` is not `"a"`), vectors `[a b]` and lists `(a b)`
+ * (read as arrays). BigDecimals (`1.5M`) are refused: their equality (`(= 1.0M 1.00M)` is false)
+ * is not a double's. `:nemesis` lines, blank lines and lines that are not operations (other log
+ * output) are skipped. There are no timestamps: the order of the lines is the order of the
+ * events, and an event's time is its line number (clock `line`).
+ *
+ * The reader is written here: the EDN parsers on npm read every integer and float into a double
+ * (`edn-data` 1.2: `parseInt` and `parseFloat`, so `1.0` is `1` and big integers round) and need
+ * the whole text to be one value, where a log line has more after it.
  */
 import { pairEvents, type HistoryEvent } from './events.ts';
-import { HistoryError, type ParsedHistory, type Value } from './history.ts';
+import { Float, HistoryError, Keyword, type ParsedHistory, type Value } from './history.ts';
 
 const OPERATION = /(?:^|\s)(\d+|:nemesis)[ \t]+:(invoke|ok|fail|info)[ \t]+:(\S+)(?:[ \t]+(.*))?$/;
 /** A line that names an operation type as a token but does not parse as an operation is an error, not log noise. */
@@ -72,9 +79,19 @@ class ValueReader {
     if (token === 'nil') return null;
     if (token === 'true') return true;
     if (token === 'false') return false;
-    if (token.startsWith(':') && token.length > 1) return token.slice(1);
-    const number = /^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?[NM]?$/.exec(token);
-    if (number !== null) return Number(token.replace(/[NM]$/, ''));
+    if (token.startsWith(':') && token.length > 1) return new Keyword(token.slice(1));
+    if (/^[-+]?0\d+N?$/.test(token)) throw new Error(`'${token}' has a leading zero, which Clojure reads as octal; not supported`);
+    if (/^[-+]?\d+N?$/.test(token)) {
+      const digits = token.replace(/N$/, '');
+      const n = Number(digits);
+      return Number.isSafeInteger(n) ? n : BigInt(digits.replace(/^\+/, ''));
+    }
+    if (/^[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?M$/.test(token)) throw new Error(`'${token}' is a BigDecimal, which is not supported (give the value as an integer or a float)`);
+    if (/^[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?$/.test(token)) {
+      const x = Number(token);
+      if (!Number.isFinite(x)) throw new Error(`'${token}' is beyond the range of a double`);
+      return Number.isInteger(x) ? new Float(x) : x;
+    }
     throw new Error(`'${token || c}' is not nil, a number, a string, a keyword or a vector`);
   }
 }

@@ -18,7 +18,7 @@
  * all, and the search succeeds once every `ok` operation is linearized (Knossos does the same).
  *
  * Two reductions, both safe (a history is judged linearizable exactly when the plain search would):
- * - Interchangeable operations (same status, and input and output that serialise alike, e.g. the
+ * - Interchangeable operations (same status, and input and output with the same `dataKey`, e.g. the
  *   999 `buy() -> sold out` of a ticket rush) are only ever tried in one canonical order: of those
  *   that could be linearized next, the one that completes first (ties: the lower index). Any
  *   linearization that takes another of them there stays valid when the two swap places, since
@@ -33,7 +33,7 @@
  * (the problem is NP-complete: Gibbons and Korach, SIAM J. Comput. 26(4), 1997), hence the
  * {@link Budget}.
  */
-import type { HistoryOperation } from './history.ts';
+import { dataKey, type HistoryOperation } from './history.ts';
 import type { Model } from './model.ts';
 
 /**
@@ -310,13 +310,13 @@ function toItems<S, I, O>(history: readonly HistoryOperation[], model: Model<S, 
     .map((op) => {
       const { input, output } = model.decode(op);
       const required = op.status === 'ok';
-      return { op, input, output, required, key: JSON.stringify(required ? [op.f, input, output] : [op.f, input]) ?? '' };
+      return { op, input, output, required, key: dataKey(required ? [op.f, input, output] : [op.f, input]) };
     });
 }
 
 /** `item` with its outcome unknown: optional, no completion, no output. */
 function relax<I, O>(item: Item<I, O>): Item<I, O> {
-  return { op: item.op, input: item.input, output: undefined, required: false, key: JSON.stringify([item.op.f, item.input]) ?? '' };
+  return { op: item.op, input: item.input, output: undefined, required: false, key: dataKey([item.op.f, item.input]) };
 }
 
 /**

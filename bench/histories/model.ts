@@ -37,8 +37,9 @@ export interface Model<S, I, O> {
   equal(a: S, b: S): boolean;
   /**
    * Reads an operation of the history: its input, and its output if `op.status` is `ok`. Input
-   * and output must be plain JSON data (the checker treats two operations whose input and output
-   * serialise alike as interchangeable). Throws `HistoryError` for an operation the model has no
+   * and output must be plain JSON data and history values (the checker treats two operations
+   * whose input and output have the same `dataKey`, in `history.ts`, as interchangeable).
+   * Throws `HistoryError` for an operation the model has no
    * function for or whose values it cannot read, naming the operation.
    */
   decode(op: HistoryOperation): ModelOperation<I, O>;

@@ -6,7 +6,7 @@
  * judged against the workload's sequential specification (see `linearizability.ts`).
  */
 import type { CriticalSectionRecord } from '../evidence/event-log.ts';
-import { toHistory, type HistoryOperation, type OperationRecord } from './history.ts';
+import { formatValue, toHistory, type HistoryOperation, type OperationRecord } from './history.ts';
 import { checkLinearizability } from './linearizability.ts';
 import { ticketCounter } from './ticket-counter.ts';
 
@@ -52,7 +52,7 @@ export function checkTicketRush(records: readonly CriticalSectionRecord[], ticke
   const history = ticketRushHistory(records);
   const result = checkLinearizability(history, ticketCounter(tickets), { budget: { ms: RUN_CHECK_BUDGET_MS }, windowBudget: { ms: RUN_CHECK_BUDGET_MS } });
   const describe = (op: HistoryOperation) =>
-    `client ${op.process} buy ${op.status === 'ok' ? String(op.output) : '(no answer)'} [${op.invoke.toFixed(3)}, ${op.complete === null ? '∞' : op.complete.toFixed(3)}] ms`;
+    `client ${op.process} buy ${op.status === 'ok' ? (typeof op.output === 'string' ? op.output : formatValue(op.output)) : '(no answer)'} [${op.invoke.toFixed(3)}, ${op.complete === null ? '∞' : op.complete.toFixed(3)}] ms`;
   if (result.verdict === 'linearizable') return { verdict: 'yes', operations: history.length, window: [], checkMs: result.elapsedMs };
   if (result.verdict === 'unknown') return { verdict: 'unknown', operations: history.length, window: [], checkMs: result.elapsedMs };
   return { verdict: 'no', operations: history.length, window: result.window.map(describe), checkMs: result.elapsedMs };

@@ -3,18 +3,21 @@
  * number of tickets left, T at the start; `buy` returns `bought` and takes one while one is left,
  * and returns `sold out` (changing nothing) when none is.
  *
- * History operations: f `buy`, input nil; output `bought` or `sold out` (also read: `sold-out`,
- * as a keyword in a Jepsen printed history). A buy whose outcome is unknown (`info`) took a ticket
- * if one was left, or did nothing.
+ * History operations: f `buy`, input nil; output the string `bought` or `sold out` (the
+ * harness's), or as a Jepsen printed history would give them, the keyword `:bought` or
+ * `:sold-out` (also the string `sold-out`): this model takes a keyword and the string of its name
+ * as the same answer. A buy whose outcome is unknown (`info`) took a ticket if one was left, or
+ * did nothing.
  */
-import { formatValue, HistoryError, type HistoryOperation } from './history.ts';
+import { formatValue, HistoryError, Keyword, type HistoryOperation } from './history.ts';
 import type { Model, ModelOperation } from './model.ts';
 
 export type TicketOutput = 'bought' | 'sold out';
 
 function readOutput(op: HistoryOperation): TicketOutput {
-  if (op.output === 'bought') return 'bought';
-  if (op.output === 'sold out' || op.output === 'sold-out') return 'sold out';
+  const answer = op.output instanceof Keyword ? op.output.name : op.output;
+  if (answer === 'bought') return 'bought';
+  if (answer === 'sold out' || answer === 'sold-out') return 'sold out';
   throw new HistoryError(`operation ${op.index} (process ${op.process}): a buy returns "bought" or "sold out", not ${formatValue(op.output)}`);
 }
 
