@@ -77,6 +77,17 @@ describe('npm run check-history: JSON lines as the harness writes them', () => {
   });
 });
 
+describe('npm run check-history: numbers a double cannot hold', () => {
+  it('an invoke 100 ns after a completion at 2^60 ns (epoch times): ordered, not linearizable, times shown after the first event', async () => {
+    const result = await checkHistory([fixture('register-epoch-ns-100-apart.jsonl'), '--model', 'cas-register']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("(JSON lines, times in ms from the first event (at 1152921504606846976 ns); 2 operations: 2 ok");
+    expect(result.stdout).toMatch(/#1 +1 +0\.0011 ms +0\.005 ms +ok +read\(\) -> nil/);
+    expect(result.stdout).toMatch(/#0 +0 +0 ms +0\.001 ms +ok +write\(1\)/);
+  });
+});
+
 describe('npm run check-history: bad command lines and files', () => {
   const broken = join(scratch, 'broken.jepsen.txt');
   writeFileSync(broken, '0\t:invoke\t:read\tnil\n0\t:ok\t:write\t1\n');

@@ -149,7 +149,7 @@ export function main(argv: readonly string[]): number {
   }
   const { model, budget } = parsed;
   const counts = summarise(history.operations);
-  const clock = history.clock === 'line' ? 'times are line numbers' : history.origin === undefined ? 'times in ms' : `times in ms after the first event's, ${history.origin} ns`;
+  const clock = history.clock === 'line' ? 'times are line numbers' : history.origin === undefined ? 'times in ms' : `times in ms from the first event (at ${history.origin} ns)`;
   process.stdout.write(
     `history: ${parsed.file} (${formatNames[history.format]}, ${clock}; ${history.operations.length} operations: ${counts.ok} ok, ${counts.fail} fail, ${counts.info} info; ${counts.processes} processes)\n` +
       `model: ${parsed.modelLine}\n`,
