@@ -127,8 +127,9 @@ function toMs(times: readonly bigint[], origin: bigint): number[] | null {
 
 /**
  * Reads JSON lines (see the file's description). Blank lines are skipped. Throws
- * {@link HistoryError} naming the line for a line that is not a JSON object, a missing or
- * ill-typed key, and for the pairing errors of {@link pairEvents}.
+ * {@link HistoryError} naming the line for a line that is not a JSON object (also: a key given
+ * twice), a missing or ill-typed key (a `time` that is not a whole number of ns), and for the
+ * pairing errors of {@link pairEvents}; and for times too far apart to keep apart in ms.
  */
 export function historyFromJsonLines(text: string): ParsedHistory {
   const events: HistoryEvent[] = [];
