@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { casRegister } from '../bench/histories/cas-register.ts';
-import { HistoryError, toHistory, type HistoryOperation, type OperationRecord, type Value } from '../bench/histories/history.ts';
+import { dataKey, Float, HistoryError, Keyword, sameValue, toHistory, type HistoryOperation, type OperationRecord, type Value } from '../bench/histories/history.ts';
 import { checkLinearizability, type CheckResult } from '../bench/histories/linearizability.ts';
 import type { Model } from '../bench/histories/model.ts';
 import { ticketRushHistory } from '../bench/histories/synthetic.ts';
@@ -341,8 +341,10 @@ function random(seed: number) {
  * produced by running the operations at random points of their intervals against `model` and then,
  * sometimes, corrupting an outcome; some outcomes are made fail or info.
  */
-function randomHistory(rand: () => number, n: number, kind: 'register' | 'tickets'): HistoryOperation[] {
+function randomHistory(rand: () => number, n: number, kind: 'register' | 'tickets' | 'typed'): HistoryOperation[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  // The typed register's values: equal as doubles or as text, different as Clojure's values.
+  const values: readonly Value[] = kind === 'typed' ? [1, new Float(1), 'a', new Keyword('a'), 2n ** 64n, 2n ** 64n + 1n] : [0, 1, 2];
   const ops: { process: number; f: string; input: Value; invoke: number; complete: number; point: number }[] = [];
   const free = [0, 0, 0];
   for (let i = 0; i < n; i++) {
@@ -351,7 +353,7 @@ function randomHistory(rand: () => number, n: number, kind: 'register' | 'ticket
     const complete = invoke + Math.floor(rand() * 6);
     free[process] = complete + (rand() < 0.5 ? 0 : 1);
     const f = kind === 'tickets' ? 'buy' : pick(['read', 'read', 'write', 'cas']);
-    const input: Value = f === 'write' ? pick([0, 1, 2]) : f === 'cas' ? [pick([null, 0, 1, 2]), pick([0, 1, 2])] : null;
+    const input: Value = f === 'write' ? pick(values) : f === 'cas' ? [pick([null, ...values]), pick(values)] : null;
     ops.push({ process, f, input, invoke, complete, point: invoke + rand() * (complete - invoke) });
   }
   // Run them in order of their points against the object.
@@ -369,7 +371,7 @@ function randomHistory(rand: () => number, n: number, kind: 'register' | 'ticket
       outcome.set(k, { output: o.input, status: 'ok' });
     } else {
       const [from, to] = o.input as [Value, Value];
-      const ok = from === value;
+      const ok = sameValue(from, value);
       if (ok) value = to;
       outcome.set(k, { output: o.input, status: ok ? 'ok' : 'fail' });
     }
@@ -379,7 +381,7 @@ function randomHistory(rand: () => number, n: number, kind: 'register' | 'ticket
     const r = rand();
     if (r < 0.12) {
       // Corrupt the outcome.
-      if (o.f === 'read') output = pick([null, 0, 1, 2]);
+      if (o.f === 'read') output = pick([null, ...values]);
       else if (o.f === 'buy') output = output === 'bought' ? 'sold out' : 'bought';
       else status = status === 'ok' ? 'fail' : 'ok';
     } else if (r < 0.22) {
@@ -403,6 +405,7 @@ describe('against the definition, on random histories', () => {
   it.each([
     ['cas register', 'register' as const, register, 11],
     ['ticket counter (2 tickets)', 'tickets' as const, tickets(2), 23],
+    ['cas register, values of every type (1, 1.0, "a", :a, 2^64, 2^64 + 1)', 'typed' as const, register, 37],
   ])('%s: 600 histories of 1–8 operations; verdicts agree with brute force, witnesses and windows are valid', (_, kind, model, seed) => {
     const rand = random(seed);
     const verdicts = { linearizable: 0, 'not linearizable': 0 };
@@ -410,7 +413,7 @@ describe('against the definition, on random histories', () => {
       const h = randomHistory(rand, 1 + Math.floor(rand() * 8), kind);
       const r = checkLinearizability(h, model);
       const expected = bruteForce(h, model) ? 'linearizable' : 'not linearizable';
-      if (r.verdict !== expected) throw new Error(`history ${i}: got ${r.verdict}, expected ${expected}: ${JSON.stringify(h)}`);
+      if (r.verdict !== expected) throw new Error(`history ${i}: got ${r.verdict}, expected ${expected}: ${dataKey(h)}`);
       verdicts[expected]++;
       if (r.verdict === 'linearizable') expect(isWitness(r.linearization, h, model)).toBe(true);
       if (r.verdict === 'not linearizable') {
