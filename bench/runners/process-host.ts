@@ -74,7 +74,9 @@ async function host(start: StartMessage): Promise<FromProcess> {
   try {
     const outcomes = await all;
     const cpu = process.cpuUsage(cpuAtRelease);
-    return { type: 'finished', outcomes, log: new Uint8Array(log.buffer).slice(), claimed: log.claimed, cpuMs: (cpu.user + cpu.system) / 1000 };
+    // The last counts travel with the log: a process whose clients finish between two progress
+    // reports (one client, one request) would otherwise never report its completions.
+    return { type: 'finished', outcomes, log: new Uint8Array(log.buffer).slice(), claimed: log.claimed, requests: log.requests, completed: log.progress, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     clearInterval(progress);
   }

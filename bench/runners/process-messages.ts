@@ -7,7 +7,8 @@
  * before SIGCONT; it may go on with its write). Process → runner: `arrived` (every client of the process
  * waits at the start barrier), `progress` (requests and completed bodies so far, whenever they
  * changed, at most every {@link PROGRESS_EVERY_MS}), `inside` (the victim entered its critical
- * section), then `finished` with the outcomes and the process's event log, or `failed`.
+ * section), then `finished` with the outcomes, the process's event log and its final counts of
+ * requests and completed bodies, or `failed`.
  */
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { RunConfig } from './run-config.ts';
@@ -47,6 +48,9 @@ export type FromProcess =
       /** The bytes of the process's event log, and how many of its slots were claimed. */
       readonly log: Uint8Array;
       readonly claimed: number;
+      /** Requests and completed bodies of the process in all, as in `progress`: its last report. */
+      readonly requests: number;
+      readonly completed: number;
       /** CPU time (user + system) of the process from the release to its clients' end, ms. */
       readonly cpuMs: number;
     }

@@ -11,7 +11,7 @@
  * the time of N small messages). Each process stamps its own event log with the run's clock
  * (CLOCK_MONOTONIC, one clock for every process of the machine) and sends it at its end; the logs
  * are merged here, outside the measured window. The watchdog reads the progress each process
- * reports, at most every 100 ms.
+ * reports, at most every 100 ms and once more, in full, with its `finished` message.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { since } from '../coordination/clock.ts';
@@ -194,7 +194,8 @@ export const processesRunner: Runner = {
             break;
           case 'finished':
             member.finished = message;
-            member.requests = message.outcomes.reduce((sum, o) => sum + o.requests, 0);
+            member.requests = message.requests;
+            member.completed = message.completed;
             if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) resolveFinished();
             break;
           case 'failed':
