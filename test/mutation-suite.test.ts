@@ -37,6 +37,7 @@ const mutants: readonly Mutant[] = [
   { name: 'stale-cache', workload: 'ticket-rush', caughtBy: /oversold|lost updates/, runners: ['threads'], settings: { tickets: 3 } },
   { name: 'fake-lock', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: both, settings: { clients: 4 } },
   { name: 'runs-body-twice', workload: 'ordered-print', caughtBy: /committed more than once/, runners: ['threads'], settings: { clients: 3 } },
+  { name: 'commits-in-another-slot', workload: 'ticket-rush', caughtBy: /committed more than once/, runners: both, settings: { clients: 4, tickets: 10 } },
   { name: 'drops-a-client', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: both, settings: { limits: { noProgressMs: 1_000 } } },
   { name: 'fixes-db-in-teardown', workload: 'ticket-rush', caughtBy: /lost updates/, runners: ['threads'], settings: { tickets: 8 } },
   { name: 'throws-in-connect', workload: 'ticket-rush', caughtBy: /connect throws/, runners: ['threads'] },

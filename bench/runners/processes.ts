@@ -42,9 +42,10 @@ interface Member {
 }
 
 /**
- * What an owner thread in the runner's process logged for a slot, added to the client's record:
- * the body's stamps where the client's process has none, the attempts and aborts of both (a body
- * run in both places is counted twice, and judged).
+ * What another log stamped for a slot (an owner thread in the runner's process, or a client
+ * process that does not host the slot), added to the client's record: the body's stamps where the
+ * client's process has none, the attempts and aborts of both (a body run in both places is
+ * counted twice, and judged).
  */
 function withOwnerPart(record: CriticalSectionRecord, owner: CriticalSectionRecord | undefined): CriticalSectionRecord {
   if (owner === undefined || owner.attempts === 0) return record;
@@ -93,13 +94,20 @@ export function mergeLogs(
   // A client whose process never reported (the killed victim) keeps an empty slot as far as its
   // process's log goes: it never asked, as far as the log knows.
   const merged: CriticalSectionRecord[] = CriticalSectionLog.create(clients).records();
-  logs.forEach((part, i) => {
-    if (part === null) return;
-    const records = part.log.records(clients);
+  const read = logs.map((part) => (part === null ? null : part.log.records(clients)));
+  read.forEach((records, i) => {
     for (const id of layout.groups[i] ?? []) {
-      const record = records[id];
+      const record = records?.[id];
       if (record !== undefined) merged[id] = record;
     }
+  });
+  // A body a process ran in a slot it does not host (another client's) is evidence, as it is in
+  // the threads runner's one shared log: two bodies in one slot are a repeated commit.
+  read.forEach((records, i) => {
+    const hosted = new Set(layout.groups[i] ?? []);
+    records?.forEach((record, slot) => {
+      if (!hosted.has(slot) && record.attempts > 0) merged[slot] = withOwnerPart(merged[slot] as CriticalSectionRecord, record);
+    });
   });
   return merged.map((r) => withOwnerPart(r, owner[r.slot]));
 }
