@@ -64,6 +64,10 @@ async function host(start: StartMessage): Promise<FromProcess> {
   if (start.config.fault !== null && start.clients.some((c) => c.clientId === VICTIM)) {
     void waitWhileEquals(new Int32Array(gate.buffer), 0, 0).then(() => send({ type: 'inside' }));
   }
+  // The runner resumes a paused victim as soon as a client of any process enters: said at once, not with the progress.
+  if (start.config.fault === 'pause-in-cs' && start.clients.some((c) => c.clientId !== VICTIM)) {
+    void gate.anotherEntered().then(() => send({ type: 'entered' }));
+  }
   let reported = { requests: 0, completed: 0 };
   const progress = setInterval(() => {
     const now = { requests: log.requests, completed: log.progress };

@@ -7,7 +7,8 @@
  * before SIGCONT; it may go on with its write). Process → runner: `arrived` (every client of the process
  * waits at the start barrier), `progress` (requests and completed bodies so far, whenever they
  * changed, at most every {@link PROGRESS_EVERY_MS}), `inside` (the victim entered its critical
- * section), then `finished` with the outcomes, the process's event log and its final counts of
+ * section), `entered` (pause-in-cs: a client of the process other than the victim entered its
+ * critical section, sent once, at once), then `finished` with the outcomes, the process's event log and its final counts of
  * requests and completed bodies, or `failed`.
  */
 import type { ClientOutcome } from '../workloads/workload.ts';
@@ -42,6 +43,7 @@ export type FromProcess =
   | { readonly type: 'arrived' }
   | { readonly type: 'progress'; readonly requests: number; readonly completed: number }
   | { readonly type: 'inside' }
+  | { readonly type: 'entered' }
   | {
       readonly type: 'finished';
       readonly outcomes: readonly ClientOutcome[];

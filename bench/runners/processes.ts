@@ -143,6 +143,10 @@ export const processesRunner: Runner = {
     allArrived.catch(() => undefined);
     let resolveInside: () => void = () => undefined;
     const inside = new Promise<void>((resolve) => (resolveInside = resolve));
+    let resolveAnother: () => void = () => undefined;
+    const another = new Promise<void>((resolve) => (resolveAnother = resolve));
+    // A body an owner thread of this process runs for another client marks this process's gate.
+    if (config.fault === 'pause-in-cs') void ownerGate.anotherEntered().then(() => resolveAnother());
     let othersTold = false;
     /** The victim is inside (in its own process, or in an owner thread of this one): the others may ask. */
     const victimIsInside = (reporter: Member | null) => {
@@ -200,6 +204,9 @@ export const processesRunner: Runner = {
           case 'inside':
             victimIsInside(member);
             break;
+          case 'entered':
+            resolveAnother();
+            break;
           case 'finished':
             member.finished = message;
             member.requests = message.requests;
@@ -248,6 +255,7 @@ export const processesRunner: Runner = {
       requests: () => members.reduce((sum, m) => sum + m.requests, 0),
       completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress,
       victimInside: () => inside,
+      anotherEntered: () => another,
       async killVictim() {
         const victim = members.find((m) => m.hasVictim);
         if (victim === undefined) return;
@@ -284,8 +292,9 @@ export const processesRunner: Runner = {
         closing = true;
         // Settles the waits on the clients (the start barrier's time-out timer among them), whatever happened.
         failFinished(new Error('the client processes were closed'));
-        // Settles the wait on this process's gate, whatever happened.
+        // Settles the waits on this process's gate, whatever happened.
         if (config.fault !== null) ownerGate.markInside();
+        if (config.fault === 'pause-in-cs') ownerGate.markAnotherEntered();
         for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
         const gone = Promise.all(members.map((m) => m.exited));
         let timer: NodeJS.Timeout | undefined;

@@ -60,6 +60,8 @@ export interface Fleet {
   completed(): number;
   /** Resolves once the victim of a fault run is inside its critical section. */
   victimInside(): Promise<void>;
+  /** pause-in-cs: resolves once a client other than the victim has entered its critical section (told at once, not with the progress). */
+  anotherEntered(): Promise<void>;
   /** Kills the victim: its thread terminated, or its process sent SIGKILL. */
   killVictim(): Promise<void>;
   /** Stops the victim's process (SIGSTOP); processes runner only. */

@@ -86,6 +86,7 @@ export const threadsRunner: Runner = {
       requests: () => log.requests,
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
+      anotherEntered: () => gate.anotherEntered(),
       pauseVictim() {
         throw new Error('pause-in-cs needs the processes runner: a worker thread cannot be stopped alone');
       },
