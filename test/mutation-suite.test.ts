@@ -40,6 +40,8 @@ const mutants: readonly Mutant[] = [
   { name: 'commits-in-another-slot', workload: 'ticket-rush', caughtBy: /committed more than once/, runners: both, settings: { clients: 4, tickets: 10 } },
   { name: 'drops-a-client', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: both, settings: { limits: { noProgressMs: 1_000 } } },
   { name: 'fixes-db-in-teardown', workload: 'ticket-rush', caughtBy: /lost updates/, runners: ['threads'], settings: { tickets: 8 } },
+  { name: 'repairs-in-close', workload: 'ticket-rush', caughtBy: /lost updates/, runners: both, settings: { tickets: 20 } },
+  { name: 'leaks-lock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['processes'], settings: { limits: { noProgressMs: 1_000 } } },
   { name: 'throws-in-connect', workload: 'ticket-rush', caughtBy: /connect throws/, runners: ['threads'] },
   { name: 'concurrent-owner', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: ['processes'], settings: { clients: 4 } },
   { name: 'server-get-then-set', workload: 'ticket-rush', caughtBy: /oversold|lost updates|not linearizable/, runners: both, needsServers: true },

@@ -10,7 +10,8 @@
  * `release` to each (the release of the first is the start of wall time; the last follows within
  * the time of N small messages). Each process stamps its own event log with the run's clock
  * (CLOCK_MONOTONIC, one clock for every process of the machine) and sends it at its end; the logs
- * are merged here, outside the measured window. The watchdog reads the progress each process
+ * are merged here, outside the measured window. The processes keep their clients' sessions open
+ * until the runner has read the evidence and the final state, then close them on its `close`. The watchdog reads the progress each process
  * reports, at most every 100 ms and once more, in full, with its `finished` message.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -23,7 +24,7 @@ import type { ProcessLayout } from './process-layout.ts';
 import { oneLine } from './one-line.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
-import type { Fleet, FleetPlan, Runner } from './runner.ts';
+import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 
 /** How long a process has to exit after SIGKILL before the runner stops waiting for it, ms. */
 const EXIT_WAIT_MS = 5_000;
@@ -36,6 +37,8 @@ interface Member {
   requests: number;
   completed: number;
   finished: Extract<FromProcess, { type: 'finished' }> | null;
+  /** What went wrong after `finished`: a session's close that threw. */
+  closeError: string | null;
   exited: Promise<void>;
   /** Last lines the process wrote to stderr, for an error message. */
   stderr: string;
@@ -129,6 +132,8 @@ export const processesRunner: Runner = {
     let lastExit = started;
     let releasedCpu = 0;
     let failFinished: (error: Error) => void = () => undefined;
+    /** Every process has reported: their clients wait, sessions open, for `close`. */
+    let reported = false;
     let resolveFinished: () => void = () => undefined;
     const allFinished = new Promise<void>((resolve, reject) => {
       resolveFinished = resolve;
@@ -186,6 +191,7 @@ export const processesRunner: Runner = {
         requests: 0,
         completed: 0,
         finished: null,
+        closeError: null,
         stderr: '',
         exited: new Promise<void>((resolve) => child.once('close', () => resolve())),
       };
@@ -211,10 +217,16 @@ export const processesRunner: Runner = {
             member.finished = message;
             member.requests = message.requests;
             member.completed = message.completed;
-            if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) resolveFinished();
+            if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) {
+              reported = true;
+              resolveFinished();
+            }
+            break;
+          case 'closed':
             break;
           case 'failed':
-            failFinished(new Error(message.error));
+            if (member.finished !== null) member.closeError = message.error;
+            else failFinished(new Error(message.error));
             break;
         }
       });
@@ -286,7 +298,7 @@ export const processesRunner: Runner = {
         const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
         const records = mergeLogs(parts, layout, owned, config.timed !== null);
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
-        return Promise.resolve({ records, logFull, prints: new FilePrintLog(config.prints as string) });
+        return Promise.resolve({ records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) });
       },
       async close() {
         closing = true;
@@ -295,12 +307,23 @@ export const processesRunner: Runner = {
         // Settles the waits on this process's gate, whatever happened.
         if (config.fault !== null) ownerGate.markInside();
         if (config.fault === 'pause-in-cs') ownerGate.markAnotherEntered();
+        const errors: string[] = [];
+        if (reported) {
+          // The evidence is read: the clients close their sessions, and their processes end.
+          const held = members.filter((m) => m.finished !== null);
+          for (const member of held) post(member, { type: 'close' });
+          let closeTimer: NodeJS.Timeout | undefined;
+          const slow = await Promise.race([Promise.all(held.map((m) => m.exited)).then(() => false), new Promise<boolean>((resolve) => (closeTimer = setTimeout(() => resolve(true), SESSION_CLOSE_MS)))]);
+          clearTimeout(closeTimer);
+          if (slow) errors.push(`the clients' sessions did not close within ${SESSION_CLOSE_MS / 1000} s of the run's end`);
+          errors.push(...new Set(held.flatMap((m) => (m.closeError === null ? [] : [`closing a client's session: ${m.closeError}`]))));
+        }
         for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
         const gone = Promise.all(members.map((m) => m.exited));
         let timer: NodeJS.Timeout | undefined;
         const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), EXIT_WAIT_MS)))]);
         clearTimeout(timer);
-        return late ? [`client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : [];
+        return late ? [...errors, `client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : errors;
       },
       programWallMs: () => lastExit - started,
     };
