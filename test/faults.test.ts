@@ -15,6 +15,7 @@ import { strategies, strategyNames, type StrategyName } from '../strategies/regi
 import { nextMessage, PeerGoneError } from '../strategies/support/message-port.ts';
 import { leaseMsFor } from '../strategies/support/engine-share.ts';
 import { PAUSE_LIMIT_MS } from '../bench/runners/fault.ts';
+import { brokenModule } from './fixtures/broken/support.ts';
 import { canRun } from './fixtures/services.ts';
 
 function completed(result: RunResult): CompletedRun {
@@ -141,6 +142,14 @@ describe.runIf(canRun('redis-lease') && canRun('pg-advisory'))('a holder stopped
     expect(run.log.aborts).toBeGreaterThan(0);
     expect(run.problems).toEqual([]);
     expect(run.check.figures).toMatchObject({ sold: 6, finalCount: 0, lostUpdates: 0 });
+  });
+
+  it('a weak fencing check (refusing only a token older than the newest accepted): the holder is resumed as soon as another client enters, its stale write lands before the new holder\'s, and is caught', async () => {
+    // A read of 200 ms: the new holder writes that long after it entered, the resumed victim a write's latency (20 ms) after it.
+    const latency = { ...latencyProfiles.quick, readMs: 200 };
+    const run = completed(await runOnce({ ...pause, latency, strategy: 'weak-fencing-lease' as StrategyName, strategyModule: brokenModule('weak-fencing-lease') }));
+    expect(run.fault?.staleWrites).toBe(1);
+    expect(run.problems.join('\n')).toMatch(/mutual-exclusion violations/);
   });
 
   it('pg-advisory: the stopped holder keeps its lock (its connection is alive), nobody enters, and the run is correct', async () => {

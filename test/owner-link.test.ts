@@ -74,6 +74,38 @@ describe('owner link over a Unix socket', () => {
     await owner.close();
   });
 
+  it('takes 1000 clients connecting at once (a listen queue of 511 turned the rest away with EAGAIN)', async () => {
+    const at = path();
+    const owner = await serveSocket(at, (peer) => peer.onMessage((m) => peer.send(m)));
+    try {
+      // Issued in one turn of the event loop: every connect reaches the queue before the owner accepts any.
+      const links = await Promise.all(Array.from({ length: 1000 }, () => socketLink(at, 'the test owner')));
+      links[999]?.send('last');
+      expect(await links[999]?.next()).toBe('last');
+      await Promise.all(links.map((l) => l.close()));
+    } finally {
+      await owner.close();
+    }
+  });
+
+  it('retries a connection a full listen queue turned away (EAGAIN) until the owner accepts it', async () => {
+    const at = path();
+    // A queue of one: most of 20 connects at once are turned away, then let in as the server accepts.
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => accepted.push(socket));
+    server.listen({ path: at, backlog: 1 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const links = await Promise.all(Array.from({ length: 20 }, () => socketLink(at, 'the test owner')));
+      expect(links).toHaveLength(20);
+      await expect.poll(() => accepted.length).toBe(20);
+      await Promise.all(links.map((l) => l.close()));
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("rejects the connection with the socket's own error when no owner listens", async () => {
     await expect(socketLink(join(dir, 'nobody.sock'), 'the test owner')).rejects.toThrow(/ENOENT|ECONNREFUSED/);
   });

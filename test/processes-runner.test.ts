@@ -86,6 +86,15 @@ describe('the processes runner', () => {
     expect(run.problems.join('; ')).toMatch(/mutual-exclusion violations/);
   });
 
+  it('counts every completion toward progress, also one a process makes just before it finishes', async () => {
+    // One client per process, one request each, 500 ms apart: each process's only completion
+    // comes just before its end, between two progress reports. Unless its last message carries
+    // it, the runner sees no progress and the run fails once the limit passes (it lasts 2.5 s).
+    const run = completed(await runOnce({ ...base, strategy: 'flock', clients: 6, tickets: 6, staggerMs: 500, limits: { noProgressMs: 1_500 } }));
+    expect(run.clientsPerThread).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(run.problems).toEqual([]);
+  });
+
   it('runs many clients per process (200 clients in 4 processes) to the end', async () => {
     const run = completed(await runOnce({ ...base, strategy: 'flock', clients: 200, processes: 4, tickets: 120 }));
     expect(run.clientsPerThread).toEqual([50, 50, 50, 50]);

@@ -9,7 +9,9 @@
  *    in a timed run, again and again until the stop signal, each request in a slot it claims and
  *    started as a task of its own;
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
- *    `finish-line.ts`), and report its outcome.
+ *    `finish-line.ts`), and report its outcome at the session hold (see `session-hold.ts`);
+ * 5. wait there, its session open, until the runner has read the evidence and the final state and
+ *    lets go; then close the session.
  */
 import { isMainThread, threadId } from 'node:worker_threads';
 import { StartBarrier } from '../coordination/barrier.ts';
@@ -19,6 +21,7 @@ import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
+import { SessionHold } from '../coordination/session-hold.ts';
 import type { OpResult } from '../workloads/operation.ts';
 import type { RunConfig } from './run-config.ts';
 import { sleepExact } from '../coordination/sleep.ts';
@@ -36,9 +39,11 @@ export interface ClientTask {
   readonly input: number;
   /** This client's share of the strategy's setup. */
   readonly share: unknown;
+  /** Buffer of the `SessionHold` of the client's thread pool or process. */
+  readonly hold: SharedArrayBuffer;
 }
 
-export default async function client({ config, clientId, input, share }: ClientTask): Promise<ClientOutcome> {
+export default async function client({ config, clientId, input, share, hold }: ClientTask): Promise<ClientOutcome> {
   const strategy = await loadStrategy(config.strategy, config.strategyModule);
   const workload = workloads[config.workload];
   const store = new FileStore(config.dbPath, config.latency);
@@ -90,7 +95,12 @@ export default async function client({ config, clientId, input, share }: ClientT
     // Under a crash or a hang the victim never finishes (a paused one does).
     await new FinishLine(config.finish).arriveAndWait(config.finishers);
     // In a process of its own (processes runner) a client's "thread" is its process.
-    return { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
+    const outcome = { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
+    // Reported with the session open: what its close() does comes after the evidence is read.
+    const sessions = new SessionHold(hold);
+    sessions.report(outcome);
+    await sessions.letGoWait();
+    return outcome;
   } finally {
     await session.close();
   }

@@ -61,6 +61,8 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     // An owner thread of the processes runner's own process: the client's slot in this log.
     const slot = op.slot + (config.slotBases?.[op.clientId] ?? 0);
     log.enter(slot, threadId, since(config.clockBase));
+    // A paused victim is resumed as soon as another client gets in (see `strike` in run.ts).
+    if (config.fault === 'pause-in-cs' && op.clientId !== VICTIM) gate.markAnotherEntered();
     if (config.fault === 'pause-in-cs' && op.clientId === VICTIM) {
       // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
       if (inVictimThread) access = pausingBeforeWrite(access, gate);

@@ -17,7 +17,7 @@ export const faults: Record<FaultName, string> = {
     "the victim's thread is terminated (threads runner), or its process sent SIGKILL (processes runner), inside its critical section once every other client waits: no finally, no release",
   'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
   'pause-in-cs':
-    "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client's critical section has completed or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
+    "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client has entered its critical section or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
 };
 
 /** How long a paused victim stays stopped when no other client enters meanwhile, ms. */
@@ -35,6 +35,7 @@ export const VICTIM = 0;
 
 const INSIDE = 0;
 const KILLED = 1;
+const ANOTHER = 2;
 
 /** Shared between the victim, the other clients and the main thread of one run. */
 export class FaultGate {
@@ -45,7 +46,7 @@ export class FaultGate {
   }
 
   static create(): FaultGate {
-    return new FaultGate(new SharedArrayBuffer(2 * 4));
+    return new FaultGate(new SharedArrayBuffer(3 * 4));
   }
 
   /** The victim: it is inside its critical section now. */
@@ -68,6 +69,16 @@ export class FaultGate {
   /** Resolves once the victim's thread has been terminated. */
   victimKilled(): Promise<void> {
     return waitWhileEquals(this.cells, KILLED, 0);
+  }
+
+  /** The harness, around a body of a client other than the victim: it entered its critical section. */
+  markAnotherEntered(): void {
+    if (Atomics.exchange(this.cells, ANOTHER, 1) === 0) Atomics.notify(this.cells, ANOTHER);
+  }
+
+  /** Resolves once a client other than the victim has entered its critical section (in a thread that writes this gate). */
+  anotherEntered(): Promise<void> {
+    return waitWhileEquals(this.cells, ANOTHER, 0);
   }
 }
 

@@ -9,12 +9,16 @@
  * (`process.hrtime`, CLOCK_MONOTONIC on Linux) from the run's base, so the runner can merge the
  * logs. Its prints go to the run's print file (append mode), in one global order.
  *
- * It ends on its own once its clients have finished; if the runner goes away (the IPC channel
- * closes) it exits at once, so no client process outlives its run. A terminal's Ctrl-C reaches the
+ * Once its clients have answered their last requests it reports (`finished`, with its log and
+ * counts) and holds their sessions open (see `session-hold.ts`) until the runner, having read the
+ * evidence and the final state, says `close`; then its clients close their sessions and it ends
+ * (`closed`, or `failed` if a close threw). If the runner goes away (the IPC channel closes) it
+ * exits at once, so no client process outlives its run. A terminal's Ctrl-C reaches the
  * whole process group: the process ignores SIGINT and SIGHUP and leaves its ending to the runner.
  */
 import { StartBarrier } from '../coordination/barrier.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
+import { SessionHold } from '../coordination/session-hold.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { waitWhileEquals } from '../coordination/atomics-wait.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
@@ -47,6 +51,9 @@ async function host(start: StartMessage): Promise<FromProcess> {
     // This process's log numbers its own slots.
     slotBases: null,
   };
+  const hold = SessionHold.create(start.clients.length);
+  let letGo: () => void = () => undefined;
+  const closing = new Promise<void>((resolve) => (letGo = resolve));
   let cpuAtRelease = process.cpuUsage();
   process.on('message', (message: ToProcess) => {
     if (message.type === 'release') {
@@ -55,14 +62,19 @@ async function host(start: StartMessage): Promise<FromProcess> {
     } else if (message.type === 'stop') stop.raise();
     else if (message.type === 'victim-inside') gate.markInside();
     else if (message.type === 'resume') gate.markKilled();
+    else if (message.type === 'close') letGo();
   });
-  const tasks = start.clients.map((c) => client({ config, clientId: c.clientId, input: c.input, share: c.share }));
+  const tasks = start.clients.map((c) => client({ config, clientId: c.clientId, input: c.input, share: c.share, hold: hold.buffer }));
   const all = Promise.all(tasks);
   all.catch(() => undefined);
   await Promise.race([barrier.allArrived(start.clients.length, ARRIVE_TIMEOUT_MS), all]);
   send({ type: 'arrived' });
   if (start.config.fault !== null && start.clients.some((c) => c.clientId === VICTIM)) {
     void waitWhileEquals(new Int32Array(gate.buffer), 0, 0).then(() => send({ type: 'inside' }));
+  }
+  // The runner resumes a paused victim as soon as a client of any process enters: said at once, not with the progress.
+  if (start.config.fault === 'pause-in-cs' && start.clients.some((c) => c.clientId !== VICTIM)) {
+    void gate.anotherEntered().then(() => send({ type: 'entered' }));
   }
   let reported = { requests: 0, completed: 0 };
   const progress = setInterval(() => {
@@ -71,13 +83,23 @@ async function host(start: StartMessage): Promise<FromProcess> {
     reported = now;
     send({ type: 'progress', ...now });
   }, PROGRESS_EVERY_MS);
+  let finished: FromProcess;
   try {
-    const outcomes = await all;
+    // A client's task ends only after the hold lets go: before that, it ends only by failing.
+    const outcomes = await Promise.race([hold.allReported(start.clients.length), all]);
     const cpu = process.cpuUsage(cpuAtRelease);
-    return { type: 'finished', outcomes, log: new Uint8Array(log.buffer).slice(), claimed: log.claimed, cpuMs: (cpu.user + cpu.system) / 1000 };
+    // The last counts travel with the log: a process whose clients finish between two progress
+    // reports (one client, one request) would otherwise never report its completions.
+    finished = { type: 'finished', outcomes, log: new Uint8Array(log.buffer).slice(), claimed: log.claimed, requests: log.requests, completed: log.progress, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     clearInterval(progress);
   }
+  send(finished);
+  // The sessions stay open until the runner has read the evidence and the final state.
+  await closing;
+  hold.letGo();
+  await all;
+  return { type: 'closed' };
 }
 
 /** Sends the last message and exits once it is on its way: nothing this process started outlives it. */

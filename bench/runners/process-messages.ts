@@ -3,11 +3,16 @@
  * `child_process.fork` (V8 serialisation, so a bigint and a typed array travel as they are).
  *
  * Runner → process: `start` once, then `release`, `stop` (timed runs), `victim-inside` (fault
- * runs: the other clients may now ask) and `resume` (pause-in-cs: sent to the stopped victim just
- * before SIGCONT; it may go on with its write). Process → runner: `arrived` (every client of the process
- * waits at the start barrier), `progress` (requests and completed bodies so far, whenever they
- * changed, at most every {@link PROGRESS_EVERY_MS}), `inside` (the victim entered its critical
- * section), then `finished` with the outcomes and the process's event log, or `failed`.
+ * runs: the other clients may now ask), `resume` (pause-in-cs: sent to the stopped victim just
+ * before SIGCONT; it may go on with its write) and `close` (the evidence is read: the clients may
+ * close their sessions). Process → runner: `arrived` (every client of the process waits at the
+ * start barrier), `progress` (requests and completed bodies so far, whenever they changed, at most
+ * every {@link PROGRESS_EVERY_MS}), `inside` (the victim entered its critical section), `entered`
+ * (pause-in-cs: a client of the process other than the victim entered its critical section; sent
+ * once, at once), then `finished` with the outcomes, the process's event log and its final counts
+ * of requests and completed bodies (its clients then wait, sessions open, for `close`), and
+ * `closed` once they closed them; or `failed`, at any point (after `finished`: a session's close
+ * threw).
  */
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { RunConfig } from './run-config.ts';
@@ -35,19 +40,24 @@ export interface StartMessage {
   readonly strategyModule: string | null;
 }
 
-export type ToProcess = StartMessage | { readonly type: 'release' } | { readonly type: 'stop' } | { readonly type: 'victim-inside' } | { readonly type: 'resume' };
+export type ToProcess = StartMessage | { readonly type: 'release' } | { readonly type: 'stop' } | { readonly type: 'victim-inside' } | { readonly type: 'resume' } | { readonly type: 'close' };
 
 export type FromProcess =
   | { readonly type: 'arrived' }
   | { readonly type: 'progress'; readonly requests: number; readonly completed: number }
   | { readonly type: 'inside' }
+  | { readonly type: 'entered' }
   | {
       readonly type: 'finished';
       readonly outcomes: readonly ClientOutcome[];
       /** The bytes of the process's event log, and how many of its slots were claimed. */
       readonly log: Uint8Array;
       readonly claimed: number;
+      /** Requests and completed bodies of the process in all, as in `progress`: its last report. */
+      readonly requests: number;
+      readonly completed: number;
       /** CPU time (user + system) of the process from the release to its clients' end, ms. */
       readonly cpuMs: number;
     }
+  | { readonly type: 'closed' }
   | { readonly type: 'failed'; readonly error: string };

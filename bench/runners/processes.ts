@@ -10,8 +10,9 @@
  * `release` to each (the release of the first is the start of wall time; the last follows within
  * the time of N small messages). Each process stamps its own event log with the run's clock
  * (CLOCK_MONOTONIC, one clock for every process of the machine) and sends it at its end; the logs
- * are merged here, outside the measured window. The watchdog reads the progress each process
- * reports, at most every 100 ms.
+ * are merged here, outside the measured window. The processes keep their clients' sessions open
+ * until the runner has read the evidence and the final state, then close them on its `close`. The watchdog reads the progress each process
+ * reports, at most every 100 ms and once more, in full, with its `finished` message.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { since } from '../coordination/clock.ts';
@@ -23,7 +24,7 @@ import type { ProcessLayout } from './process-layout.ts';
 import { oneLine } from './one-line.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
-import type { Fleet, FleetPlan, Runner } from './runner.ts';
+import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 
 /** How long a process has to exit after SIGKILL before the runner stops waiting for it, ms. */
 const EXIT_WAIT_MS = 5_000;
@@ -36,15 +37,18 @@ interface Member {
   requests: number;
   completed: number;
   finished: Extract<FromProcess, { type: 'finished' }> | null;
+  /** What went wrong after `finished`: a session's close that threw. */
+  closeError: string | null;
   exited: Promise<void>;
   /** Last lines the process wrote to stderr, for an error message. */
   stderr: string;
 }
 
 /**
- * What an owner thread in the runner's process logged for a slot, added to the client's record:
- * the body's stamps where the client's process has none, the attempts and aborts of both (a body
- * run in both places is counted twice, and judged).
+ * What another log stamped for a slot (an owner thread in the runner's process, or a client
+ * process that does not host the slot), added to the client's record: the body's stamps where the
+ * client's process has none, the attempts and aborts of both (a body run in both places is
+ * counted twice, and judged).
  */
 function withOwnerPart(record: CriticalSectionRecord, owner: CriticalSectionRecord | undefined): CriticalSectionRecord {
   if (owner === undefined || owner.attempts === 0) return record;
@@ -93,13 +97,20 @@ export function mergeLogs(
   // A client whose process never reported (the killed victim) keeps an empty slot as far as its
   // process's log goes: it never asked, as far as the log knows.
   const merged: CriticalSectionRecord[] = CriticalSectionLog.create(clients).records();
-  logs.forEach((part, i) => {
-    if (part === null) return;
-    const records = part.log.records(clients);
+  const read = logs.map((part) => (part === null ? null : part.log.records(clients)));
+  read.forEach((records, i) => {
     for (const id of layout.groups[i] ?? []) {
-      const record = records[id];
+      const record = records?.[id];
       if (record !== undefined) merged[id] = record;
     }
+  });
+  // A body a process ran in a slot it does not host (another client's) is evidence, as it is in
+  // the threads runner's one shared log: two bodies in one slot are a repeated commit.
+  read.forEach((records, i) => {
+    const hosted = new Set(layout.groups[i] ?? []);
+    records?.forEach((record, slot) => {
+      if (!hosted.has(slot) && record.attempts > 0) merged[slot] = withOwnerPart(merged[slot] as CriticalSectionRecord, record);
+    });
   });
   return merged.map((r) => withOwnerPart(r, owner[r.slot]));
 }
@@ -121,6 +132,8 @@ export const processesRunner: Runner = {
     let lastExit = started;
     let releasedCpu = 0;
     let failFinished: (error: Error) => void = () => undefined;
+    /** Every process has reported: their clients wait, sessions open, for `close`. */
+    let reported = false;
     let resolveFinished: () => void = () => undefined;
     const allFinished = new Promise<void>((resolve, reject) => {
       resolveFinished = resolve;
@@ -135,6 +148,10 @@ export const processesRunner: Runner = {
     allArrived.catch(() => undefined);
     let resolveInside: () => void = () => undefined;
     const inside = new Promise<void>((resolve) => (resolveInside = resolve));
+    let resolveAnother: () => void = () => undefined;
+    const another = new Promise<void>((resolve) => (resolveAnother = resolve));
+    // A body an owner thread of this process runs for another client marks this process's gate.
+    if (config.fault === 'pause-in-cs') void ownerGate.anotherEntered().then(() => resolveAnother());
     let othersTold = false;
     /** The victim is inside (in its own process, or in an owner thread of this one): the others may ask. */
     const victimIsInside = (reporter: Member | null) => {
@@ -174,6 +191,7 @@ export const processesRunner: Runner = {
         requests: 0,
         completed: 0,
         finished: null,
+        closeError: null,
         stderr: '',
         exited: new Promise<void>((resolve) => child.once('close', () => resolve())),
       };
@@ -192,13 +210,23 @@ export const processesRunner: Runner = {
           case 'inside':
             victimIsInside(member);
             break;
+          case 'entered':
+            resolveAnother();
+            break;
           case 'finished':
             member.finished = message;
-            member.requests = message.outcomes.reduce((sum, o) => sum + o.requests, 0);
-            if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) resolveFinished();
+            member.requests = message.requests;
+            member.completed = message.completed;
+            if (members.every((m) => m.finished !== null || (m.hasVictim && !victimFinishes(config.fault)))) {
+              reported = true;
+              resolveFinished();
+            }
+            break;
+          case 'closed':
             break;
           case 'failed':
-            failFinished(new Error(message.error));
+            if (member.finished !== null) member.closeError = message.error;
+            else failFinished(new Error(message.error));
             break;
         }
       });
@@ -239,6 +267,7 @@ export const processesRunner: Runner = {
       requests: () => members.reduce((sum, m) => sum + m.requests, 0),
       completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress,
       victimInside: () => inside,
+      anotherEntered: () => another,
       async killVictim() {
         const victim = members.find((m) => m.hasVictim);
         if (victim === undefined) return;
@@ -269,20 +298,32 @@ export const processesRunner: Runner = {
         const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
         const records = mergeLogs(parts, layout, owned, config.timed !== null);
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
-        return Promise.resolve({ records, logFull, prints: new FilePrintLog(config.prints as string) });
+        return Promise.resolve({ records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) });
       },
       async close() {
         closing = true;
         // Settles the waits on the clients (the start barrier's time-out timer among them), whatever happened.
         failFinished(new Error('the client processes were closed'));
-        // Settles the wait on this process's gate, whatever happened.
+        // Settles the waits on this process's gate, whatever happened.
         if (config.fault !== null) ownerGate.markInside();
+        if (config.fault === 'pause-in-cs') ownerGate.markAnotherEntered();
+        const errors: string[] = [];
+        if (reported) {
+          // The evidence is read: the clients close their sessions, and their processes end.
+          const held = members.filter((m) => m.finished !== null);
+          for (const member of held) post(member, { type: 'close' });
+          let closeTimer: NodeJS.Timeout | undefined;
+          const slow = await Promise.race([Promise.all(held.map((m) => m.exited)).then(() => false), new Promise<boolean>((resolve) => (closeTimer = setTimeout(() => resolve(true), SESSION_CLOSE_MS)))]);
+          clearTimeout(closeTimer);
+          if (slow) errors.push(`the clients' sessions did not close within ${SESSION_CLOSE_MS / 1000} s of the run's end`);
+          errors.push(...new Set(held.flatMap((m) => (m.closeError === null ? [] : [`closing a client's session: ${m.closeError}`]))));
+        }
         for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
         const gone = Promise.all(members.map((m) => m.exited));
         let timer: NodeJS.Timeout | undefined;
         const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), EXIT_WAIT_MS)))]);
         clearTimeout(timer);
-        return late ? [`client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : [];
+        return late ? [...errors, `client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : errors;
       },
       programWallMs: () => lastExit - started,
     };

@@ -291,7 +291,8 @@ const STRIKE_WAIT_MS = 5_000;
 /**
  * Injects the fault: waits until the victim is inside its critical section and every other
  * client has asked for its own (or {@link STRIKE_WAIT_MS} passed), lets them reach their wait,
- * then terminates the victim's thread (crash) or leaves it stuck (hang). Returns when it killed.
+ * then terminates the victim's thread (crash), leaves it stuck (hang), or stops its process until
+ * another client enters (pause). Returns when it killed or stopped it.
  */
 async function strike(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards): Promise<number | null> {
   const deadline = Date.now() + STRIKE_WAIT_MS;
@@ -302,11 +303,11 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
   if (fault === 'pause-in-cs') {
-    // Stopped until another client's critical section completes (its lock passed on) or the limit.
-    const before = clients.completed();
+    // Stopped until another client enters its critical section (the victim's lock passed on while
+    // it still holds it) or the limit: resumed then, its write lands before the new holder's, as
+    // a stale write that a fencing check must refuse even though nobody newer has written yet.
     clients.pauseVictim();
-    const until = Date.now() + PAUSE_LIMIT_MS;
-    while (clients.completed() === before && Date.now() < until) await guards.sleep(5);
+    await Promise.race([clients.anotherEntered(), guards.sleep(PAUSE_LIMIT_MS)]);
     clients.resumeVictim();
     return killedAt;
   }
@@ -345,13 +346,16 @@ function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAna
 }
 
 /**
- * 1 if the victim's committed critical section wrote (its body succeeded) while another client's
- * committed one entered inside it: the victim's write came from a read another holder had since
- * changed. A fenced-off write aborts its attempt, so the committed one is a fresh attempt.
+ * 1 if the victim's committed critical section is the one it was stopped in (it entered before
+ * `pausedAt`) and wrote (its body succeeded) while another client's committed one entered inside
+ * it: the victim's write came from a read another holder had since changed. A fenced-off write
+ * aborts its attempt, so the committed one is then a fresh attempt, entered after the pause, and
+ * its overlaps are those of any optimistic attempt (judged as such), not a stale write.
  */
-function staleWrites(records: readonly CriticalSectionRecord[]): number {
+function staleWrites(records: readonly CriticalSectionRecord[], pausedAt: number | null): number {
   const victim = records.find((r) => r.slot === VICTIM);
   if (victim === undefined || victim.body !== 1 || !Number.isFinite(victim.enter) || !Number.isFinite(victim.exit)) return 0;
+  if (pausedAt === null || victim.enter > pausedAt) return 0;
   const overlapped = records.some((r) => r.slot !== VICTIM && r.attempts - r.aborts > 0 && r.enter > victim.enter && r.enter < victim.exit);
   return overlapped ? 1 : 0;
 }
@@ -521,7 +525,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null, victimRetried: settings.fault === 'pause-in-cs' ? (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0 : null },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0 : null },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {

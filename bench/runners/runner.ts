@@ -6,7 +6,7 @@
  * evidence, the teardown; only where the clients live differs.
  */
 import type { CriticalSectionRecord } from '../evidence/event-log.ts';
-import type { Prints } from '../evidence/print-log.ts';
+import type { PrintLine, Prints } from '../evidence/print-log.ts';
 import type { StrategyHost } from '../../strategies/strategy.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ProcessLayout } from './process-layout.ts';
@@ -52,7 +52,11 @@ export interface Fleet {
   release(): void;
   /** Raises a timed run's stop signal. */
   stop(): void;
-  /** Every client's outcome (the victim's excepted under a fault), once all have finished; rejects when a client fails. */
+  /**
+   * Every client's outcome (the victim's excepted under a fault), once all have answered their
+   * last request and wait, their sessions open, at the session hold (see `session-hold.ts`);
+   * rejects when a client fails. The sessions close in {@link close}, after the evidence is read.
+   */
   readonly finished: Promise<ClientOutcome[]>;
   /** Critical sections requested so far (may lag for processes, which report it). */
   requests(): number;
@@ -60,6 +64,8 @@ export interface Fleet {
   completed(): number;
   /** Resolves once the victim of a fault run is inside its critical section. */
   victimInside(): Promise<void>;
+  /** pause-in-cs: resolves once a client other than the victim has entered its critical section (told at once, not with the progress). */
+  anotherEntered(): Promise<void>;
   /** Kills the victim: its thread terminated, or its process sent SIGKILL. */
   killVictim(): Promise<void>;
   /** Stops the victim's process (SIGSTOP); processes runner only. */
@@ -68,12 +74,32 @@ export interface Fleet {
   resumeVictim(): void;
   /** CPU time (user + system) of every thread or process of the run since the release, ms. */
   cpuMs(): number;
-  /** The evidence, read after `finished`. */
+  /** The evidence, read after `finished`: a copy, which nothing the clients do afterwards (their sessions' close) changes. */
   evidence(): Promise<FleetEvidence>;
-  /** Ends every client that is still alive and waits until they are gone. Never rejects. */
+  /**
+   * Once every client has reported: lets them close their sessions and waits for them (at most
+   * {@link SESSION_CLOSE_MS}). Then ends every client that is still alive and waits until they are
+   * gone. Never rejects: what went wrong (a session's close that threw or did not end) is returned.
+   */
   close(): Promise<string[]>;
   /** From the first thread or process started to the last one ended (after `close`), ms. */
   programWallMs(): number;
+}
+
+/** How long the clients have to close their sessions once the runner lets them, ms. */
+export const SESSION_CLOSE_MS = 10_000;
+
+/** The lines printed so far, kept: the evidence as it stands at the session hold. */
+export function printsAsNow(prints: Prints): Prints {
+  const lines: readonly PrintLine[] = prints.lines();
+  const printed = prints.printed;
+  return {
+    print() {
+      throw new Error('the run\'s prints were read: nothing prints after that');
+    },
+    lines: () => [...lines],
+    printed,
+  };
 }
 
 /** A way to run clients. */

@@ -3,12 +3,14 @@
  * process, all in flight at once; under a fault the victim runs alone in a pool of its own, so
  * that terminating its thread kills nobody else. The start barrier, the finish line, the stop
  * signal, the fault gate, the event log and the print log are SharedArrayBuffers in the run's
- * config, read here directly.
+ * config, read here directly; so is the session hold, where the clients report their outcomes and
+ * wait, sessions open, until the run's evidence is read.
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { StartBarrier } from '../coordination/barrier.ts';
 import { since } from '../coordination/clock.ts';
+import { SessionHold } from '../coordination/session-hold.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
@@ -17,7 +19,7 @@ import type { ClientTask } from './client.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import { destroyForGood } from './pool-end.ts';
-import type { Fleet, FleetPlan, Runner } from './runner.ts';
+import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
 
 const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
@@ -60,14 +62,21 @@ export const threadsRunner: Runner = {
     const barrier = new StartBarrier(config.barrier);
     const gate = new FaultGate(config.faultGate);
     const taskConfig = { ...config, finishers: poolClients };
+    const hold = SessionHold.create(config.clients);
     const tasks = inputs.map((input, clientId) => {
       const share = host.forClient(clientId);
-      const task: ClientTask = { config: taskConfig, clientId, input, share: share.data };
+      const task: ClientTask = { config: taskConfig, clientId, input, share: share.data, hold: hold.buffer };
       const runner = clientId === VICTIM && victimPool !== null ? victimPool : pool;
       return runner.run(task, { transferList: share.transfer as never });
     });
     for (const task of tasks) task.catch(() => undefined);
-    const finished = Promise.all(victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks);
+    const waited = victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks;
+    // A client's task ends only after the hold lets go: before that, it ends only by failing.
+    let reported = false;
+    const finished = Promise.race([hold.allReported(poolClients), Promise.all(waited).then(() => hold.outcomes())]).then((outcomes) => {
+      reported = true;
+      return outcomes.filter((o) => !victimAlone || o.clientId !== VICTIM);
+    });
     finished.catch(() => undefined);
     let cpuAtRelease = process.cpuUsage();
     let ended: number | null = null;
@@ -86,6 +95,7 @@ export const threadsRunner: Runner = {
       requests: () => log.requests,
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
+      anotherEntered: () => gate.anotherEntered(),
       pauseVictim() {
         throw new Error('pause-in-cs needs the processes runner: a worker thread cannot be stopped alone');
       },
@@ -102,10 +112,21 @@ export const threadsRunner: Runner = {
         Promise.resolve({
           records: log.records(config.timed === null ? config.clients : log.claimed),
           logFull: config.timed !== null && log.claimed >= log.slots,
-          prints: new PrintLog(config.prints as SharedArrayBuffer),
+          prints: printsAsNow(new PrintLog(config.prints as SharedArrayBuffer)),
         }),
       async close() {
         const errors: string[] = [];
+        hold.letGo();
+        if (reported) {
+          let timer: NodeJS.Timeout | undefined;
+          const closed = await Promise.race([
+            Promise.allSettled(waited),
+            new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SESSION_CLOSE_MS))),
+          ]);
+          clearTimeout(timer);
+          if (closed === null) errors.push(`the clients' sessions did not close within ${SESSION_CLOSE_MS / 1000} s of the run's end`);
+          else errors.push(...new Set(closed.flatMap((c) => (c.status === 'rejected' ? [`closing a client's session: ${oneLine(c.reason)}`] : []))));
+        }
         for (const p of [pool, victimPool]) if (p !== null) await destroyForGood(p).catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
         ended ??= since(config.clockBase);
         return errors;

@@ -9,6 +9,7 @@
  * thread behind it would pay a second hop through a MessagePort.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { MessagePort } from 'node:worker_threads';
@@ -89,6 +90,16 @@ function onJsonLines(socket: Socket, onMessage: (message: unknown) => void): voi
 }
 
 /**
+ * Connections the owner's socket queues before it accepts them: as many as a run has clients (the
+ * kernel caps it at `net.core.somaxconn`; Node's default, 511, turned the 512th of 1000 clients
+ * connecting at once away with EAGAIN).
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** How long a client retries a connection the owner's full queue turned away (EAGAIN), ms. */
+export const CONNECT_RETRY_MS = 10_000;
+
+/**
  * Listens on the Unix socket `path` and hands each client connection to `onPeer`. Resolves once
  * listening. A line that is not JSON ends its connection (the peer sees it close). Throws, before
  * creating anything, when `path` is longer than {@link MAX_SOCKET_PATH_BYTES}.
@@ -115,7 +126,7 @@ export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => vo
     });
     socket.once('close', () => sockets.delete(socket));
   });
-  server.listen(path);
+  server.listen({ path, backlog: LISTEN_BACKLOG });
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   return {
     close() {
@@ -125,11 +136,45 @@ export async function serveSocket(path: string, onPeer: (peer: ClientPeer) => vo
   };
 }
 
+/** The kernel's cap on a listen queue, for an error message; null where it cannot be read. */
+function somaxconn(): string | null {
+  try {
+    return readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A connected socket to `path`. A connection turned away because the owner's listen queue is full
+ * (EAGAIN on a Unix socket) is retried, 1 ms apart doubling to 100 ms, for {@link CONNECT_RETRY_MS};
+ * then it fails, saying why. Any other error fails at once.
+ */
+async function connectSocket(path: string, owner: string): Promise<Socket> {
+  const deadline = Date.now() + CONNECT_RETRY_MS;
+  for (let pauseMs = 1; ; pauseMs = Math.min(100, 2 * pauseMs)) {
+    const socket = createConnection(path);
+    try {
+      await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([error]) => Promise.reject(error as Error))]);
+      return socket;
+    } catch (error) {
+      socket.destroy();
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      if (Date.now() >= deadline) {
+        const cap = somaxconn();
+        throw new Error(
+          `${owner}'s socket ${path} kept its listen queue full for ${CONNECT_RETRY_MS / 1000} s (connect EAGAIN${cap === null ? '' : `; the kernel caps the queue at net.core.somaxconn = ${cap}`}): run fewer clients, or raise net.core.somaxconn`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
 /** Connects to the owner listening at the Unix socket `path`; `owner` names it in errors. */
 export async function socketLink(path: string, owner: string): Promise<OwnerLink> {
-  const socket = createConnection(path);
+  const socket = await connectSocket(path, owner);
   socket.setNoDelay(true);
-  await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([error]) => Promise.reject(error as Error))]);
   const received: unknown[] = [];
   const waiting: { resolve: (message: unknown) => void; reject: (error: Error) => void }[] = [];
   let gone: PeerGoneError | null = null;
