@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { judge, recoveryAfter, staleWrites, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { judge, recoveryAfter, staleWrites, uncoveredPurchases, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
 const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
@@ -87,6 +87,16 @@ describe('judge: the log', () => {
     expect(judge(ticketRush(records, 2, 0)).reasons).toContain('1 clients answered before their critical section ended');
   });
 
+  it('an answer before the body even began, and one whose body never ended', () => {
+    const records = [cs(0, { request: -2, complete: -1 }), cs(1, { exit: Number.NaN, body: 1 }), cs(2)];
+    expect(judge(ticketRush(records, 3, 0)).reasons).toContain('2 clients answered before their critical section ended');
+  });
+
+  it('an answer at the very exit stamp is not early; a "sold out" one is judged the same', () => {
+    expect(judge(ticketRush([cs(0, { complete: 8 })], 1, 0)).reasons).toEqual([]);
+    expect(judge(ticketRush([cs(0), cs(1, { body: 0, outcome: 0, complete: 17 })], 1, 0)).reasons).toContain('1 clients answered before their critical section ended');
+  });
+
   it('a section entered and never left', () => {
     const records = [cs(0), cs(1, { exit: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN })];
     expect(judge(ticketRush(records, 2, 1)).reasons).toContain('1 critical sections entered and never left');
@@ -148,9 +158,47 @@ describe('judge: a fault', () => {
     expect(verdict.reasons).toEqual([]);
   });
 
+  it("a crashed victim's applied purchase it never heard of is no lost update; one it was told of is", () => {
+    const records = [dead, cs(1), cs(2)];
+    expect(judge({ ...ticketRush(records, 3, 0), fault: 'crash-in-cs' }).reasons).toEqual([]);
+    expect(judge({ ...ticketRush(records, 3, 0), fault: null }).reasons).toContain('-1 lost updates');
+    const told = [{ ...dead, outcome: 0, complete: 1 }, cs(1), cs(2)];
+    expect(judge({ ...ticketRush(told, 3, 0), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons).toContain('-1 lost updates');
+    expect(judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs' }).reasons).toEqual([]);
+  });
+
+  it('a crashed victim told "bought" before its body, which never ended: an early answer with no ticket behind it', () => {
+    const records = [{ ...dead, request: -2, outcome: 1, complete: -1 }, cs(1), cs(2)];
+    const reasons = judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
+    expect(reasons).toContain('1 clients answered before their critical section ended');
+    expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
+  });
+
+  it('a crashed victim told "bought" with no body at all: an answer other than the body', () => {
+    const never = { ...dead, attempts: 0, enter: Number.NaN, outcome: 1, complete: 1 };
+    const reasons = judge({ ...ticketRush([never, cs(1), cs(2)], 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
+    expect(reasons).toContain('1 clients told something other than what their critical section returned');
+    expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
+  });
+
   it("a paused victim's slot is", () => {
     const records = [dead, cs(1), cs(2)];
     expect(judge({ ...ticketRush(records, 3, 1), fault: 'pause-in-cs' }).reasons).toContain('1 critical sections entered and never left');
+  });
+});
+
+describe('uncoveredPurchases', () => {
+  const check = (sold: number, finalCount: number | null) => ({ figures: { workload: 'ticket-rush' as const, sold, oversold: 0, finalCount, lostUpdates: null, tornReads: 0, tornReadsInside: 0 }, problems: [] });
+
+  it('counts answers "bought" in the log beyond both the reports and the tickets gone', () => {
+    const three = [cs(0), cs(1), cs(2)];
+    expect(uncoveredPurchases(three, 3, check(2, 1))).toBe(1);
+    expect(uncoveredPurchases(three, 3, check(2, 0))).toBe(0);
+    expect(uncoveredPurchases(three, 3, check(3, 1))).toBe(0);
+    expect(uncoveredPurchases(three, 3, check(1, 2))).toBe(2);
+    expect(uncoveredPurchases(three, 3, check(1, 1))).toBe(1);
+    expect(uncoveredPurchases(three, 3, check(2, null))).toBe(0);
+    expect(uncoveredPurchases(three, 3, { figures: { workload: 'noop' }, problems: [] })).toBe(0);
   });
 });
 

@@ -63,18 +63,46 @@ export function judgedInServer(strategy: Promises, records: readonly CriticalSec
   return strategy.runsIn === 'server' && records.every((r) => r.attempts === 0);
 }
 
-/** What the stamps around client-side bodies show against the answers: each a problem of the run. */
-export function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
+/**
+ * Answers given before their body's exit stamp: a client told its result while its critical
+ * section had not ended, or had not even begun (the answer first, the body afterwards or never
+ * finished). Only slots whose body started in a client (attempts > 0) have an exit to compare.
+ */
+export function earlyAnswers(records: readonly CriticalSectionRecord[]): number {
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && r.attempts > 0 && !(r.exit <= r.complete)).length;
+}
+
+/**
+ * What the stamps around client-side bodies show against the answers: each a problem of the run.
+ * `answered` holds every slot a client was answered in, a crashed victim's included (an answer
+ * is a promise to a user whatever happened to the client next); `judged` the slots whose bodies
+ * must have run.
+ */
+export function bodyProblems(judged: readonly CriticalSectionRecord[], answered: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
   const problems: string[] = [];
-  const answers = mismatchedAnswers(judged);
+  const answers = mismatchedAnswers(answered);
   if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
-  const early = judged.filter((r) => Number.isFinite(r.complete) && Number.isFinite(r.enter) && r.enter < r.complete && !(r.exit <= r.complete)).length;
+  const early = earlyAnswers(answered);
   if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
   const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
   if (open > 0) problems.push(`${open} critical sections entered and never left`);
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
   return problems;
+}
+
+/**
+ * ticket-rush: answers "bought" in the log beyond the tickets that left the store (`tickets` −
+ * the final count), counted only where the clients' own reports (`sold`) do not already show it
+ * as lost updates: a crashed victim told "bought" reports nothing, but its answer is in the log.
+ * 0 when the final count is unknown.
+ */
+export function uncoveredPurchases(records: readonly CriticalSectionRecord[], tickets: number, check: WorkloadCheck): number {
+  const figures = check.figures;
+  if (figures.workload !== 'ticket-rush' || figures.finalCount === null) return 0;
+  const told = records.filter((r) => r.outcome === 1).length;
+  const gone = tickets - figures.finalCount;
+  return told > figures.sold && told > gone ? told - Math.max(gone, figures.sold) : 0;
 }
 
 /**
@@ -102,6 +130,18 @@ export function recoveryAfter(killedAt: number | null, records: readonly Critica
 }
 
 /**
+ * The workload's problem that only says a crashed or stuck victim's purchase went through: its
+ * client never heard back, so the store may show one sale more than the clients report ("-1 lost
+ * updates"). Null when there is no such victim, it was answered, or the figure is another.
+ */
+function victimSale(evidence: RunEvidence, check: WorkloadCheck): string | null {
+  if (victimFinishes(evidence.fault) || check.figures.workload !== 'ticket-rush' || check.figures.lostUpdates !== -1) return null;
+  const victim = evidence.records.find((r) => r.slot === VICTIM);
+  const answered = victim !== undefined && (victim.outcome === 0 || victim.outcome === 1);
+  return answered ? null : '-1 lost updates';
+}
+
+/**
  * The verdict of one run. A crashed or stuck victim's slot is not judged (its body never ends); a
  * paused one's is (its write after the pause is the point). A critical section inside a server
  * has no stamps: only the answers, the final state and the history judge it; a strategy that says
@@ -121,8 +161,10 @@ export function judge(evidence: RunEvidence): Judgement {
   }
   if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
-  problems.push(...check.problems);
-  if (!inServer) problems.push(...bodyProblems(judged, analysis));
+  problems.push(...check.problems.filter((p) => p !== victimSale(evidence, check)));
+  if (!inServer) problems.push(...bodyProblems(judged, evidence.records, analysis));
+  const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
+  if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
   if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
   const linearizable = evidence.workload === 'ticket-rush' ? checkTicketRush(evidence.records, evidence.tickets) : null;
   if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
