@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { judge, recoveryAfter, staleWrites, uncoveredPurchases, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { judge, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
 const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
@@ -220,5 +220,17 @@ describe('fault figures from the log', () => {
   it('a victim whose attempt aborted asked again', () => {
     expect(victimRetried([cs(0, { attempts: 2, aborts: 1 }), cs(1)])).toBe(true);
     expect(victimRetried([cs(0), cs(1)])).toBe(false);
+    expect(victimRefused([cs(0, { attempts: 2, aborts: 1 })])).toBe(true);
+    expect(victimRefused([cs(0)])).toBe(false);
+    expect(victimRefused([cs(1)])).toBe(false);
+  });
+
+  it('a victim fenced off and then simply answered did not retry, whatever it was told', () => {
+    const answeredAnyway = cs(0, { attempts: 1, aborts: 1, enter: Number.NaN, body: Number.NaN, outcome: 0 });
+    expect(victimRetried([answeredAnyway, cs(1)])).toBe(false);
+    expect(victimRefused([answeredAnyway, cs(1)])).toBe(true);
+    expect(victimRetried([cs(0, { attempts: 3, aborts: 1 })])).toBe(false);
+    expect(victimRetried([cs(0, { attempts: 2, aborts: 1, body: 0 })])).toBe(true);
+    expect(victimRetried([cs(1, { attempts: 2, aborts: 1 })])).toBe(false);
   });
 });

@@ -26,7 +26,7 @@ import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
-import { judge, judgedInServer, recoveryAfter, staleWrites, victimRetried } from '../verdicts/judge.ts';
+import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
@@ -91,8 +91,10 @@ export interface FaultOutcome {
    * write), else 0; from the event log. null for the other faults.
    */
   readonly staleWrites: number | null;
-  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off) and its attempt retried; null for the other faults. */
+  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off) and a retry of it committed; null for the other faults. */
   readonly victimRetried: boolean | null;
+  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off), retried or not; null for the other faults (absent before it existed). */
+  readonly victimRefused?: boolean | null;
   /** From the kill to the first critical section another client entered after it; null if none did. */
   readonly recoveryMs: number | null;
 }
@@ -473,7 +475,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null, victimRefused: settings.fault === 'pause-in-cs' ? victimRefused(records) : null },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {

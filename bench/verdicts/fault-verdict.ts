@@ -36,24 +36,31 @@ export function unclaimedSales(run: CompletedRun, tickets: number): number | nul
 }
 
 /**
- * Whether a finished run left its state consistent: the db parses, no ticket is oversold, the db
- * shows exactly the survivors' sales (plus at most the victim's own), and no committed critical
- * sections overlapped (for a strategy that promises mutual exclusion).
+ * Whether a finished run left its state consistent: the run's verdict found no problem (the judge
+ * already forgives a crashed victim's purchase it never heard of: see `judge.ts`), the db parses,
+ * no ticket is oversold, the db shows exactly the survivors' sales (plus at most the victim's
+ * own), and no committed critical sections overlapped (for a strategy that promises mutual exclusion).
  */
 export function consistent(run: CompletedRun, guarantee: Guarantee, tickets: number): boolean {
   const figures = run.check.figures;
   const unclaimed = unclaimedSales(run, tickets);
   const overlap = guarantee === 'mutual exclusion' && run.log.violations > 0;
-  return figures.workload === 'ticket-rush' && figures.oversold === 0 && (unclaimed === 0 || unclaimed === 1) && !overlap;
+  return run.problems.length === 0 && figures.workload === 'ticket-rush' && figures.oversold === 0 && (unclaimed === 0 || unclaimed === 1) && !overlap;
 }
 
-/** What a user of the strategy would see in one run. */
+/** What a user of the strategy would see in one run, with the run's own problems when it has any. */
 export function userSees(run: RunResult, tickets: number): string {
   if (run.status === 'failed') return `run failed: ${run.error}`;
+  const problems = run.problems.length === 0 ? '' : `; the run is incorrect: ${run.problems.join('; ')}`;
+  return `${faultOutcome(run, tickets)}${problems}`;
+}
+
+function faultOutcome(run: CompletedRun, tickets: number): string {
   if (run.fault?.name === 'pause-in-cs') {
     // The paused victim finishes: its answer is among the clients'.
     if (run.fault.staleWrites === 1) return "every client finished; the victim's write after its pause was accepted over a newer holder's (a lost update)";
     if (run.fault.victimRetried === true) return "every client finished; the victim's write after its pause was refused, and it asked for the lock again";
+    if (run.fault.victimRefused === true) return "every client finished; the victim's write after its pause was refused, and it did not ask for the lock again";
     return 'every client finished; the victim kept its lock while stopped, and the others waited for it';
   }
   const victim = (unclaimedSales(run, tickets) ?? 0) > 0 ? "the victim's purchase was applied" : "the victim's purchase was not applied";

@@ -117,9 +117,19 @@ export function staleWrites(records: readonly CriticalSectionRecord[]): number {
   return overlapped ? 1 : 0;
 }
 
-/** Whether the victim's write after its pause was refused (fenced off) and its attempt retried. */
-export function victimRetried(records: readonly CriticalSectionRecord[]): boolean {
+/** Whether the victim's write after its pause was refused (fenced off): one of its attempts aborted. */
+export function victimRefused(records: readonly CriticalSectionRecord[]): boolean {
   return (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0;
+}
+
+/**
+ * Whether the victim, refused, asked for the lock again and that retry committed: an attempt
+ * aborted, exactly one committed after it, and its body returned. A victim fenced off and then
+ * simply answered (no attempt committed) did not retry, whatever it was told.
+ */
+export function victimRetried(records: readonly CriticalSectionRecord[]): boolean {
+  const victim = records.find((r) => r.slot === VICTIM);
+  return victim !== undefined && victim.aborts > 0 && victim.attempts - victim.aborts === 1 && (victim.body === 0 || victim.body === 1);
 }
 
 /** From `killedAt` to the first enter by another client after it, ms. */

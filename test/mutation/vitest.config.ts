@@ -8,6 +8,7 @@ export default defineConfig({
       'test/workload-checks.test.ts',
       'test/summary.test.ts',
       'test/judge.test.ts',
+      'test/fault-verdict.test.ts',
       'test/histories-linearizability.test.ts',
       'test/futex-mutex.test.ts',
       'test/compare.test.ts',
