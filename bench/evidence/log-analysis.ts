@@ -78,13 +78,6 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
 }
 
 /**
- * How far apart, at least, two requests of one thread must be for {@link sameThreadInversions} to
- * order them, ms: at zero latency a whole critical section takes microseconds, less than a message
- * may wait on a loaded machine before the strategy's thread takes it (9 ms seen here).
- */
-export const FIFO_MARGIN_MS = 50;
-
-/**
  * Departures from first-come, first-served that no scheduler can excuse: pairs (a, b) of committed
  * critical sections whose requests were made on the same client thread (or process), where a
  * whole critical section of some client entered and exited after a's request and before b's, yet
@@ -93,8 +86,7 @@ export const FIFO_MARGIN_MS = 50;
  * them), and so are requests of one thread close together (each client's message travels on a
  * port of its own, and the strategy's thread may take them in another order: seen here, 9 ms
  * apart on a loaded machine). A section that came and went in between shows that a had been
- * waiting while the strategy already handed its turn on once; the requests must also be more than
- * {@link FIFO_MARGIN_MS} apart. `threadOf` maps a client to the
+ * waiting while the strategy already handed its turn on once. `threadOf` maps a client to the
  * thread or process it ran on (undefined: unknown, left out). O(n log n) per thread.
  */
 export function sameThreadInversions(records: readonly CriticalSectionRecord[], threadOf: (client: number) => number | undefined): number {
@@ -124,7 +116,7 @@ export function sameThreadInversions(records: readonly CriticalSectionRecord[], 
   let inversions = 0;
   for (const group of byThread.values()) {
     // a is ready to be ordered against b once b.request > passedBy(a); then count those entered after b.
-    const ready = group.map((r) => ({ r, from: Math.max(passedBy(r.request), r.request + FIFO_MARGIN_MS) })).sort((x, y) => x.from - y.from);
+    const ready = group.map((r) => ({ r, from: passedBy(r.request) })).sort((x, y) => x.from - y.from);
     const byRequest = [...group].sort((x, y) => x.request - y.request);
     const enters = [...group].map((r) => r.enter).sort((x, y) => x - y);
     const tree = new Array<number>(enters.length + 1).fill(0);
