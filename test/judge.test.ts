@@ -127,28 +127,6 @@ describe('judge: the log', () => {
   });
 });
 
-describe('judge: first come, first served, for a strategy that promises it', () => {
-  const fifo: Promises = { guarantee: 'mutual exclusion', order: 'arrival' };
-  // Client 1 asked at 1, client 0's section came and went, client 2 asked at 9 and entered first.
-  const inverted = [cs(0, { enter: 2, nominal: 6 }), cs(1, { request: 1, enter: 20, exit: 28, complete: 29 }), cs(2, { request: 9, enter: 10, exit: 18, complete: 19 })];
-  const onThreads = (...threads: number[]) => inverted.map((r, i) => ({ ...outcome(r.client, 1), thread: threads[i] ?? 0 }));
-
-  it('an inversion between requests made on one thread is a problem', () => {
-    const reasons = judge(ticketRush(inverted, 3, 0, { strategy: fifo, outcomes: onThreads(1, 1, 1) })).reasons;
-    expect(reasons).toContain("1 FIFO inversions: a client entered before one that asked earlier on its thread and had since waited through another's whole critical section (promises first come, first served)");
-  });
-
-  it('is no problem between threads (no stamp orders them), nor for a strategy that promises no order', () => {
-    expect(judge(ticketRush(inverted, 3, 0, { strategy: fifo, outcomes: onThreads(1, 1, 2) })).reasons).toEqual([]);
-    expect(judge(ticketRush(inverted, 3, 0, { outcomes: onThreads(1, 1, 1) })).reasons).toEqual([]);
-  });
-
-  it('requests with no section between them are not ordered', () => {
-    const tied = [cs(0), cs(1, { request: 1, enter: 20, exit: 28, complete: 29 }), cs(2, { request: 7, enter: 10, exit: 18, complete: 19 })];
-    expect(judge(ticketRush(tied, 3, 0, { strategy: fifo, outcomes: onThreads(1, 1, 1) })).reasons).toEqual([]);
-  });
-});
-
 describe('judge: a strategy whose critical section runs in a server', () => {
   const answered = (slot: number, bought: number) => cs(slot, { enter: Number.NaN, exit: Number.NaN, nominal: Number.NaN, attempts: 0, body: Number.NaN, outcome: bought });
 

@@ -3,7 +3,7 @@ import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { jainIndex } from '../bench/evidence/fairness.ts';
-import { analyseLog, ORDER_TOLERANCE_MS, sameThreadInversions } from '../bench/evidence/log-analysis.ts';
+import { analyseLog, ORDER_TOLERANCE_MS } from '../bench/evidence/log-analysis.ts';
 import { measureWindow } from '../bench/evidence/window.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
@@ -161,25 +161,5 @@ describe('the measurement window of a timed run', () => {
     const u = measureWindow(starved, 0, 100, [1, 1, 2]);
     expect(u.perClient).toEqual([30, 30, 0]);
     expect(u.jainClients).toBeCloseTo(2 / 3, 12);
-  });
-});
-
-describe('sameThreadInversions', () => {
-  const thread = (client: number) => (client < 3 ? 1 : client === 3 ? 2 : undefined);
-  // Client 5 (no thread known) holds [1, 2]: a whole section between requests at 0 and 3.
-  const between = cs(5, 0, 1, 2);
-
-  it('counts pairs of one thread where a section came and went between the requests, yet the later one entered first', () => {
-    expect(sameThreadInversions([between, cs(0, 0, 30, 40), cs(1, 3, 10, 20)], thread)).toBe(1);
-    expect(sameThreadInversions([between, cs(0, 0, 30, 40), cs(1, 3, 10, 20), cs(2, 3.5, 5, 8)], thread)).toBe(2);
-  });
-
-  it('leaves out close requests with no section between, other threads, clients of no known thread, uncommitted and in-order pairs', () => {
-    expect(sameThreadInversions([cs(0, 0, 30, 40), cs(1, 3, 10, 20)], thread)).toBe(0);
-    expect(sameThreadInversions([cs(5, 0, 1, 3), cs(0, 0, 30, 40), cs(1, 3, 10, 20)], thread)).toBe(0);
-    expect(sameThreadInversions([between, cs(0, 0, 30, 40), cs(3, 3, 10, 20)], thread)).toBe(0);
-    expect(sameThreadInversions([between, cs(4, 0, 30, 40), cs(1, 3, 10, 20)], thread)).toBe(0);
-    expect(sameThreadInversions([between, cs(0, 0, 30, 40), cs(1, 3, 10, 20, 1, 1)], thread)).toBe(0);
-    expect(sameThreadInversions([between, cs(0, 0, 30, 40), cs(1, 3, 50, 60)], thread)).toBe(0);
   });
 });

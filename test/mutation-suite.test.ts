@@ -36,7 +36,6 @@ const mutants: readonly Mutant[] = [
   { name: 'answers-then-runs', workload: 'ticket-rush', caughtBy: /10 clients answered before their critical section ended/, runners: both, settings: { tickets: 10 } },
   { name: 'tells-victim-first', workload: 'ticket-rush', caughtBy: /1 clients answered before their critical section ended/, runners: both, settings: { tickets: 10 } },
   { name: 'answers-bought-never-runs', workload: 'ticket-rush', caughtBy: /10 clients told something other than what their critical section returned/, runners: both, settings: { tickets: 10 } },
-  { name: 'serves-last-first', workload: 'ticket-rush', caughtBy: /FIFO inversions: a client entered before one that asked earlier on its thread/, runners: ['threads'], settings: { clients: 12, tickets: 12, threads: 1, staggerMs: 20 } },
   { name: 'writes-after-release', workload: 'ticket-rush', caughtBy: /lost updates|not linearizable/, runners: both, settings: { tickets: 8 } },
   { name: 'stale-cache', workload: 'ticket-rush', caughtBy: /oversold|lost updates/, runners: ['threads'], settings: { tickets: 3 } },
   { name: 'fake-lock', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: both, settings: { clients: 4 } },

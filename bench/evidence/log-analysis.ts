@@ -78,79 +78,11 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
 }
 
 /**
- * Departures from first-come, first-served that no scheduler can excuse: pairs (a, b) of committed
- * critical sections whose requests were made on the same client thread (or process), where a
- * whole critical section of some client entered and exited after a's request and before b's, yet
- * b entered before a. Request stamps of different threads are left out (a thread descheduled
- * between its stamp and its message to the strategy reorders them before any strategy could see
- * them), and so are requests of one thread close together (each client's message travels on a
- * port of its own, and the strategy's thread may take them in another order: seen here, 9 ms
- * apart on a loaded machine). A section that came and went in between shows that a had been
- * waiting while the strategy already handed its turn on once. `threadOf` maps a client to the
- * thread or process it ran on (undefined: unknown, left out). O(n log n) per thread.
- */
-export function sameThreadInversions(records: readonly CriticalSectionRecord[], threadOf: (client: number) => number | undefined): number {
-  const ran = records.filter((r) => r.attempts - r.aborts > 0 && Number.isFinite(r.enter) && Number.isFinite(r.exit) && Number.isFinite(r.request));
-  // For each section a: the earliest exit of a section that entered after a's request (Infinity: none).
-  const byEnter = [...ran].sort((x, y) => x.enter - y.enter);
-  const suffixExit = new Array<number>(byEnter.length + 1).fill(Infinity);
-  for (let i = byEnter.length - 1; i >= 0; i--) suffixExit[i] = Math.min(suffixExit[i + 1] ?? Infinity, byEnter[i]?.exit ?? Infinity);
-  const passedBy = (request: number) => {
-    let lo = 0;
-    let hi = byEnter.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((byEnter[mid]?.enter ?? Infinity) > request) hi = mid;
-      else lo = mid + 1;
-    }
-    return suffixExit[lo] ?? Infinity;
-  };
-  const byThread = new Map<number, CriticalSectionRecord[]>();
-  for (const r of ran) {
-    const thread = threadOf(r.client);
-    if (thread === undefined) continue;
-    const group = byThread.get(thread);
-    if (group === undefined) byThread.set(thread, [r]);
-    else group.push(r);
-  }
-  let inversions = 0;
-  for (const group of byThread.values()) {
-    // a is ready to be ordered against b once b.request > passedBy(a); then count those entered after b.
-    const ready = group.map((r) => ({ r, from: passedBy(r.request) })).sort((x, y) => x.from - y.from);
-    const byRequest = [...group].sort((x, y) => x.request - y.request);
-    const enters = [...group].map((r) => r.enter).sort((x, y) => x - y);
-    const tree = new Array<number>(enters.length + 1).fill(0);
-    // Rank: how many sections of the group entered no later than `enter`.
-    const rank = (enter: number) => {
-      let lo = 0;
-      let hi = enters.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((enters[mid] ?? Infinity) <= enter) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    let added = 0;
-    for (const b of byRequest) {
-      for (let next = ready[added]; next !== undefined && next.from < b.request; next = ready[added]) {
-        for (let i = rank(next.r.enter); i < tree.length; i += i & -i) tree[i] = (tree[i] ?? 0) + 1;
-        added++;
-      }
-      let notLater = 0;
-      for (let i = rank(b.enter); i > 0; i -= i & -i) notLater += tree[i] ?? 0;
-      inversions += added - notLater;
-    }
-  }
-  return inversions;
-}
-
-/**
- * Counts pairs (a, b) with b.request − a.request > `toleranceMs` and b.enter < a.enter, in
+ * Counts pairs (a, b) with b.request − a.request > ORDER_TOLERANCE_MS and b.enter < a.enter, in
  * O(n log n): requests are visited in order, and a Fenwick tree over enter ranks holds the
  * sections requested more than the tolerance earlier; each query counts those that entered later.
  */
-function countInversions(records: readonly CriticalSectionRecord[], toleranceMs = ORDER_TOLERANCE_MS): number {
+function countInversions(records: readonly CriticalSectionRecord[]): number {
   const byRequest = [...records].sort((a, b) => a.request - b.request);
   // Rank by enter; equal enters share the highest rank of their group, so a query up to a rank
   // counts every section that entered no later.
@@ -173,7 +105,7 @@ function countInversions(records: readonly CriticalSectionRecord[], toleranceMs 
   let inversions = 0;
   let added = 0;
   for (const later of byRequest) {
-    for (let next = byRequest[added]; next !== undefined && later.request - next.request > toleranceMs; next = byRequest[added]) {
+    for (let next = byRequest[added]; next !== undefined && later.request - next.request > ORDER_TOLERANCE_MS; next = byRequest[added]) {
       add(enterRank.get(next) ?? 0);
       added++;
     }

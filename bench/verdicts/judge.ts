@@ -7,7 +7,7 @@
  */
 import type { Strategy } from '../../strategies/strategy.ts';
 import type { CriticalSectionRecord } from '../evidence/event-log.ts';
-import { analyseAnswers, analyseLog, sameThreadInversions, type LogAnalysis } from '../evidence/log-analysis.ts';
+import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import type { Prints } from '../evidence/print-log.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
 import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
@@ -168,11 +168,6 @@ export function judge(evidence: RunEvidence): Judgement {
   const problems: string[] = [];
   if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
     problems.push(`${analysis.violations} mutual-exclusion violations`);
-  }
-  if (strategy.order === 'arrival' && !inServer) {
-    const threads = new Map(evidence.outcomes.map((o) => [o.clientId, o.thread]));
-    const inversions = sameThreadInversions(judged, (client) => threads.get(client));
-    if (inversions > 0) problems.push(`${inversions} FIFO inversions: a client entered before one that asked earlier on its thread and had since waited through another's whole critical section (promises first come, first served)`);
   }
   if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
