@@ -57,12 +57,13 @@ describe('judgeFaultRuns', () => {
     ]);
     expect(judgeFaultRuns([run(1), run(1, ['x'])], crash).consistent).toBe(false);
     expect(judgeFaultRuns([failed], crash)).toMatchObject({ othersFinished: 0, consistent: null, recoveryMs: null });
+    expect(judgeFaultRuns([run(1, [], { recoveryMs: null }), run(1, [], { recoveryMs: 5 })], crash).recoveryMs).toEqual({ median: 5, min: 5, max: 5 });
+    expect(judgeFaultRuns([{ ...run(1), fault: null }], crash).recoveryMs).toBeNull();
   });
 
   it("says the run's problems in what the user sees", () => {
-    expect(userSees(run(1, ['1 clients answered before their critical section ended']), 6)).toBe(
-      "every other client finished; the victim's purchase was not applied; the run is incorrect: 1 clients answered before their critical section ended",
-    );
+    expect(userSees(run(1, ['a', 'b']), 6)).toBe("every other client finished; the victim's purchase was not applied; the run is incorrect: a; b");
+    expect(userSees({ ...run(1), fault: null }, 6)).toBe("every other client finished; the victim's purchase was not applied");
   });
 
   it('pause: a retry that committed is "asked again"; a refusal answered without one is not', () => {

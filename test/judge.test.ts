@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { judge, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
 const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
@@ -187,6 +187,28 @@ describe('judge: a fault', () => {
   });
 });
 
+describe('the answer rules one by one', () => {
+  it('earlyAnswers: only answered slots whose body started in a client', () => {
+    const noBody = { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 };
+    expect(earlyAnswers([cs(0, noBody)])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: -1 })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: Number.NaN })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, complete: Number.NaN })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: 0 })])).toBe(1);
+  });
+
+  it('mismatchedAnswers: "sold out" for a purchase counts as much as "bought" for none; a throw does not', () => {
+    expect(mismatchedAnswers([cs(0, { outcome: 0 })])).toBe(1);
+    expect(mismatchedAnswers([cs(0, { outcome: -1 })])).toBe(0);
+  });
+
+  it('judgedInServer: only for a strategy that says so', () => {
+    const noBody = cs(0, { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 });
+    expect(judgedInServer(lock, [noBody])).toBe(false);
+    expect(judgedInServer(serverSide, [noBody])).toBe(true);
+  });
+});
+
 describe('uncoveredPurchases', () => {
   const check = (sold: number, finalCount: number | null) => ({ figures: { workload: 'ticket-rush' as const, sold, oversold: 0, finalCount, lostUpdates: null, tornReads: 0, tornReadsInside: 0 }, problems: [] });
 
@@ -198,6 +220,7 @@ describe('uncoveredPurchases', () => {
     expect(uncoveredPurchases(three, 3, check(1, 2))).toBe(2);
     expect(uncoveredPurchases(three, 3, check(1, 1))).toBe(1);
     expect(uncoveredPurchases(three, 3, check(2, null))).toBe(0);
+    expect(uncoveredPurchases(three, 2, check(1, null))).toBe(0);
     expect(uncoveredPurchases(three, 3, { figures: { workload: 'noop' }, problems: [] })).toBe(0);
   });
 });
