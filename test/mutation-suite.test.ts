@@ -33,6 +33,9 @@ const mutants: readonly Mutant[] = [
   { name: 'swaps-answers', workload: 'ticket-rush', caughtBy: /clients told something other than what their critical section returned/, runners: both, settings: { tickets: 3 } },
   { name: 'no-latency', workload: 'ticket-rush', caughtBy: /critical sections shorter than the simulated latency/, runners: both, settings: { tickets: 3 } },
   { name: 'answers-early', workload: 'ticket-rush', caughtBy: /answered before their critical section ended/, runners: both },
+  { name: 'answers-then-runs', workload: 'ticket-rush', caughtBy: /10 clients answered before their critical section ended/, runners: both, settings: { tickets: 10 } },
+  { name: 'tells-victim-first', workload: 'ticket-rush', caughtBy: /1 clients answered before their critical section ended/, runners: both, settings: { tickets: 10 } },
+  { name: 'answers-bought-never-runs', workload: 'ticket-rush', caughtBy: /10 clients told something other than what their critical section returned/, runners: both, settings: { tickets: 10 } },
   { name: 'writes-after-release', workload: 'ticket-rush', caughtBy: /lost updates|not linearizable/, runners: both, settings: { tickets: 8 } },
   { name: 'stale-cache', workload: 'ticket-rush', caughtBy: /oversold|lost updates/, runners: ['threads'], settings: { tickets: 3 } },
   { name: 'fake-lock', workload: 'ordered-print', caughtBy: /mutual-exclusion violations/, runners: both, settings: { clients: 4 } },
@@ -72,5 +75,35 @@ describe.each(cases)('broken strategy %s (%s runner)', (name, runner, mutant) =>
     const reasons = result.status === 'failed' ? [result.error] : result.problems;
     expect(reasons.length, `${name} was judged correct`).toBeGreaterThan(0);
     expect(reasons.join('\n')).toMatch(mutant.caughtBy);
+  });
+});
+
+/**
+ * The same lies under crash-in-cs: the victim is told "bought", then killed inside the body that
+ * would have bought. Its slot is not judged as a critical section, but its answer still is. Under
+ * processes the victim's own stamps die with its process, so only the survivors' answers show.
+ */
+const crashed: readonly (readonly [string, RunnerName, RegExp])[] = [
+  ['answers-then-runs', 'threads', /6 clients answered before their critical section ended/],
+  ['answers-then-runs', 'processes', /5 clients answered before their critical section ended/],
+  ['tells-victim-first', 'threads', /1 clients answered before their critical section ended[^]*1 clients told "bought" with no ticket gone from the store for them/],
+];
+
+describe.each(crashed)('broken strategy %s under crash-in-cs (%s runner)', (name, runner, caughtBy) => {
+  it(`is judged not correct, by ${String(caughtBy)}`, async () => {
+    const result = await runOnce({
+      workload: 'ticket-rush',
+      strategy: name as StrategyName,
+      strategyModule: brokenModule(name),
+      runner,
+      clients: 6,
+      threads: 2,
+      tickets: 6,
+      latency: latencyProfiles.quick,
+      seed: 1,
+      staggerMs: 0,
+      fault: 'crash-in-cs',
+    });
+    expect(result.status === 'failed' ? result.error : result.problems.join('\n')).toMatch(caughtBy);
   });
 });

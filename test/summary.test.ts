@@ -1,7 +1,8 @@
 /** The verdict of a row is its worst repetition's, judged from each run's problems: never "correct" for a bad run. */
 import { describe, expect, it } from 'vitest';
 import type { CompletedRun, RunResult, RunSettings } from '../bench/runners/run.ts';
-import { percentiles, summarise, withSlowdowns, worstOf } from '../bench/suites/summary.ts';
+import { percentiles, summarise, withSlowdowns, worstOf, type ResultRow } from '../bench/suites/summary.ts';
+import { violationsCell } from '../bench/reports/columns.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 
 const settings: RunSettings = { workload: 'ticket-rush', strategy: 'file-lock', clients: 2, threads: 1, tickets: 1, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null };
@@ -62,6 +63,33 @@ describe('summarise', () => {
     const row = summarise(settings, [run([], 'yes', 10), run([], 'yes', 30), run([], 'yes', 20)]);
     expect(row.wallMs).toEqual({ median: 20, min: 10, max: 30 });
     expect(row.throughput).toEqual({ median: 100, min: 2 / 0.03, max: 200 });
+  });
+});
+
+describe('the violations figure and why it is missing', () => {
+  const cell = (row: ResultRow) => violationsCell(row);
+
+  it('is the worst repetition\'s count for a lock', () => {
+    expect(cell(summarise(settings, [run([]), run(['a', 'b'])]))).toBe('2');
+  });
+
+  it('says why it is missing: optimistic, in a server, a failed worst repetition, a row not run', () => {
+    const optimistic = summarise({ ...settings, strategy: 'optimistic' }, [run([])]);
+    expect([optimistic.violationsNote, cell(optimistic)]).toEqual(['optimistic', 'n/a: optimistic']);
+    const server = summarise({ ...settings, strategy: 'pg-update' }, [run([])]);
+    expect([server.violationsNote, cell(server)]).toEqual(['in server', 'n/a: in server']);
+    const failedRow = summarise(settings, [run([]), failed]);
+    expect([failedRow.violations, failedRow.violationsNote, cell(failedRow)]).toEqual([null, 'failed', '–']);
+    const notRun = summarise({ ...settings, strategy: 'optimistic', runner: 'processes' }, [], 'not applicable to processes: why');
+    expect([notRun.violationsNote, cell(notRun)]).toEqual(['not run', '–']);
+    expect(summarise(settings, [run([])]).violationsNote).toBeNull();
+  });
+
+  it('reads a row written before the note existed as before: serializable commits had none on purpose', () => {
+    const { violationsNote: _, ...old } = summarise({ ...settings, strategy: 'optimistic' }, [run([])]);
+    expect(cell(old)).toBe('n/a: optimistic');
+    const { violationsNote: __, ...oldFailed } = summarise(settings, [failed]);
+    expect(cell(oldFailed)).toBe('–');
   });
 });
 

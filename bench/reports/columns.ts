@@ -121,7 +121,14 @@ const common: readonly Column[] = [
     headline: false,
     note: 'hold over nominal: hold minus the simulated latency it was meant to take (the file access, timers and scheduling).',
   },
-  { id: 'violations', header: 'violations (count)', cell: (r) => (r.violations === null ? 'n/a: optimistic' : String(r.violations)), headline: false, note: '' },
+  {
+    id: 'violations',
+    header: 'violations (count)',
+    cell: violationsCell,
+    headline: false,
+    note:
+      'violations: committed critical sections that overlapped, in the worst repetition; n/a: optimistic: bodies of a strategy that promises serializable commits overlap by design; n/a: in server: the critical section runs inside a server, where nothing is stamped; –: no figure (the worst repetition failed, or the row was not run).',
+  },
   {
     id: 'fifo',
     header: 'FIFO inversions (pairs)',
@@ -138,6 +145,16 @@ const common: readonly Column[] = [
   },
   { id: 'retries', header: 'max retries (per client)', cell: (r) => String(r.maxRetries), headline: false, note: '' },
 ];
+
+/** The violations cell: the count, or why there is none (see `ResultRow.violationsNote`). */
+export function violationsCell(r: ResultRow): string {
+  if (r.violations !== null) return String(r.violations);
+  // A row written before the note existed: only a strategy promising serializable commits had none on purpose.
+  const note = r.violationsNote === undefined ? (r.guarantee === 'serializable commits' ? 'optimistic' : null) : r.violationsNote;
+  if (note === 'optimistic') return 'n/a: optimistic';
+  if (note === 'in server') return 'n/a: in server';
+  return '–';
+}
 
 const tornNote =
   'Torn reads: db reads that did not parse, in search (outside any critical section, as in the document), inside critical sections, or of the final db; only those inside make a run incorrect.';

@@ -9,14 +9,14 @@ import { FinishLine } from '../coordination/finish-line.ts';
 import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
-import { FaultGate, PAUSE_LIMIT_MS, VICTIM, victimFinishes, type FaultName } from './fault.ts';
+import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { processLayout } from './process-layout.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
-import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
+import type { LogAnalysis } from '../evidence/log-analysis.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import { strategyConfig, type RunConfig, type TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
@@ -25,7 +25,8 @@ import { engineState, type EngineState } from '../engines/engine-state.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { FileStore } from '../workloads/store.ts';
-import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
+import type { LinearizabilityFigure } from '../histories/run-history.ts';
+import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
@@ -90,8 +91,10 @@ export interface FaultOutcome {
    * write), else 0; from the event log. null for the other faults.
    */
   readonly staleWrites: number | null;
-  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off) and its attempt retried; null for the other faults. */
+  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off) and a retry of it committed; null for the other faults. */
   readonly victimRetried: boolean | null;
+  /** pause-in-cs: whether the victim's write after its pause was refused (fenced off), retried or not; null for the other faults (absent before it existed). */
+  readonly victimRefused?: boolean | null;
   /** From the kill to the first critical section another client entered after it; null if none did. */
   readonly recoveryMs: number | null;
 }
@@ -315,58 +318,6 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
   return killedAt;
 }
 
-/** A body can take longer than its simulated latency, never less: this much less is a hold the strategy shortened, ms. */
-const SHORT_HOLD_TOLERANCE_MS = 1;
-
-/**
- * Clients told something other than what their critical section's body returned: a success for
- * a failure, or an answer with no body behind it. Compared per slot, from the harness's own stamps.
- */
-function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
-  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
-}
-
-/** Whether a run is judged as one whose critical sections ran inside a server: the strategy says so, and no body ran in a client. */
-function judgedInServer(strategy: Strategy, records: readonly CriticalSectionRecord[]): boolean {
-  return strategy.runsIn === 'server' && records.every((r) => r.attempts === 0);
-}
-
-/** What the stamps around client-side bodies show against the answers: each a problem of the run. */
-function bodyProblems(judged: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
-  const problems: string[] = [];
-  const answers = mismatchedAnswers(judged);
-  if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
-  const early = judged.filter((r) => Number.isFinite(r.complete) && Number.isFinite(r.enter) && r.enter < r.complete && !(r.exit <= r.complete)).length;
-  if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
-  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
-  if (open > 0) problems.push(`${open} critical sections entered and never left`);
-  const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
-  if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
-  return problems;
-}
-
-/**
- * 1 if the victim's committed critical section is the one it was stopped in (it entered before
- * `pausedAt`) and wrote (its body succeeded) while another client's committed one entered inside
- * it: the victim's write came from a read another holder had since changed. A fenced-off write
- * aborts its attempt, so the committed one is then a fresh attempt, entered after the pause, and
- * its overlaps are those of any optimistic attempt (judged as such), not a stale write.
- */
-function staleWrites(records: readonly CriticalSectionRecord[], pausedAt: number | null): number {
-  const victim = records.find((r) => r.slot === VICTIM);
-  if (victim === undefined || victim.body !== 1 || !Number.isFinite(victim.enter) || !Number.isFinite(victim.exit)) return 0;
-  if (pausedAt === null || victim.enter > pausedAt) return 0;
-  const overlapped = records.some((r) => r.slot !== VICTIM && r.attempts - r.aborts > 0 && r.enter > victim.enter && r.enter < victim.exit);
-  return overlapped ? 1 : 0;
-}
-
-/** From `killedAt` to the first enter by another client after it, ms. */
-function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
-  if (killedAt === null) return null;
-  const after = records.filter((r) => r.client !== VICTIM && r.enter > killedAt).map((r) => r.enter);
-  return after.length === 0 ? null : Math.min(...after) - killedAt;
-}
-
 /**
  * Runs one workload under one strategy once, in a fresh temporary directory with a fresh pool of
  * worker threads that holds every client in flight at once. Clients start together from a
@@ -525,7 +476,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0 : null },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null, victimRefused: settings.fault === 'pause-in-cs' ? victimRefused(records) : null },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {
@@ -542,24 +493,17 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
   if (cleanupErrors.length > 0) throw new Error(cleanupErrors.join('; '));
 
-  // A crashed or stuck victim's slot is not judged; a paused one's is (its write after the pause is the point).
-  const judged = evidence.records.filter((r) => victimFinishes(settings.fault) || r.slot !== VICTIM);
-  // A critical section inside a server has no stamps: only the answers, the final state and the
-  // history judge it. A strategy that says so but ran bodies here is judged by the log like any other.
-  const bodiesHere = judged.filter((r) => r.attempts > 0).length;
-  const inServer = judgedInServer(strategy, judged);
-  const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);
-  const check = workload.check({ tickets: settings.tickets, clients: settings.clients, outcomes, finalState: evidence.finalState, prints: evidence.prints });
-  const problems: string[] = [];
-  if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
-    problems.push(`${analysis.violations} mutual-exclusion violations`);
-  }
-  if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
-  if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
-  problems.push(...check.problems);
-  if (!inServer) problems.push(...bodyProblems(judged, analysis));
-  if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
-  const linearizable = settings.workload === 'ticket-rush' ? checkTicketRush(evidence.records, settings.tickets) : null;
-  if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
+  const judgement = judge({
+    workload: settings.workload,
+    strategy,
+    tickets: settings.tickets,
+    clients: settings.clients,
+    fault: settings.fault,
+    records: evidence.records,
+    outcomes,
+    finalState: evidence.finalState,
+    prints: evidence.prints,
+  });
+  const { log: analysis, check, linearizable, reasons: problems } = judgement;
   return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
 }

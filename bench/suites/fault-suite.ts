@@ -2,7 +2,6 @@ import { markdownTable } from 'markdown-table';
 import { renderFitted } from '../reports/fitted-table.ts';
 import { outputWidth } from '../reports/table.ts';
 import { wrapText } from '../reports/text-width.ts';
-import { max, median, min } from 'simple-statistics';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
@@ -13,7 +12,8 @@ import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-refere
 import { outOfReach } from '../runners/reach.ts';
 import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
-import { runOnce, threadsFor, type CompletedRun, type RunResult, type RunSettings } from '../runners/run.ts';
+import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
+import { judgeFaultRuns } from '../verdicts/fault-verdict.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
 import type { ServiceUrls } from '../engines/services.ts';
@@ -73,31 +73,6 @@ export interface FaultReport {
   readonly rows: readonly FaultRow[];
 }
 
-/** Sales the db shows beyond the survivors' own: 1 if the victim's purchase went through; null if the db does not parse. */
-function unclaimedSales(run: CompletedRun, tickets: number): number | null {
-  const figures = run.check.figures;
-  return figures.workload === 'ticket-rush' && figures.finalCount !== null ? tickets - figures.finalCount - figures.sold : null;
-}
-
-function consistent(run: CompletedRun, strategy: StrategyName, tickets: number): boolean {
-  const figures = run.check.figures;
-  const unclaimed = unclaimedSales(run, tickets);
-  const overlap = strategies[strategy].guarantee === 'mutual exclusion' && run.log.violations > 0;
-  return figures.workload === 'ticket-rush' && figures.oversold === 0 && (unclaimed === 0 || unclaimed === 1) && !overlap;
-}
-
-function userSees(run: RunResult, tickets: number): string {
-  if (run.status === 'failed') return `run failed: ${run.error}`;
-  if (run.fault?.name === 'pause-in-cs') {
-    // The paused victim finishes: its answer is among the clients'.
-    if (run.fault.staleWrites === 1) return "every client finished; the victim's write after its pause was accepted over a newer holder's (a lost update)";
-    if (run.fault.victimRetried === true) return "every client finished; the victim's write after its pause was refused, and it asked for the lock again";
-    return 'every client finished; the victim kept its lock while stopped, and the others waited for it';
-  }
-  const victim = (unclaimedSales(run, tickets) ?? 0) > 0 ? "the victim's purchase was applied" : "the victim's purchase was not applied";
-  return `every other client finished; ${victim}`;
-}
-
 /** Runs the fault suite: strategies in the given order, `repeat` times each, one fresh run each. */
 export async function runFaultSuite(
   suite: FaultSuiteSettings,
@@ -141,20 +116,19 @@ export async function runFaultSuite(
         runs.push(await runOnce(settings, signal));
         done++;
       }
-      const finished = runs.flatMap((r) => (r.status === 'completed' ? [r] : []));
-      const recoveries = runs.flatMap((r) => (r.status === 'completed' && r.fault?.recoveryMs != null ? [r.fault.recoveryMs] : []));
+      const verdict = judgeFaultRuns(runs, { fault: suite.fault, guarantee: strategies[strategy].guarantee, tickets: suite.tickets });
       rows.push({
         strategy,
         runner,
         fault: suite.fault,
         design: strategies[strategy].onHolderCrash,
         repetitions: runs.length,
-        othersFinished: finished.length,
-        recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
-        consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, strategy, suite.tickets)),
-        userSees: [...new Set(runs.map((r) => userSees(r, suite.tickets)))],
+        othersFinished: verdict.othersFinished,
+        recoveryMs: verdict.recoveryMs,
+        consistent: verdict.consistent,
+        userSees: verdict.userSees,
         fencing: suite.fault === 'pause-in-cs' ? fencing : null,
-        staleWrites: suite.fault === 'pause-in-cs' ? finished.reduce((sum, r) => sum + (r.fault?.staleWrites ?? 0), 0) : null,
+        staleWrites: verdict.staleWrites,
       });
       }
     }
@@ -252,7 +226,7 @@ const pauseLegend =
 
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
-  'state consistent (– when no run finished): the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
+  'state consistent (– when no run finished): the run\'s verdict found no problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged), the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
 
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */

@@ -114,6 +114,13 @@ export interface ResultRow {
    * null for a strategy that does not promise mutual exclusion (optimistic: bodies overlap by design).
    */
   readonly violations: number | null;
+  /**
+   * Why `violations` is null: `optimistic` (bodies of a strategy that promises serializable
+   * commits overlap by design), `in server` (its critical section runs inside a server: no
+   * stamps), `failed` (the worst repetition failed: no log), `not run` (not applicable or
+   * skipped); null when there is a figure. Absent in rows written before it existed.
+   */
+  readonly violationsNote?: ViolationsNote | null;
   /** Critical sections committed, over all repetitions. */
   readonly commits: number;
   /** Attempts aborted on a conflict and retried, over all repetitions (0 for locks). */
@@ -132,6 +139,16 @@ export interface ResultRow {
   // ordered-print, from the worst repetition
   readonly interleaved?: number;
   readonly runs: readonly RunRecord[];
+}
+
+/** Why a row has no violations figure (see {@link ResultRow.violationsNote}). */
+export type ViolationsNote = 'optimistic' | 'in server' | 'failed' | 'not run';
+
+/** Why a row's violations figure is missing, from what it promises and how it ran; null when it has one. */
+export function violationsNote(strategy: Pick<Strategy, 'guarantee' | 'runsIn'>, notRun: NotRun | null, worst: RunRecord | undefined): ViolationsNote | null {
+  if (notRun !== null) return 'not run';
+  if (strategy.guarantee === 'serializable commits') return strategy.runsIn === 'server' ? 'in server' : 'optimistic';
+  return worst === undefined || worst.violations === null ? 'failed' : null;
 }
 
 /** Fewer samples than this and no p99 is printed: it would just be the maximum. */
@@ -224,7 +241,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     verdict: notRun !== null ? notRun.verdict : (worst?.verdict ?? 'failed'),
     reasons: notRun !== null ? [notRun.reason] : (worst?.reasons ?? []),
     linearizable: worstLinearizable(records),
-    violations: strategy.guarantee === 'serializable commits' ? null : (worst?.violations ?? null),
+    violations: strategy.guarantee === 'serializable commits' || notRun !== null ? null : (worst?.violations ?? null),
+    violationsNote: violationsNote(strategy, notRun, worst),
     commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
     aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
     maxRetries: completed.reduce((most, run) => Math.max(most, run.log.maxRetries), 0),

@@ -13,6 +13,8 @@ export default {
     'bench/workloads/ticket-rush.ts',
     'bench/workloads/ordered-print.ts',
     'bench/suites/summary.ts',
+    'bench/verdicts/judge.ts',
+    'bench/verdicts/fault-verdict.ts',
     'bench/histories/linearizability.ts',
     'bench/histories/ticket-counter.ts',
     'bench/reports/comparison.ts',

@@ -7,6 +7,8 @@ export default defineConfig({
       'test/log-analysis.test.ts',
       'test/workload-checks.test.ts',
       'test/summary.test.ts',
+      'test/judge.test.ts',
+      'test/fault-verdict.test.ts',
       'test/histories-linearizability.test.ts',
       'test/futex-mutex.test.ts',
       'test/compare.test.ts',

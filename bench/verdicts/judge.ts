@@ -1,0 +1,183 @@
+/**
+ * The verdict of one run: a pure function of the evidence the harness gathered (its own stamps
+ * around the bodies and the answers, the clients' reports, the final state and the prints), never
+ * of what the strategy says it did beyond the promises it is held to. The run loop
+ * (`runners/run.ts`) builds a {@link RunEvidence} and calls {@link judge}; nothing here reads a
+ * clock, a file or a server, so hand-made evidence tests every rule (`test/judge.test.ts`).
+ */
+import type { Strategy } from '../../strategies/strategy.ts';
+import type { CriticalSectionRecord } from '../evidence/event-log.ts';
+import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
+import type { Prints } from '../evidence/print-log.ts';
+import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
+import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
+import { workloads, type WorkloadName } from '../workloads/registry.ts';
+import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
+
+/** The promises of a strategy the verdict holds it to: what it guarantees and where it says its critical section runs. */
+export type Promises = Pick<Strategy, 'guarantee' | 'order' | 'runsIn'>;
+
+/** Everything one run's verdict is drawn from. Times in ms on the run's clock. */
+export interface RunEvidence {
+  readonly workload: WorkloadName;
+  readonly strategy: Promises;
+  readonly tickets: number;
+  readonly clients: number;
+  /** The fault injected into client {@link VICTIM}; null: none. */
+  readonly fault: FaultName | null;
+  /** The event log, every slot (the victim's included), one per critical section asked for. */
+  readonly records: readonly CriticalSectionRecord[];
+  /** What the clients reported (a crashed victim reports nothing). */
+  readonly outcomes: readonly ClientOutcome[];
+  /** The store as read once the last client answered. */
+  readonly finalState: Evidence['finalState'];
+  readonly prints: Prints;
+}
+
+/** What {@link judge} concludes: the verdict, its reasons, and the figures it read them from. */
+export interface Judgement {
+  readonly verdict: 'correct' | 'incorrect';
+  /** Why the run is incorrect; empty when it is correct. */
+  readonly reasons: readonly string[];
+  readonly log: LogAnalysis;
+  readonly check: WorkloadCheck;
+  /** ticket-rush: whether what the clients were told is linearizable; null for other workloads. */
+  readonly linearizable: LinearizabilityFigure | null;
+  /** Whether the run was judged as one whose critical sections ran inside a server (no stamps). */
+  readonly inServer: boolean;
+}
+
+/** A body can take longer than its simulated latency, never less: this much less is a hold the strategy shortened, ms. */
+export const SHORT_HOLD_TOLERANCE_MS = 1;
+
+/**
+ * Clients told something other than what their critical section's body returned: a success for
+ * a failure, or an answer with no body behind it. Compared per slot, from the harness's own stamps.
+ */
+export function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
+}
+
+/** Whether a run is judged as one whose critical sections ran inside a server: the strategy says so, and no body ran in a client. */
+export function judgedInServer(strategy: Promises, records: readonly CriticalSectionRecord[]): boolean {
+  return strategy.runsIn === 'server' && records.every((r) => r.attempts === 0);
+}
+
+/**
+ * Answers given before their body's exit stamp: a client told its result while its critical
+ * section had not ended, or had not even begun (the answer first, the body afterwards or never
+ * finished). Only slots whose body started in a client (attempts > 0) have an exit to compare.
+ */
+export function earlyAnswers(records: readonly CriticalSectionRecord[]): number {
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && r.attempts > 0 && !(r.exit <= r.complete)).length;
+}
+
+/**
+ * What the stamps around client-side bodies show against the answers: each a problem of the run.
+ * `answered` holds every slot a client was answered in, a crashed victim's included (an answer
+ * is a promise to a user whatever happened to the client next); `judged` the slots whose bodies
+ * must have run.
+ */
+export function bodyProblems(judged: readonly CriticalSectionRecord[], answered: readonly CriticalSectionRecord[], analysis: LogAnalysis): string[] {
+  const problems: string[] = [];
+  const answers = mismatchedAnswers(answered);
+  if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
+  const early = earlyAnswers(answered);
+  if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
+  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
+  if (open > 0) problems.push(`${open} critical sections entered and never left`);
+  const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
+  if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
+  return problems;
+}
+
+/**
+ * ticket-rush: answers "bought" in the log beyond the tickets that left the store (`tickets` −
+ * the final count), counted only where the clients' own reports (`sold`) do not already show it
+ * as lost updates: a crashed victim told "bought" reports nothing, but its answer is in the log.
+ * 0 when the final count is unknown.
+ */
+export function uncoveredPurchases(records: readonly CriticalSectionRecord[], tickets: number, check: WorkloadCheck): number {
+  const figures = check.figures;
+  if (figures.workload !== 'ticket-rush' || figures.finalCount === null) return 0;
+  const told = records.filter((r) => r.outcome === 1).length;
+  const gone = tickets - figures.finalCount;
+  return told > figures.sold && told > gone ? told - Math.max(gone, figures.sold) : 0;
+}
+
+/**
+ * 1 if the victim's committed critical section is the one it was stopped in (entered by `pausedAt`) and wrote (its body succeeded) while another client's
+ * committed one entered inside it: the victim's write came from a read another holder had since
+ * changed. A fenced-off write aborts its attempt, so the committed one is a fresh attempt.
+ */
+export function staleWrites(records: readonly CriticalSectionRecord[], pausedAt: number | null): number {
+  const victim = records.find((r) => r.slot === VICTIM);
+  if (victim === undefined || victim.body !== 1 || !Number.isFinite(victim.enter) || !Number.isFinite(victim.exit)) return 0;
+  if (pausedAt === null || victim.enter > pausedAt) return 0;
+  const overlapped = records.some((r) => r.slot !== VICTIM && r.attempts - r.aborts > 0 && r.enter > victim.enter && r.enter < victim.exit);
+  return overlapped ? 1 : 0;
+}
+
+/** Whether the victim's write after its pause was refused (fenced off): one of its attempts aborted. */
+export function victimRefused(records: readonly CriticalSectionRecord[]): boolean {
+  return (records.find((r) => r.slot === VICTIM)?.aborts ?? 0) > 0;
+}
+
+/**
+ * Whether the victim, refused, asked for the lock again and that retry committed: an attempt
+ * aborted, exactly one committed after it, and its body returned. A victim fenced off and then
+ * simply answered (no attempt committed) did not retry, whatever it was told.
+ */
+export function victimRetried(records: readonly CriticalSectionRecord[]): boolean {
+  const victim = records.find((r) => r.slot === VICTIM);
+  return victim !== undefined && victim.aborts > 0 && victim.attempts - victim.aborts === 1 && (victim.body === 0 || victim.body === 1);
+}
+
+/** From `killedAt` to the first enter by another client after it, ms. */
+export function recoveryAfter(killedAt: number | null, records: readonly CriticalSectionRecord[]): number | null {
+  if (killedAt === null) return null;
+  const after = records.filter((r) => r.client !== VICTIM && r.enter > killedAt).map((r) => r.enter);
+  return after.length === 0 ? null : Math.min(...after) - killedAt;
+}
+
+/**
+ * The workload's problem that only says a crashed or stuck victim's purchase went through: its
+ * client never heard back, so the store may show one sale more than the clients report ("-1 lost
+ * updates"). Null when there is no such victim, it was answered, or the figure is another.
+ */
+function victimSale(evidence: RunEvidence, check: WorkloadCheck): string | null {
+  if (victimFinishes(evidence.fault) || check.figures.workload !== 'ticket-rush' || check.figures.lostUpdates !== -1) return null;
+  const victim = evidence.records.find((r) => r.slot === VICTIM);
+  const answered = victim !== undefined && (victim.outcome === 0 || victim.outcome === 1);
+  return answered ? null : '-1 lost updates';
+}
+
+/**
+ * The verdict of one run. A crashed or stuck victim's slot is not judged (its body never ends); a
+ * paused one's is (its write after the pause is the point). A critical section inside a server
+ * has no stamps: only the answers, the final state and the history judge it; a strategy that says
+ * so but ran bodies in a client is judged by the log like any other.
+ */
+export function judge(evidence: RunEvidence): Judgement {
+  const { strategy } = evidence;
+  // A crashed or stuck victim's slot is not judged; a paused one's is (its write after the pause is the point).
+  const judged = evidence.records.filter((r) => victimFinishes(evidence.fault) || r.slot !== VICTIM);
+  const bodiesHere = judged.filter((r) => r.attempts > 0).length;
+  const inServer = judgedInServer(strategy, judged);
+  const analysis = inServer ? analyseAnswers(judged) : analyseLog(judged);
+  const check = workloads[evidence.workload].check({ tickets: evidence.tickets, clients: evidence.clients, outcomes: evidence.outcomes, finalState: evidence.finalState, prints: evidence.prints });
+  const problems: string[] = [];
+  if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
+    problems.push(`${analysis.violations} mutual-exclusion violations`);
+  }
+  if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
+  if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
+  problems.push(...check.problems.filter((p) => p !== victimSale(evidence, check)));
+  if (!inServer) problems.push(...bodyProblems(judged, evidence.records, analysis));
+  const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
+  if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
+  if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
+  const linearizable = evidence.workload === 'ticket-rush' ? checkTicketRush(evidence.records, evidence.tickets) : null;
+  if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
+  return { verdict: problems.length === 0 ? 'correct' : 'incorrect', reasons: problems, log: analysis, check, linearizable, inServer };
+}

@@ -1,0 +1,79 @@
+/**
+ * The fault table's judgement, from hand-made run results: "consistent" must take in the run's
+ * own problems, and "asked for the lock again" must come from a retry that committed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CompletedRun, FaultOutcome, RunResult } from '../bench/runners/run.ts';
+import { consistent, judgeFaultRuns, userSees } from '../bench/verdicts/fault-verdict.ts';
+
+/** A finished ticket-rush run on 6 tickets: 5 survivors bought, the store shows `finalCount`. */
+function run(finalCount: number, problems: string[] = [], fault: Partial<FaultOutcome> = {}, violations = 0): CompletedRun {
+  return {
+    status: 'completed',
+    runner: 'threads',
+    programWallMs: null,
+    workDir: '',
+    wallMs: 10,
+    cpuMs: 1,
+    firstEnterMs: 0,
+    firstRequestMs: 0,
+    clientsPerThread: [6],
+    log: { violations, violationExamples: [], missing: 0, repeated: 0, aborts: 0, maxRetries: 0, waitsMs: [], holdsMs: [], holdOvershootsMs: [], handoffGapsMs: [], inversions: 0 },
+    check: { figures: { workload: 'ticket-rush', sold: 5, oversold: 0, finalCount, lostUpdates: 5 - (6 - finalCount), tornReads: 0, tornReadsInside: 0 }, problems: [] },
+    fault: { name: 'crash-in-cs', killedAt: 1, staleWrites: null, victimRetried: null, recoveryMs: 2, ...fault },
+    window: null,
+    linearizable: null,
+    history: null,
+    problems,
+  };
+}
+const failed: RunResult = { status: 'failed', workDir: '', error: 'no progress for 10 s' };
+const crash = { fault: 'crash-in-cs' as const, guarantee: 'mutual exclusion' as const, tickets: 6 };
+
+describe('consistent', () => {
+  it("the survivors' sales, plus or minus the victim's, and nothing else wrong", () => {
+    expect(consistent(run(1), 'mutual exclusion', 6)).toBe(true);
+    expect(consistent(run(0), 'mutual exclusion', 6)).toBe(true);
+    expect(consistent(run(2), 'mutual exclusion', 6)).toBe(false);
+    expect(consistent(run(1, [], {}, 1), 'mutual exclusion', 6)).toBe(false);
+    expect(consistent(run(1, [], {}, 1), 'serializable commits', 6)).toBe(true);
+  });
+
+  it("is not when the run has problems of its own, whatever the store shows", () => {
+    for (const problem of ['1 critical sections never committed', '2 buyers turned away while 1 tickets remained (undersold)', '1 clients told something other than what their critical section returned', 'not linearizable: …', '1 clients answered before their critical section ended']) {
+      expect(consistent(run(1, [problem]), 'mutual exclusion', 6)).toBe(false);
+    }
+  });
+});
+
+describe('judgeFaultRuns', () => {
+  it('folds repetitions: finished, recovery spread, consistent only if every finished one is', () => {
+    const verdict = judgeFaultRuns([run(1, [], { recoveryMs: 4 }), failed, run(0, [], { recoveryMs: 2 })], crash);
+    expect(verdict).toMatchObject({ othersFinished: 2, recoveryMs: { median: 3, min: 2, max: 4 }, consistent: true, staleWrites: null });
+    expect(verdict.userSees).toEqual([
+      "every other client finished; the victim's purchase was not applied",
+      'run failed: no progress for 10 s',
+      "every other client finished; the victim's purchase was applied",
+    ]);
+    expect(judgeFaultRuns([run(1), run(1, ['x'])], crash).consistent).toBe(false);
+    expect(judgeFaultRuns([failed], crash)).toMatchObject({ othersFinished: 0, consistent: null, recoveryMs: null });
+    expect(judgeFaultRuns([run(1, [], { recoveryMs: null }), run(1, [], { recoveryMs: 5 })], crash).recoveryMs).toEqual({ median: 5, min: 5, max: 5 });
+    expect(judgeFaultRuns([{ ...run(1), fault: null }], crash).recoveryMs).toBeNull();
+  });
+
+  it("says the run's problems in what the user sees", () => {
+    expect(userSees(run(1, ['a', 'b']), 6)).toBe("every other client finished; the victim's purchase was not applied; the run is incorrect: a; b");
+    expect(userSees({ ...run(1), fault: null }, 6)).toBe("every other client finished; the victim's purchase was not applied");
+  });
+
+  it('pause: a retry that committed is "asked again"; a refusal answered without one is not', () => {
+    const pause = { ...crash, fault: 'pause-in-cs' as const };
+    const outcome = (fault: Partial<FaultOutcome>) => judgeFaultRuns([run(1, [], { name: 'pause-in-cs', staleWrites: 0, ...fault })], pause);
+    expect(outcome({ victimRetried: true, victimRefused: true }).userSees[0]).toMatch(/refused, and it asked for the lock again$/);
+    expect(outcome({ victimRetried: false, victimRefused: true }).userSees[0]).toMatch(/refused, and it did not ask for the lock again$/);
+    expect(outcome({ victimRetried: false, victimRefused: false }).userSees[0]).toMatch(/kept its lock while stopped/);
+    expect(outcome({ staleWrites: 1 }).userSees[0]).toMatch(/accepted over a newer holder's/);
+    expect(outcome({ staleWrites: 1 }).staleWrites).toBe(1);
+    expect(judgeFaultRuns([failed], pause).staleWrites).toBe(0);
+  });
+});

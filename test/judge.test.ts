@@ -1,0 +1,263 @@
+/**
+ * The verdict of one run, from hand-made evidence: each rule of `bench/verdicts/judge.ts` with the
+ * history it must catch and the one it must let pass. No run, no thread, no server.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
+import { PrintLog } from '../bench/evidence/print-log.ts';
+import type { ClientOutcome } from '../bench/workloads/workload.ts';
+import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+
+const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
+const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
+
+/** Client `slot`'s critical section, one after another 10 ms apart: asked at 0, inside [10·slot, 10·slot + 8], answered at 10·slot + 9. */
+function cs(slot: number, fields: Partial<CriticalSectionRecord> = {}): CriticalSectionRecord {
+  const enter = 10 * slot;
+  return { slot, client: slot, thread: 1, request: 0, enter, exit: enter + 8, nominal: 8, attempts: 1, aborts: 0, input: 0, body: 1, complete: enter + 9, outcome: 1, ...fields };
+}
+
+/** What a client that was told `bought` (1) or not (0) reports. */
+function outcome(clientId: number, bought: number): ClientOutcome {
+  return { clientId, thread: 1, requests: 1, successes: bought, tornReadsOutside: 0, tornReadsInside: 0, end: 10 * clientId + 9 };
+}
+
+/**
+ * A ticket-rush run's evidence from its records: the clients report what their records say they
+ * were told (a slot never answered reports nothing), and the store holds `finalCount`.
+ */
+function ticketRush(records: readonly CriticalSectionRecord[], tickets: number, finalCount: number, more: Partial<RunEvidence> = {}): RunEvidence {
+  return {
+    workload: 'ticket-rush',
+    strategy: lock,
+    tickets,
+    clients: records.length,
+    fault: null,
+    records,
+    outcomes: records.filter((r) => r.outcome === 0 || r.outcome === 1).map((r) => outcome(r.client, r.outcome)),
+    finalState: { ok: true, state: { count: finalCount } },
+    prints: PrintLog.create(0),
+    ...more,
+  };
+}
+
+/** n clients served one after another from `tickets` tickets, honestly. */
+function serial(n: number, tickets: number): CriticalSectionRecord[] {
+  return Array.from({ length: n }, (_, i) => cs(i, { body: i < tickets ? 1 : 0, outcome: i < tickets ? 1 : 0 }));
+}
+
+describe('judge: an honest run', () => {
+  it('is correct, with no reasons', () => {
+    const verdict = judge(ticketRush(serial(4, 3), 3, 0));
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.verdict).toBe('correct');
+    expect(verdict.linearizable?.verdict).toBe('yes');
+    expect(verdict.inServer).toBe(false);
+  });
+});
+
+describe('judge: the log', () => {
+  it('overlapping critical sections of a lock are violations', () => {
+    const records = [cs(0), cs(1, { enter: 5, exit: 13, complete: 14 })];
+    const verdict = judge(ticketRush(records, 2, 0));
+    expect(verdict.verdict).toBe('incorrect');
+    expect(verdict.reasons).toContain('1 mutual-exclusion violations');
+  });
+
+  it('overlaps of a strategy promising serializable commits are not violations', () => {
+    const records = [cs(0), cs(1, { enter: 5, exit: 13, complete: 14 })];
+    const verdict = judge(ticketRush(records, 2, 0, { strategy: { guarantee: 'serializable commits', order: 'unspecified' } }));
+    expect(verdict.reasons.join('\n')).not.toMatch(/violations/);
+  });
+
+  it('a body that never committed, and one that committed twice', () => {
+    const records = [cs(0, { attempts: 2 }), cs(1, { attempts: 0, enter: Number.NaN, exit: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN })];
+    const reasons = judge(ticketRush(records, 2, 1)).reasons;
+    expect(reasons).toContain('1 critical sections never committed');
+    expect(reasons).toContain('1 critical sections committed more than once');
+  });
+
+  it('an answer other than what the body returned', () => {
+    const records = [cs(0), cs(1, { body: 0, outcome: 1 })];
+    expect(judge(ticketRush(records, 2, 0)).reasons).toContain('1 clients told something other than what their critical section returned');
+  });
+
+  it('an answer between the enter and the exit', () => {
+    const records = [cs(0), cs(1, { complete: 12 })];
+    expect(judge(ticketRush(records, 2, 0)).reasons).toContain('1 clients answered before their critical section ended');
+  });
+
+  it('an answer before the body even began, and one whose body never ended', () => {
+    const records = [cs(0, { request: -2, complete: -1 }), cs(1, { exit: Number.NaN, body: 1 }), cs(2)];
+    expect(judge(ticketRush(records, 3, 0)).reasons).toContain('2 clients answered before their critical section ended');
+  });
+
+  it('an answer at the very exit stamp is not early; a "sold out" one is judged the same', () => {
+    expect(judge(ticketRush([cs(0, { complete: 8 })], 1, 0)).reasons).toEqual([]);
+    expect(judge(ticketRush([cs(0), cs(1, { body: 0, outcome: 0, complete: 17 })], 1, 0)).reasons).toContain('1 clients answered before their critical section ended');
+  });
+
+  it('a section entered and never left', () => {
+    const records = [cs(0), cs(1, { exit: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN })];
+    expect(judge(ticketRush(records, 2, 1)).reasons).toContain('1 critical sections entered and never left');
+  });
+
+  it('a hold shorter than the simulated latency by more than the tolerance, not one within it', () => {
+    expect(judge(ticketRush([cs(0, { nominal: 9 })], 1, 0)).reasons).toEqual([]);
+    expect(judge(ticketRush([cs(0, { nominal: 9.01 })], 1, 0)).reasons).toContain('1 critical sections shorter than the simulated latency they must take');
+  });
+
+  it('a history that cannot be linearized: sold out before a ticket was bought, one after the other', () => {
+    const records = [cs(0, { body: 0, outcome: 0 }), cs(1, { request: 9.5 })];
+    const verdict = judge(ticketRush(records, 1, 0));
+    expect(verdict.linearizable?.verdict).toBe('no');
+    expect(verdict.reasons.join('\n')).toMatch(/^not linearizable: client 0 buy sold out/m);
+  });
+
+  it("passes on the workload's own problems", () => {
+    expect(judge(ticketRush(serial(2, 2), 2, 1)).reasons).toContain('1 lost updates');
+  });
+
+  it('judges ordered-print by its prints', () => {
+    const prints = PrintLog.create(4);
+    for (const [client, kind] of [[0, 'running'], [1, 'running'], [0, 'done'], [1, 'done']] as const) prints.print(client, kind);
+    const verdict = judge({ ...ticketRush([cs(0), cs(1)], 0, 0), workload: 'ordered-print', outcomes: [], prints });
+    expect(verdict.linearizable).toBeNull();
+    expect(verdict.reasons).toContain('2 of 2 clients interleaved');
+  });
+});
+
+describe('judge: a strategy whose critical section runs in a server', () => {
+  const answered = (slot: number, bought: number) => cs(slot, { enter: Number.NaN, exit: Number.NaN, nominal: Number.NaN, attempts: 0, body: Number.NaN, outcome: bought });
+
+  it('is judged by its answers when no body ran in a client', () => {
+    const verdict = judge(ticketRush([answered(0, 1), answered(1, 0)], 1, 0, { strategy: serverSide }));
+    expect(verdict.inServer).toBe(true);
+    expect(verdict.reasons).toEqual([]);
+  });
+
+  it('a client never answered', () => {
+    const silent = { ...answered(1, 0), outcome: Number.NaN, complete: Number.NaN };
+    expect(judge(ticketRush([answered(0, 1), silent], 1, 0, { strategy: serverSide })).reasons).toContain('1 clients never answered');
+  });
+
+  it('bodies that ran in a client are judged by the log, and named', () => {
+    const verdict = judge(ticketRush([answered(0, 1), cs(1, { body: 0, outcome: 0 })], 1, 0, { strategy: serverSide }));
+    expect(verdict.inServer).toBe(false);
+    expect(verdict.reasons).toContain('claims its critical section runs inside the server, but 1 bodies ran in the client');
+  });
+});
+
+describe('judge: a fault', () => {
+  const dead = cs(0, { exit: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN, nominal: Number.NaN });
+
+  it("a crashed victim's slot is not judged", () => {
+    const records = [dead, cs(1), cs(2)];
+    const verdict = judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs' });
+    expect(verdict.log.missing).toBe(0);
+    expect(verdict.reasons).toEqual([]);
+  });
+
+  it("a crashed victim's applied purchase it never heard of is no lost update; one it was told of is", () => {
+    const records = [dead, cs(1), cs(2)];
+    expect(judge({ ...ticketRush(records, 3, 0), fault: 'crash-in-cs' }).reasons).toEqual([]);
+    expect(judge({ ...ticketRush(records, 3, 0), fault: null }).reasons).toContain('-1 lost updates');
+    const told = [{ ...dead, outcome: 0, complete: 1 }, cs(1), cs(2)];
+    expect(judge({ ...ticketRush(told, 3, 0), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons).toContain('-1 lost updates');
+    expect(judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs' }).reasons).toEqual([]);
+  });
+
+  it('a crashed victim told "bought" before its body, which never ended: an early answer with no ticket behind it', () => {
+    const records = [{ ...dead, request: -2, outcome: 1, complete: -1 }, cs(1), cs(2)];
+    const reasons = judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
+    expect(reasons).toContain('1 clients answered before their critical section ended');
+    expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
+  });
+
+  it('a crashed victim told "bought" with no body at all: an answer other than the body', () => {
+    const never = { ...dead, attempts: 0, enter: Number.NaN, outcome: 1, complete: 1 };
+    const reasons = judge({ ...ticketRush([never, cs(1), cs(2)], 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
+    expect(reasons).toContain('1 clients told something other than what their critical section returned');
+    expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
+  });
+
+  it("a paused victim's slot is", () => {
+    const records = [dead, cs(1), cs(2)];
+    expect(judge({ ...ticketRush(records, 3, 1), fault: 'pause-in-cs' }).reasons).toContain('1 critical sections entered and never left');
+  });
+});
+
+describe('the answer rules one by one', () => {
+  it('earlyAnswers: only answered slots whose body started in a client', () => {
+    const noBody = { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 };
+    expect(earlyAnswers([cs(0, noBody)])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: -1 })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: Number.NaN })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, complete: Number.NaN })])).toBe(0);
+    expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: 0 })])).toBe(1);
+  });
+
+  it('mismatchedAnswers: "sold out" for a purchase counts as much as "bought" for none; a throw does not', () => {
+    expect(mismatchedAnswers([cs(0, { outcome: 0 })])).toBe(1);
+    expect(mismatchedAnswers([cs(0, { outcome: -1 })])).toBe(0);
+  });
+
+  it('judgedInServer: only for a strategy that says so', () => {
+    const noBody = cs(0, { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 });
+    expect(judgedInServer(lock, [noBody])).toBe(false);
+    expect(judgedInServer(serverSide, [noBody])).toBe(true);
+  });
+});
+
+describe('uncoveredPurchases', () => {
+  const check = (sold: number, finalCount: number | null) => ({ figures: { workload: 'ticket-rush' as const, sold, oversold: 0, finalCount, lostUpdates: null, tornReads: 0, tornReadsInside: 0 }, problems: [] });
+
+  it('counts answers "bought" in the log beyond both the reports and the tickets gone', () => {
+    const three = [cs(0), cs(1), cs(2)];
+    expect(uncoveredPurchases(three, 3, check(2, 1))).toBe(1);
+    expect(uncoveredPurchases(three, 3, check(2, 0))).toBe(0);
+    expect(uncoveredPurchases(three, 3, check(3, 1))).toBe(0);
+    expect(uncoveredPurchases(three, 3, check(1, 2))).toBe(2);
+    expect(uncoveredPurchases(three, 3, check(1, 1))).toBe(1);
+    expect(uncoveredPurchases(three, 3, check(2, null))).toBe(0);
+    expect(uncoveredPurchases(three, 2, check(1, null))).toBe(0);
+    expect(uncoveredPurchases(three, 3, { figures: { workload: 'noop' }, problems: [] })).toBe(0);
+  });
+});
+
+describe('fault figures from the log', () => {
+  it('a stale write: the victim wrote while another committed section entered inside its own', () => {
+    expect(staleWrites([cs(0, { exit: 30 }), cs(1)], 5)).toBe(1);
+    expect(staleWrites([cs(0, { exit: 30, body: 0 }), cs(1)], 5)).toBe(0);
+    expect(staleWrites([cs(0), cs(1)], 5)).toBe(0);
+    expect(staleWrites([cs(0, { exit: 30 }), cs(1, { attempts: 1, aborts: 1 })], 5)).toBe(0);
+    expect(staleWrites([cs(1)], 5)).toBe(0);
+    // Only the attempt the victim was stopped in: a retry entered after the pause is a fresh read.
+    expect(staleWrites([cs(0, { exit: 30 }), cs(1)], -1)).toBe(0);
+    expect(staleWrites([cs(0, { exit: 30 }), cs(1)], null)).toBe(0);
+    expect(staleWrites([cs(0, { exit: 30 }), cs(1)], 0)).toBe(1);
+  });
+
+  it('recovery: from the kill to the first enter by another client after it', () => {
+    expect(recoveryAfter(null, [cs(0), cs(1)])).toBeNull();
+    expect(recoveryAfter(5, [cs(0), cs(1), cs(2)])).toBe(5);
+    expect(recoveryAfter(25, [cs(0), cs(1)])).toBeNull();
+  });
+
+  it('a victim whose attempt aborted asked again', () => {
+    expect(victimRetried([cs(0, { attempts: 2, aborts: 1 }), cs(1)])).toBe(true);
+    expect(victimRetried([cs(0), cs(1)])).toBe(false);
+    expect(victimRefused([cs(0, { attempts: 2, aborts: 1 })])).toBe(true);
+    expect(victimRefused([cs(0)])).toBe(false);
+    expect(victimRefused([cs(1)])).toBe(false);
+  });
+
+  it('a victim fenced off and then simply answered did not retry, whatever it was told', () => {
+    const answeredAnyway = cs(0, { attempts: 1, aborts: 1, enter: Number.NaN, body: Number.NaN, outcome: 0 });
+    expect(victimRetried([answeredAnyway, cs(1)])).toBe(false);
+    expect(victimRefused([answeredAnyway, cs(1)])).toBe(true);
+    expect(victimRetried([cs(0, { attempts: 3, aborts: 1 })])).toBe(false);
+    expect(victimRetried([cs(0, { attempts: 2, aborts: 1, body: 0 })])).toBe(true);
+    expect(victimRetried([cs(1, { attempts: 2, aborts: 1 })])).toBe(false);
+  });
+});
