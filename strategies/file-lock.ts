@@ -1,6 +1,7 @@
 import lockfile from 'proper-lockfile';
-import type { OpResult } from '../bench/workloads/operation.ts';
+import type { Operation, OpResult } from '../bench/workloads/operation.ts';
 import type { Strategy } from './strategy.ts';
+import { HeldLockAccess, lockIdentity, lockLost, LockLostError, type LockIdentity } from './support/held-lock-access.ts';
 import { lockWaitQueue, type Attempt } from './support/lock-wait-queue.ts';
 import { syncFs } from './support/sync-fs.ts';
 
@@ -29,8 +30,10 @@ const UPDATE_MS = 1_000;
  * `fs.watch`) or every {@link FALLBACK_POLL_MS} ms. Reaches processes of one machine (and machines
  * sharing the file system, where change events may not arrive and the fallback poll serves).
  *
- * If proper-lockfile reports the lock compromised (its mtime refresh failed or another process
- * took it over as stale), the critical section's run fails with that error. A stale lock is
+ * A holder writes only while it still holds the lock (see `support/held-lock-access.ts`): one
+ * that lost it (stopped past the stale threshold, then taken over; or reported compromised by
+ * proper-lockfile) has its write refused, the attempt logged as aborted, and asks for the lock
+ * again; the write it would have made from a stale read never lands. A stale lock is
  * reclaimed by one waiter at a time under a guard directory (see `support/sync-fs.ts`), not by
  * proper-lockfile's own `rmdir` + `mkdir`, which lets two waiters both take it over.
  */
@@ -53,51 +56,76 @@ export const fileLock: Strategy = {
   },
 
   connect(env) {
-    /** `compromised`: set by proper-lockfile if it finds the lock compromised while this client holds it. */
-    const lock: { compromised: Error | null; releasing: boolean } = { compromised: null, releasing: false };
-    const options: lockfile.LockOptions = {
-      stale: STALE_MS,
-      update: UPDATE_MS,
-      realpath: false,
-      fs: syncFs({ staleMs: STALE_MS, releasing: () => lock.releasing }),
-      // One attempt per call: the wait queue decides when to try again. The run's watchdog, not the
-      // lock, bounds a wait.
-      retries: 0,
-      onCompromised: (error) => {
-        lock.compromised = error;
-      },
-    };
-    const queue = lockWaitQueue(`${env.store.path}.lock`, FALLBACK_POLL_MS);
+    const lockPath = `${env.store.path}.lock`;
+    /** `releasing`/`abandoning`: this client is removing its own lock, or dropping one it lost (see `support/sync-fs.ts`). */
+    const mode = { releasing: false, abandoning: false };
+    const fs = syncFs({ staleMs: STALE_MS, releasing: () => mode.releasing, abandoning: () => mode.abandoning });
+    const queue = lockWaitQueue(lockPath, FALLBACK_POLL_MS);
     queue.open();
-    const attempt = (): Attempt<() => void> => {
-      try {
-        return { acquired: true, value: lockfile.lockSync(env.store.path, options) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { acquired: false };
-        throw error;
-      }
-    };
-    return Promise.resolve({
-      run: (op) =>
-        queue.acquire(attempt, async (release) => {
-          let result: OpResult;
-          try {
-            result = await env.execute(op, env.store);
-          } finally {
-            // A compromised lock is no longer ours to release.
-            if (lock.compromised === null) {
-              lock.releasing = true;
-              try {
-                release();
-                queue.released();
-              } finally {
-                lock.releasing = false;
-              }
+    /** One hold of the lock: proper-lockfile's report if it finds it compromised, and the lock directory it made. */
+    interface Hold {
+      compromised: Error | null;
+      identity: LockIdentity | null;
+    }
+    const holdOnce = (op: Operation): Promise<{ result: OpResult } | { lost: LockLostError }> => {
+      const hold: Hold = { compromised: null, identity: null };
+      const options: lockfile.LockOptions = {
+        stale: STALE_MS,
+        update: UPDATE_MS,
+        realpath: false,
+        fs,
+        // One attempt per call: the wait queue decides when to try again. The run's watchdog, not the
+        // lock, bounds a wait.
+        retries: 0,
+        // Reported in proper-lockfile's refresh timer: the next write is refused (see HeldLockAccess).
+        onCompromised: (error) => {
+          hold.compromised = error;
+        },
+      };
+      const attempt = (): Attempt<() => void> => {
+        try {
+          return { acquired: true, value: lockfile.lockSync(env.store.path, options) };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return { acquired: false };
+          throw error;
+        }
+      };
+      return queue.acquire(attempt, async (release) => {
+        let lost: LockLostError | null = null;
+        try {
+          hold.identity = lockIdentity(lockPath);
+          const identity = hold.identity;
+          const access = new HeldLockAccess(env.store, () => lockLost(lockPath, identity, STALE_MS, hold.compromised));
+          return { result: await env.execute(op, access) };
+        } catch (error) {
+          if (!(error instanceof LockLostError)) throw error;
+          lost = error;
+          return { lost };
+        } finally {
+          // A compromised lock is no longer ours: proper-lockfile has dropped it already. One this
+          // client found lost itself is dropped without touching the directory, now another's.
+          if (hold.compromised === null) {
+            const own = lost === null;
+            mode.releasing = own;
+            mode.abandoning = !own;
+            try {
+              release();
+              if (own) queue.released();
+            } finally {
+              mode.releasing = false;
+              mode.abandoning = false;
             }
           }
-          if (lock.compromised !== null) throw new Error(`file lock compromised: ${lock.compromised.message}`);
-          return result;
-        }),
+        }
+      });
+    };
+    return Promise.resolve({
+      async run(op) {
+        for (;;) {
+          const outcome = await holdOnce(op);
+          if ('result' in outcome) return outcome.result;
+        }
+      },
       close: () => {
         queue.close();
         return Promise.resolve();

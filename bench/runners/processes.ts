@@ -14,6 +14,7 @@
  * until the runner has read the evidence and the final state, then close them on its `close`. The watchdog reads the progress each process
  * reports, at most every 100 ms and once more, in full, with its `finished` message.
  */
+import { startSentinel } from './orphan-sentinel.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
@@ -175,6 +176,7 @@ export const processesRunner: Runner = {
     // A body run by an owner thread of this process (a queue owner) marks this process's gate.
     if (config.fault !== null) void ownerGate.victimInside().then(() => victimIsInside(null));
     const { log: _log, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _gate, ...portable } = config;
+    let sentinel: { stop(): void } | null = null;
     const members: Member[] = groups.map((clients) => {
       const child = fork(program, [], {
         execArgv: [],
@@ -278,6 +280,8 @@ export const processesRunner: Runner = {
         ownerGate.markKilled();
       },
       pauseVictim() {
+        // Should this process die while the victim is stopped, the sentinel ends the run's clients.
+        sentinel ??= startSentinel(members.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid])));
         members.find((m) => m.hasVictim)?.child.kill('SIGSTOP');
       },
       resumeVictim() {
@@ -302,6 +306,7 @@ export const processesRunner: Runner = {
       },
       async close() {
         closing = true;
+        sentinel?.stop();
         // Settles the waits on the clients (the start barrier's time-out timer among them), whatever happened.
         failFinished(new Error('the client processes were closed'));
         // Settles the waits on this process's gate, whatever happened.

@@ -35,9 +35,15 @@ export class LockWaitQueue {
   private changes = 0;
   private wake: (() => void) | null = null;
 
+  /**
+   * `lockPath`: the entry whose changes may mean a release (watched in its parent directory).
+   * `freed`: whether a change to it freed the lock; by default, whether the entry is gone (a lock
+   * directory or file removed by its release).
+   */
   constructor(
     private readonly lockPath: string,
     private readonly fallbackPollMs: number,
+    private readonly freed: () => boolean = () => !existsSync(lockPath),
   ) {}
 
   /** A session of this thread starts using the queue. */
@@ -126,7 +132,7 @@ export class LockWaitQueue {
     try {
       this.watcher = watch(dirname(this.lockPath), { persistent: false }, (_event, filename) => {
         // A change that leaves the lock in place (its creation, an mtime refresh) frees nothing.
-        if ((filename === null || filename === name) && !existsSync(this.lockPath)) this.released();
+        if ((filename === null || filename === name) && this.freed()) this.released();
       });
       // Without events the fallback poll still serves.
       this.watcher.on('error', () => this.stopWatching());
@@ -143,11 +149,11 @@ export class LockWaitQueue {
 
 const queues = new Map<string, LockWaitQueue>();
 
-/** This thread's wait queue for the lock at `lockPath`. */
-export function lockWaitQueue(lockPath: string, fallbackPollMs: number): LockWaitQueue {
+/** This thread's wait queue for the lock at `lockPath` (see the {@link LockWaitQueue} constructor). */
+export function lockWaitQueue(lockPath: string, fallbackPollMs: number, freed?: () => boolean): LockWaitQueue {
   let queue = queues.get(lockPath);
   if (queue === undefined) {
-    queue = new LockWaitQueue(lockPath, fallbackPollMs);
+    queue = new LockWaitQueue(lockPath, fallbackPollMs, freed);
     queues.set(lockPath, queue);
   }
   return queue;

@@ -11,7 +11,8 @@
  *   release {@link pollExpectedDelayMs} after it on average, plus a round trip;
  * - `pubsub`: the release publishes on a channel, and one subscriber connection per thread wakes
  *   its waiter, which retries at once (plus a retry when the lease would expire, since a dead
- *   holder publishes nothing).
+ *   holder publishes nothing); a subscriber connection that ends fails its waiters (see
+ *   {@link ReleaseListener}).
  */
 import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -48,9 +49,19 @@ end
 return 0`;
 
 /** The waiters of each subscriber connection: one 'message' listener per connection, however many clients share it. */
-const waitersOf = new WeakMap<Redis, (() => void)[]>();
+const waitersOf = new WeakMap<Redis, { wake: () => void; lose: (error: Error) => void }[]>();
+/** Why a subscriber connection can no longer wake anyone (it ended), by connection. */
+const lostOf = new WeakMap<Redis, Error>();
 
-/** This client's wake-ups: `next()` resolves at the next release published on the run's channel. */
+/**
+ * This client's wake-ups: `next()` resolves at the next release published on the run's channel.
+ *
+ * A subscriber connection that ends (the server dropped it: `CLIENT KILL TYPE pubsub`, a
+ * restart, a time-out) is not reconnected, and ioredis would not say so: the waiters would go
+ * on waking only at each lease's expiry, a handoff gap of the whole lease instead of a round
+ * trip, while the row stayed "correct". So its end rejects every waiter of the connection, and
+ * every later `next()`, with an error that names it: the run fails with that reason.
+ */
 class ReleaseListener {
   constructor(readonly use: ConnectionUse<Redis>) {
     const subscriber = use.connection;
@@ -59,13 +70,30 @@ class ReleaseListener {
       subscriber.on('message', () => {
         const woken = waitersOf.get(subscriber) ?? [];
         waitersOf.set(subscriber, []);
-        for (const wake of woken) wake();
+        for (const waiter of woken) waiter.wake();
+      });
+      subscriber.on('end', () => {
+        const lost = new Error(
+          'the Redis pub/sub subscriber connection ended (dropped by the server?): waiters would no longer be woken by releases, only at lease expiries',
+        );
+        lostOf.set(subscriber, lost);
+        const woken = waitersOf.get(subscriber) ?? [];
+        waitersOf.set(subscriber, []);
+        for (const waiter of woken) waiter.lose(lost);
       });
     }
   }
 
   next(): Promise<void> {
-    return new Promise((resolve) => waitersOf.get(this.use.connection)?.push(resolve));
+    const subscriber = this.use.connection;
+    const next = new Promise<void>((resolve, reject) => {
+      const lost = lostOf.get(subscriber);
+      if (lost !== undefined) reject(lost);
+      else waitersOf.get(subscriber)?.push({ wake: resolve, lose: reject });
+    });
+    // A wake-up asked for but not awaited (the lease was granted at once) must not become an unhandled rejection.
+    next.catch(() => undefined);
+    return next;
   }
 }
 

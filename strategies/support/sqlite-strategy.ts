@@ -1,20 +1,20 @@
 /** The SQLite strategies' shared half: the state access of a transaction and the session. */
-import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { unlock, waitForLock } from 'fs-native-extensions';
 import { sleepExact } from '../../bench/coordination/sleep.ts';
-import type { ReadResult, StateAccess } from '../../bench/workloads/operation.ts';
+import type { Operation, OpResult, ReadResult, StateAccess } from '../../bench/workloads/operation.ts';
 import { sqlitePathFor, stateStatements } from '../../bench/workloads/sqlite-store.ts';
 import type { FileStore } from '../../bench/workloads/store.ts';
 import type { Strategy } from '../strategy.ts';
 import { localTurn } from './local-turn.ts';
+import { OfdLock } from './ofd-lock.ts';
+import { beginImmediate } from './sqlite-busy-wait.ts';
 
 /**
- * How long a `BEGIN IMMEDIATE` waits for the write lock before SQLite gives up with SQLITE_BUSY,
- * ms. Longer than any queue of the suite's runs (50 doc clients: 15 s), so a wait ends in the lock,
- * not in an error; a holder that never commits is the run's watchdog's to catch.
+ * How long opening a client's connection and preparing its statements may wait for a lock in
+ * SQLite's busy handler, ms: a lock that blocks a reader under WAL is a passing one (a
+ * connection's recovery of the WAL), and the wait holds the thread.
  */
-export const BUSY_TIMEOUT_MS = 60_000;
+const CONNECT_BUSY_TIMEOUT_MS = 1_000;
 
 /**
  * The state as a transaction of this client's connection sees it: the one row of the state
@@ -51,7 +51,7 @@ class SqliteAccess implements StateAccess {
   }
 }
 
-/** How clients wait for the write lock: SQLite's busy handler alone, or a kernel queue first. */
+/** How clients wait for the write lock: SQLite's busy handler's sleeps alone, or a kernel queue first. */
 export type Wait = 'busy handler' | 'kernel queue';
 
 /**
@@ -78,36 +78,46 @@ export function sqliteStrategy(name: string, wait: Wait, description: string): S
 
     connect(env) {
       const path = sqlitePathFor(env.store.path);
-      const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true });
+      // Opening and preparing may meet a passing lock (another connection's WAL recovery): SQLite's
+      // busy handler waits it out, for at most CONNECT_BUSY_TIMEOUT_MS. Then no busy timeout: the
+      // busy handler would sleep on this thread, where nothing can stop it; `beginImmediate`
+      // takes the same sleeps between attempts instead.
+      const db = new Database(path, { timeout: CONNECT_BUSY_TIMEOUT_MS, fileMustExist: true });
       const access = new SqliteAccess(db, env.store);
+      db.pragma('busy_timeout = 0');
       const turn = localTurn(`sqlite:${path}`);
       // The kernel queue: an OFD lock on a file beside the database, one open file description per client.
-      const queue = wait === 'kernel queue' ? openSync(`${path}-queue`, 'a+') : null;
+      const queue = wait === 'kernel queue' ? new OfdLock(`${path}-queue`) : null;
+      const transaction = async (op: Operation): Promise<OpResult> => {
+        await beginImmediate(db);
+        try {
+          const result = await env.execute(op, access);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      };
       return Promise.resolve({
         async run(op) {
           const done = await turn.take();
           try {
-            if (queue !== null) await waitForLock(queue);
-            try {
-              db.exec('BEGIN IMMEDIATE');
+            if (queue === null) return await transaction(op);
+            return await queue.acquire(async () => {
               try {
-                const result = await env.execute(op, access);
-                db.exec('COMMIT');
-                return result;
-              } catch (error) {
-                if (db.inTransaction) db.exec('ROLLBACK');
-                throw error;
+                return await transaction(op);
+              } finally {
+                queue.release();
               }
-            } finally {
-              if (queue !== null) unlock(queue);
-            }
+            });
           } finally {
             done();
           }
         },
         close() {
           db.close();
-          if (queue !== null) closeSync(queue);
+          queue?.close();
           return Promise.resolve();
         },
       });

@@ -64,7 +64,8 @@ function reclaimStale(path: string, staleMs: number): void {
  * The file-system calls proper-lockfile makes, as the synchronous methods its `lockSync` takes
  * (its `fs` option; proper-lockfile calls `<method>Sync`), for one client. `releasing()` tells
  * whether the client is releasing its own lock (see {@link releaseOwn}) or proper-lockfile is
- * removing a stale one (see {@link reclaimStale}).
+ * removing a stale one (see {@link reclaimStale}); `abandoning()`, whether the client is dropping
+ * a lock it lost to another, whose directory it must leave alone (its release removes nothing).
  *
  * Each call is one or two metadata system calls. Done asynchronously, every one is a round trip
  * through libuv's thread pool (4 threads for the whole process), where the waiters' attempts queue
@@ -73,10 +74,15 @@ function reclaimStale(path: string, staleMs: number): void {
  * complete when the call returns. The lock algorithm (an atomic `mkdir`, mtime refreshes, stale
  * takeover) is otherwise proper-lockfile's.
  */
-export function syncFs(options: { readonly staleMs: number; readonly releasing: () => boolean }) {
+export function syncFs(options: { readonly staleMs: number; readonly releasing: () => boolean; readonly abandoning?: () => boolean }) {
   return {
     mkdirSync: (path: string) => void mkdirSync(path),
-    rmdirSync: (path: string) => (options.releasing() ? releaseOwn(path) : reclaimStale(path, options.staleMs)),
+    rmdirSync: (path: string) => {
+      // A lock this client lost (another waiter took it over): the directory is no longer its own to remove.
+      if (options.abandoning?.() === true) return;
+      if (options.releasing()) releaseOwn(path);
+      else reclaimStale(path, options.staleMs);
+    },
     statSync: (path: string) => statSync(path),
     utimesSync: (path: string, atime: Date, mtime: Date) => utimesSync(path, atime, mtime),
     realpathSync: (path: string) => realpathSync(path),
