@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { suiteExitCode } from '../bench/commands/bench.ts';
+import { faultExitCode, suiteExitCode } from '../bench/commands/bench.ts';
+import { PYTHON_REFERENCE } from '../bench/suites/fault-suite.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { scratchCheckout } from './fixtures/scratch-checkout.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-failures-'));
@@ -121,6 +123,44 @@ describe('a failure inside a run is its failed row', () => {
     expect(suiteExitCode([{ verdict: 'incorrect', covered: true }])).toBe(1);
     expect(suiteExitCode([{ verdict: 'failed', covered: false }])).toBe(1);
     expect(suiteExitCode([{ verdict: 'not applicable', covered: true }])).toBe(0);
+  });
+});
+
+describe('a fault run exits 1 when a run failed or a strategy that promises exclusion left the state inconsistent', () => {
+  // The broken strategies are registered in a copy of the checkout, as a newcomer's would be.
+  const copy = scratchCheckout([
+    { name: 'throws-in-connect', module: 'test/fixtures/broken/throws-in-connect.ts', exported: 'default' },
+    { name: 'fake-lock', module: 'test/fixtures/broken/fake-lock.ts', exported: 'default' },
+  ]);
+  afterAll(() => copy.remove());
+  const fault = (strategy: string) =>
+    run(['--fault', 'crash-in-cs', '--strategy', strategy, '--runner', 'threads', '--repeat', '1', '--json', join(scratch, `fault-${strategy}.json`)], { script: copy.path('bench/commands/bench.ts') });
+
+  it('a strategy whose every client fails to connect: a failed row, exit 1, named on stderr', async () => {
+    const child = await fault('throws-in-connect');
+    expect(child.code, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/^1 fault row with a failed run or an inconsistent state: throws-in-connect\/threads \(1 of 1 runs failed\)$/m);
+    const report = JSON.parse(readFileSync(join(scratch, 'fault-throws-in-connect.json'), 'utf8')) as { rows: { userSees: string[] }[] };
+    expect(report.rows.map((r) => r.userSees)).toEqual([['run failed: broken on purpose: connect throws']]);
+  });
+
+  it('a lock that is never taken, claiming mutual exclusion: its lost updates leave the state inconsistent, exit 1', async () => {
+    const child = await fault('fake-lock');
+    expect(child.code, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/^1 fault row with a failed run or an inconsistent state: fake-lock\/threads \(state not consistent\)$/m);
+  });
+
+  it("the tutorial's Python lock, whose waiters give up, and not-applicable rows do not make it 1", () => {
+    const row = { runner: 'processes', fault: 'crash-in-cs', design: '', recoveryMs: null, userSees: [] } as const;
+    expect(faultExitCode([{ ...row, strategy: PYTHON_REFERENCE, repetitions: 1, othersFinished: 0, consistent: null }])).toBe(0);
+    expect(faultExitCode([{ ...row, strategy: 'atomics-mutex', repetitions: 0, othersFinished: 0, consistent: null }])).toBe(0);
+    expect(faultExitCode([{ ...row, strategy: 'flock', repetitions: 3, othersFinished: 2, consistent: true }])).toBe(1);
+  });
+
+  it('the baseline none, inconsistent as expected: exit 0', async () => {
+    const child = await fault('none');
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stderr).not.toContain('fault row');
   });
 });
 

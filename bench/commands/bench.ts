@@ -11,7 +11,7 @@ import { environmentAtStart, finishEnvironment } from '../reports/environment.ts
 import { historyWriter } from '../suites/history-writer.ts';
 import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
 import { faultNames } from '../runners/fault.ts';
-import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from '../suites/fault-suite.ts';
+import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
@@ -253,6 +253,32 @@ export function suiteExitCode(rows: readonly Pick<ResultRow, 'verdict' | 'covere
   return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict === 'incorrect')) ? 1 : 0;
 }
 
+/** Whether a strategy's guarantee covers ticket-rush, the workload of every fault run (as `ResultRow.covered`). */
+function coversTicketRush(strategy: FaultRow['strategy']): boolean {
+  const guarantee = strategy === PYTHON_REFERENCE ? null : strategies[strategy].guarantee;
+  return guarantee === 'mutual exclusion' || guarantee === workloads['ticket-rush'].needs;
+}
+
+/** A fault row that makes the run exit 1, with why in a few words; null for one that does not. */
+function faultRowProblem(row: FaultRow): string | null {
+  // The tutorial's lock is shown because it never recovers: its clients giving up is its result.
+  if (row.strategy === PYTHON_REFERENCE) return null;
+  if (row.othersFinished < row.repetitions) return `${row.repetitions - row.othersFinished} of ${row.repetitions} runs failed`;
+  if (row.consistent === false && coversTicketRush(row.strategy)) return 'state not consistent';
+  return null;
+}
+
+/**
+ * The exit code of a fault run, as of a suite (see {@link suiteExitCode}): 1 when a run of a row
+ * failed (its clients did not all finish; under `hang-in-cs` that is every strategy that excludes,
+ * ended by the watchdog), or a strategy that promises what ticket-rush needs left the state
+ * inconsistent; 0 otherwise, including `none` being inconsistent, "not applicable" and "skipped"
+ * rows, and the tutorial's Python lock, whose waiters giving up is what its row shows.
+ */
+export function faultExitCode(rows: readonly FaultRow[]): number {
+  return rows.some((row) => faultRowProblem(row) !== null) ? 1 : 0;
+}
+
 async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
   const started = environmentAtStart();
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
@@ -288,7 +314,12 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
-  return saved ? 0 : 1;
+  const problems = rows.flatMap((row) => {
+    const problem = faultRowProblem(row);
+    return problem === null ? [] : [`${row.strategy}/${row.runner} (${problem})`];
+  });
+  if (problems.length > 0) process.stderr.write(`${plural(problems.length, 'fault row')} with a failed run or an inconsistent state: ${problems.join(', ')}\n`);
+  return saved ? faultExitCode(rows) : 1;
 }
 
 void runEntry(import.meta.url, main);
