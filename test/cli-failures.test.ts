@@ -3,8 +3,8 @@
  * run, closed pipes, signals, a broken environment and odd inputs, each tried with the real thing
  * (a real child process, a real signal, a real pipe, a real file system).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,25 +40,30 @@ interface Launch {
   readonly script?: string;
   /** Close the reading end of stdout at once, as `| head -1` does once it has its line. */
   readonly stdoutClosed?: boolean;
+  /** Redirect stdout to this file, as `> file` does (then `stdout` is empty here). */
+  readonly stdoutFile?: string;
 }
 
 /** Runs `script` (default: bench/commands/bench.ts) with `args` as the npm script does (no tsx cache). */
 async function run(args: readonly string[], launch: Launch = {}): Promise<Child> {
+  const redirect = launch.stdoutFile === undefined ? null : openSync(launch.stdoutFile, 'w');
   const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/commands/bench.ts', ...args], {
     cwd: root,
     env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
+    stdio: ['pipe', redirect ?? 'pipe', 'pipe'],
   });
+  if (redirect !== null) closeSync(redirect);
   running.add(child);
   child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let last = Date.now();
-  if (launch.stdoutClosed === true) child.stdout.destroy();
-  child.stdout.on('data', (chunk: Buffer) => {
+  if (launch.stdoutClosed === true) child.stdout?.destroy();
+  child.stdout?.on('data', (chunk: Buffer) => {
     last = Date.now();
     stdout += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     last = Date.now();
     stderr += chunk.toString();
   });
@@ -181,6 +186,43 @@ describe('results are saved before they are shown', () => {
     expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
     expect(child.stderr).toContain('wall (ms)');
     expect(existsSync(join(root, '-'))).toBe(false);
+  });
+
+  const oneRow = ['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--repeat', '1'];
+
+  it.each([['/dev/stdout'], ['/dev/fd/1'], ['/proc/self/fd/1']])('--json %s into a pipe is --json -: the JSON alone on the pipe, the tables on stderr', async (path) => {
+    const child = await run([...oneRow, '--json', path]);
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stderr).toContain('wall (ms)');
+  });
+
+  it.each([['/dev/stdout'], ['/proc/self/fd/1']])('--json %s redirected to a file (> f) is --json -: the file holds the JSON, not the tables', async (path) => {
+    const file = join(scratch, 'redirected.txt');
+    const child = await run([...oneRow, '--json', path], { stdoutFile: file });
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stderr).toContain('wall (ms)');
+  });
+
+  it('--json naming the very file stdout is redirected to is --json - too: nothing replaces the file under the tables', async () => {
+    const file = join(scratch, 'same.json');
+    const child = await run([...oneRow, '--json', file], { stdoutFile: file });
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+
+  it.each([
+    ['bench/commands/bench.ts', '/dev/stderr', /^error: --json '\/dev\/stderr' is not accepted: it is standard error, .*give --json - for the JSON alone on standard output/],
+    ['bench/commands/sweep.ts', '/proc/self/fd/2', /^error: --json '\/proc\/self\/fd\/2' is not accepted: it is standard error/],
+    ['bench/commands/bench.ts', 'fifo', /^error: --json '.*fifo' is not accepted: it is a pipe \(FIFO\), not a regular file .*give --json - for standard output/],
+  ])('%s --json %s is refused naming -, exit 2, nothing run', async (script, path, message) => {
+    const fifo = join(scratch, 'fifo');
+    if (path === 'fifo' && !existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const child = await run([...(script.endsWith('sweep.ts') ? ['--axis', 'clients'] : oneRow), '--json', path === 'fifo' ? fifo : path], { script });
+    expect(child.code).toBe(2);
+    expect(child.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(child.stdout).toBe('');
   });
 
   it('a results file that cannot be written at the end: one line naming it, a fallback copy named, the tables shown, exit 1', async () => {

@@ -14,7 +14,7 @@ import { faultNames } from '../runners/fault.ts';
 import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
+import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, serverUrl, withConventions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
@@ -131,7 +131,7 @@ function parse(argv: readonly string[]): Parsed {
   const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
   const args = shownArgs(argv);
-  const json = given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null;
+  const json = given('json') ? jsonOutput('json', str('json')) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
   const runnersChosen = given('runner') ? list<RunnerName>('runner', runnerNames)(str('runner')) : [...runnerNames];

@@ -10,10 +10,10 @@ import { unavailableStrategies } from '../engines/availability.ts';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices } from '../engines/services.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { interruptible } from './interrupt.ts';
-import { decimalList, integer, integerList, list, parseArguments, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
+import { decimalList, integer, integerList, jsonOutput, list, parseArguments, serverUrl, withConventions, writableDir } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { saveReport, STDOUT, tableStream, writeFiles } from '../reports/report.ts';
+import { saveReport, tableStream, writeFiles } from '../reports/report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from '../suites/sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from '../reports/sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
@@ -89,7 +89,7 @@ function parse(argv: readonly string[]): Parsed {
   return {
     render,
     settings,
-    json: given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null,
+    json: given('json') ? jsonOutput('json', str('json')) : null,
     isDefault: settingsGiven.length === 0,
     dir: given('out') ? writableDir('out', str('out')) : null,
     args: shownArgs(argv),
