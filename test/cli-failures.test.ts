@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { faultExitCode, suiteExitCode } from '../bench/commands/bench.ts';
 import { PYTHON_REFERENCE } from '../bench/suites/fault-suite.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { OWNER_FILE, processStartTime } from '../bench/runners/run-folder.ts';
 import { scratchCheckout } from './fixtures/scratch-checkout.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -257,6 +258,37 @@ describe('results are saved before they are shown', () => {
       expect(child.stderr).toContain('it is the --db file');
       expect(readFileSync(db, 'utf8')).toBe('{"count": 2}');
     }
+  });
+});
+
+describe('what a dead run left is removed at the next start', () => {
+  it("a runner killed with SIGKILL leaves its folder; the next command removes it, saying so, and keeps a live run's and a stranger's", async () => {
+    const tmp = freshTmp();
+    let killedPid = 0;
+    const killed = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'processes', '--latency', 'doc', '--clients', '5', '--repeat', '1', '--json', join(scratch, 'killed.json')], {
+      env: { TMPDIR: tmp },
+      during: async (c) => {
+        await runDirectoryIn(tmp);
+        killedPid = c.pid ?? 0;
+        c.kill('SIGKILL');
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const left = leftIn(tmp);
+    expect(left).toHaveLength(1);
+    // A live run's folder (this process), one whose pid was reused (a live pid, another start time), and a folder with no owner file.
+    const live = join(tmp, 'sync-bench-live');
+    const reused = join(tmp, 'sync-bench-reused');
+    const stranger = join(tmp, 'sync-bench-stranger');
+    for (const dir of [live, reused, stranger]) mkdirSync(dir);
+    writeFileSync(join(live, OWNER_FILE), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+    writeFileSync(join(reused, OWNER_FILE), `${process.pid} 1\n`);
+    const next = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--clients', '2', '--repeat', '1', '--json', join(scratch, 'next.json')], { env: { TMPDIR: tmp } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(/^removed 2 temporary folders that runs which ended without cleaning up left: .*$/m);
+    expect(next.stderr).toContain(`${join(tmp, left[0] ?? '')} (pid ${killedPid} is gone)`);
+    expect(next.stderr).toContain(`${reused} (pid ${process.pid} was reused)`);
+    expect(leftIn(tmp).sort()).toEqual(['sync-bench-live', 'sync-bench-stranger']);
   });
 });
 

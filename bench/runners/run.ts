@@ -1,6 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StrategyName } from '../../strategies/registry.ts';
 import type { Strategy, StrategyHost } from '../../strategies/strategy.ts';
@@ -9,6 +8,7 @@ import { FinishLine } from '../coordination/finish-line.ts';
 import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
+import { makeRunFolder } from './run-folder.ts';
 import { FaultGate, PAUSE_LIMIT_MS, VICTIM, victimFinishes, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
@@ -385,7 +385,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   let dir: string | null = null;
   let server: EngineState | null = null;
   try {
-    dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+    dir = await makeRunFolder();
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
