@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { faultExitCode, suiteExitCode } from '../bench/commands/bench.ts';
+import { interruptedLine } from '../bench/commands/interrupt.ts';
 import { PYTHON_REFERENCE } from '../bench/suites/fault-suite.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { OWNER_FILE, processStartTime } from '../bench/runners/run-folder.ts';
@@ -43,6 +44,8 @@ interface Launch {
   readonly stdoutClosed?: boolean;
   /** Redirect stdout to this file, as `> file` does (then `stdout` is empty here). */
   readonly stdoutFile?: string;
+  /** Start the child in a process group of its own, as a shell's job is (signal it with `process.kill(-pid)`). */
+  readonly detached?: boolean;
 }
 
 /** Runs `script` (default: bench/commands/bench.ts) with `args` as the npm script does (no tsx cache). */
@@ -52,6 +55,7 @@ async function run(args: readonly string[], launch: Launch = {}): Promise<Child>
     cwd: root,
     env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
     stdio: ['pipe', redirect ?? 'pipe', 'pipe'],
+    detached: launch.detached === true,
   });
   if (redirect !== null) closeSync(redirect);
   running.add(child);
@@ -311,6 +315,29 @@ describe('signals and exit', () => {
     noStackTrace(child.stderr);
     expect(leftIn(tmp)).toEqual([]);
     expect(existsSync(json)).toBe(false);
+  });
+
+  it.each([['threads'], ['processes']])('SIGTERM to the whole process group mid-run (%s runner), as a job control or a CI time-out sends it: the same clean-up, and the line is true', async (runner) => {
+    const tmp = freshTmp();
+    const json = join(scratch, `group-${runner}.json`);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', runner, '--latency', 'doc', '--clients', '20', '--repeat', '1', '--json', json], {
+      env: { TMPDIR: tmp },
+      detached: true,
+      during: async (c) => {
+        await runDirectoryIn(tmp);
+        process.kill(-(c.pid ?? 0), 'SIGTERM');
+      },
+    });
+    expect(child.code, child.stderr).toBe(143);
+    expect(child.stderr).toContain("interrupted (SIGTERM): the run's temporary files and threads were removed; nothing was written");
+    expect(leftIn(tmp)).toEqual([]);
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('the line after an interruption names a run folder that could not be removed instead of saying all was removed', () => {
+    expect(interruptedLine('SIGTERM', ['/tmp/sync-bench-abc'])).toBe(
+      "interrupted (SIGTERM): the run's threads were ended, but its temporary folder /tmp/sync-bench-abc could not be removed (the next command removes it at its start); nothing was written",
+    );
   });
 
   it('bench:micro stops on SIGTERM too: its threads and temporary directory removed, nothing written, exit 143', async () => {

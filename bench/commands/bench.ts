@@ -12,7 +12,7 @@ import { historyWriter } from '../suites/history-writer.ts';
 import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
 import { faultNames } from '../runners/fault.ts';
 import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
-import { interruptible } from './interrupt.ts';
+import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, serverUrl, withConventions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
@@ -285,6 +285,7 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   const rows = await runSuite(parsed.suite, progressLine, signal, histories);
   const references = wantsReference(parsed.suite) ? await runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal) : [];
   clearProgress();
+  throwIfInterrupted(signal);
   const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows, references };
   // Saved before shown: a closed or broken output loses nothing that was measured.
   const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
@@ -309,6 +310,7 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   const started = environmentAtStart();
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
+  throwIfInterrupted(signal);
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
   // The default crash and pause runs each have their results file.
   const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';

@@ -98,3 +98,22 @@ export function deadRunFoldersLine(removed: readonly DeadRunFolder[]): string | 
   const named = removed.map((r) => `${r.path} (pid ${r.pid} ${r.why === 'gone' ? 'is gone' : 'was reused'})`).join(', ');
   return `removed ${removed.length === 1 ? 'the temporary folder' : `${removed.length} temporary folders`} that ${removed.length === 1 ? 'a run' : 'runs'} which ended without cleaning up left: ${named}`;
 }
+
+/** The run folders in `folder` (default: the temporary folder) that this process owns and that still exist. */
+export function ownRunFolders(folder: string = tmpdir()): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder).filter((name) => name.startsWith(RUN_FOLDER_PREFIX));
+  } catch {
+    return [];
+  }
+  return entries
+    .map((name) => join(folder, name))
+    .filter((path) => {
+      try {
+        return Number(readFileSync(join(path, OWNER_FILE), 'utf8').split(' ')[0]) === process.pid;
+      } catch {
+        return false;
+      }
+    });
+}

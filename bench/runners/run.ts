@@ -398,7 +398,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     guards.ended();
     // The run's keys or schema go with it, whatever happened; a server gone by now leaves them (they are named after the run).
     if (server !== null) await Promise.race([server.drop().catch(() => undefined), delay(DROP_LIMIT_MS, undefined, { ref: false })]);
-    if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
+    if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
 }
 
