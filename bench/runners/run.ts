@@ -396,8 +396,11 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
-    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them (they are named after the run).
-    if (server !== null) await Promise.race([server.drop().catch(() => undefined), delay(DROP_LIMIT_MS, undefined, { ref: false })]);
+    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
+    if (server !== null) {
+      const notDropped = await Promise.race([server.drop().then(() => null, (error: unknown) => oneLine(error)), delay(DROP_LIMIT_MS, `no answer within ${DROP_LIMIT_MS / 1_000} s`, { ref: false })]);
+      if (notDropped !== null) process.stderr.write(`${server.leftBehind(notDropped)}\n`);
+    }
     // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
     if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
