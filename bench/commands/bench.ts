@@ -16,6 +16,7 @@ import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, serverUrl, withConventions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
+import { deadRunNamespaces, deadRunNamespacesLine } from '../engines/dead-run-namespaces.ts';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
@@ -239,9 +240,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`skipping ${names.join(', ')}: ${reasons.join('; ')}\n`);
   }
+  await nameDeadRunNamespaces(mode.suite.strategies.filter((name) => skipped[name] === undefined), mode.suite.services);
   return interruptible((signal) =>
     mode.mode === 'fault' ? runFaults({ ...mode, suite: { ...mode.suite, skipped } }, signal) : runBench({ ...mode, suite: { ...mode.suite, skipped } }, signal),
   );
+}
+
+/**
+ * Names, on stderr, the namespaces that runs no longer running left in the servers the chosen
+ * strategies use (see `engines/dead-run-namespaces.ts`). A server that does not answer the look-up
+ * is passed over in silence: the runs say what they find.
+ */
+async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: ServiceUrls): Promise<void> {
+  const engines = new Set(chosen.flatMap((name) => {
+    const store = strategies[name].stateStore;
+    return store === 'redis' || store === 'postgres' ? [store] : [];
+  }));
+  for (const engine of engines) {
+    const url = engine === 'redis' ? services.redis : services.postgres;
+    const names = await deadRunNamespaces(engine, url).catch(() => []);
+    const line = deadRunNamespacesLine(engine, url, names);
+    if (line !== null) process.stderr.write(`${line}\n`);
+  }
 }
 
 /**
