@@ -103,6 +103,13 @@ export interface Strategy {
   /** What the strategy does when a lock holder dies inside its critical section (shown in the fault table). */
   readonly onHolderCrash: string;
   /**
+   * false: nothing recovers from a holder that dies inside its critical section (every waiter
+   * would wait for ever): its `crash-in-cs` rows are "not applicable", with `onHolderCrash` as the
+   * reason, and nothing is run (see `bench/runners/reach.ts`). Absent: true, and the fault table
+   * and tests hold it to letting the other clients finish.
+   */
+  readonly recoversFromCrash?: boolean;
+  /**
    * Which store the harness prepares and reads the final state from: the run's JSON db file
    * (absent or `db file`), an SQLite database beside it (`sqlite`, see
    * `bench/workloads/sqlite-store.ts`), or a server: `redis` or `postgres`, under the run's own

@@ -3,14 +3,18 @@
  * run, closed pipes, signals, a broken environment and odd inputs, each tried with the real thing
  * (a real child process, a real signal, a real pipe, a real file system).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { suiteExitCode } from '../bench/commands/bench.ts';
+import { faultExitCode, suiteExitCode } from '../bench/commands/bench.ts';
+import { interruptedLine } from '../bench/commands/interrupt.ts';
+import { PYTHON_REFERENCE } from '../bench/suites/fault-suite.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { OWNER_FILE, processStartTime } from '../bench/runners/run-folder.ts';
+import { scratchCheckout } from './fixtures/scratch-checkout.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-failures-'));
@@ -38,25 +42,33 @@ interface Launch {
   readonly script?: string;
   /** Close the reading end of stdout at once, as `| head -1` does once it has its line. */
   readonly stdoutClosed?: boolean;
+  /** Redirect stdout to this file, as `> file` does (then `stdout` is empty here). */
+  readonly stdoutFile?: string;
+  /** Start the child in a process group of its own, as a shell's job is (signal it with `process.kill(-pid)`). */
+  readonly detached?: boolean;
 }
 
 /** Runs `script` (default: bench/commands/bench.ts) with `args` as the npm script does (no tsx cache). */
 async function run(args: readonly string[], launch: Launch = {}): Promise<Child> {
+  const redirect = launch.stdoutFile === undefined ? null : openSync(launch.stdoutFile, 'w');
   const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/commands/bench.ts', ...args], {
     cwd: root,
     env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
+    stdio: ['pipe', redirect ?? 'pipe', 'pipe'],
+    detached: launch.detached === true,
   });
+  if (redirect !== null) closeSync(redirect);
   running.add(child);
   child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let last = Date.now();
-  if (launch.stdoutClosed === true) child.stdout.destroy();
-  child.stdout.on('data', (chunk: Buffer) => {
+  if (launch.stdoutClosed === true) child.stdout?.destroy();
+  child.stdout?.on('data', (chunk: Buffer) => {
     last = Date.now();
     stdout += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     last = Date.now();
     stderr += chunk.toString();
   });
@@ -124,6 +136,44 @@ describe('a failure inside a run is its failed row', () => {
   });
 });
 
+describe('a fault run exits 1 when a run failed or a strategy that promises exclusion left the state inconsistent', () => {
+  // The broken strategies are registered in a copy of the checkout, as a newcomer's would be.
+  const copy = scratchCheckout([
+    { name: 'throws-in-connect', module: 'test/fixtures/broken/throws-in-connect.ts', exported: 'default' },
+    { name: 'fake-lock', module: 'test/fixtures/broken/fake-lock.ts', exported: 'default' },
+  ]);
+  afterAll(() => copy.remove());
+  const fault = (strategy: string) =>
+    run(['--fault', 'crash-in-cs', '--strategy', strategy, '--runner', 'threads', '--repeat', '1', '--json', join(scratch, `fault-${strategy}.json`)], { script: copy.path('bench/commands/bench.ts') });
+
+  it('a strategy whose every client fails to connect: a failed row, exit 1, named on stderr', async () => {
+    const child = await fault('throws-in-connect');
+    expect(child.code, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/^1 fault row with a failed run or an inconsistent state: throws-in-connect\/threads \(1 of 1 runs failed\)$/m);
+    const report = JSON.parse(readFileSync(join(scratch, 'fault-throws-in-connect.json'), 'utf8')) as { rows: { userSees: string[] }[] };
+    expect(report.rows.map((r) => r.userSees)).toEqual([['run failed: broken on purpose: connect throws']]);
+  });
+
+  it('a lock that is never taken, claiming mutual exclusion: its lost updates leave the state inconsistent, exit 1', async () => {
+    const child = await fault('fake-lock');
+    expect(child.code, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/^1 fault row with a failed run or an inconsistent state: fake-lock\/threads \(state not consistent\)$/m);
+  });
+
+  it("the tutorial's Python lock, whose waiters give up, and not-applicable rows do not make it 1", () => {
+    const row = { runner: 'processes', fault: 'crash-in-cs', design: '', recoveryMs: null, userSees: [] } as const;
+    expect(faultExitCode([{ ...row, strategy: PYTHON_REFERENCE, repetitions: 1, othersFinished: 0, consistent: null }])).toBe(0);
+    expect(faultExitCode([{ ...row, strategy: 'atomics-mutex', repetitions: 0, othersFinished: 0, consistent: null }])).toBe(0);
+    expect(faultExitCode([{ ...row, strategy: 'flock', repetitions: 3, othersFinished: 2, consistent: true }])).toBe(1);
+  });
+
+  it('the baseline none, inconsistent as expected: exit 0', async () => {
+    const child = await fault('none');
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stderr).not.toContain('fault row');
+  });
+});
+
 describe('results are saved before they are shown', () => {
   it('a reader that has gone away (| head -1): no crash, the JSON is written', async () => {
     const json = join(scratch, 'epipe.json');
@@ -141,6 +191,43 @@ describe('results are saved before they are shown', () => {
     expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
     expect(child.stderr).toContain('wall (ms)');
     expect(existsSync(join(root, '-'))).toBe(false);
+  });
+
+  const oneRow = ['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--repeat', '1'];
+
+  it.each([['/dev/stdout'], ['/dev/fd/1'], ['/proc/self/fd/1']])('--json %s into a pipe is --json -: the JSON alone on the pipe, the tables on stderr', async (path) => {
+    const child = await run([...oneRow, '--json', path]);
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stderr).toContain('wall (ms)');
+  });
+
+  it.each([['/dev/stdout'], ['/proc/self/fd/1']])('--json %s redirected to a file (> f) is --json -: the file holds the JSON, not the tables', async (path) => {
+    const file = join(scratch, 'redirected.txt');
+    const child = await run([...oneRow, '--json', path], { stdoutFile: file });
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(1);
+    expect(child.stderr).toContain('wall (ms)');
+  });
+
+  it('--json naming the very file stdout is redirected to is --json - too: nothing replaces the file under the tables', async () => {
+    const file = join(scratch, 'same.json');
+    const child = await run([...oneRow, '--json', file], { stdoutFile: file });
+    expect(child.code, child.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(1);
+  });
+
+  it.each([
+    ['bench/commands/bench.ts', '/dev/stderr', /^error: --json '\/dev\/stderr' is not accepted: it is standard error, .*give --json - for the JSON alone on standard output/],
+    ['bench/commands/sweep.ts', '/proc/self/fd/2', /^error: --json '\/proc\/self\/fd\/2' is not accepted: it is standard error/],
+    ['bench/commands/bench.ts', 'fifo', /^error: --json '.*fifo' is not accepted: it is a pipe \(FIFO\), not a regular file .*give --json - for standard output/],
+  ])('%s --json %s is refused naming -, exit 2, nothing run', async (script, path, message) => {
+    const fifo = join(scratch, 'fifo');
+    if (path === 'fifo' && !existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const child = await run([...(script.endsWith('sweep.ts') ? ['--axis', 'clients'] : oneRow), '--json', path === 'fifo' ? fifo : path], { script });
+    expect(child.code).toBe(2);
+    expect(child.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(child.stdout).toBe('');
   });
 
   it('a results file that cannot be written at the end: one line naming it, a fallback copy named, the tables shown, exit 1', async () => {
@@ -178,6 +265,37 @@ describe('results are saved before they are shown', () => {
   });
 });
 
+describe('what a dead run left is removed at the next start', () => {
+  it("a runner killed with SIGKILL leaves its folder; the next command removes it, saying so, and keeps a live run's and a stranger's", async () => {
+    const tmp = freshTmp();
+    let killedPid = 0;
+    const killed = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'processes', '--latency', 'doc', '--clients', '5', '--repeat', '1', '--json', join(scratch, 'killed.json')], {
+      env: { TMPDIR: tmp },
+      during: async (c) => {
+        await runDirectoryIn(tmp);
+        killedPid = c.pid ?? 0;
+        c.kill('SIGKILL');
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const left = leftIn(tmp);
+    expect(left).toHaveLength(1);
+    // A live run's folder (this process), one whose pid was reused (a live pid, another start time), and a folder with no owner file.
+    const live = join(tmp, 'sync-bench-live');
+    const reused = join(tmp, 'sync-bench-reused');
+    const stranger = join(tmp, 'sync-bench-stranger');
+    for (const dir of [live, reused, stranger]) mkdirSync(dir);
+    writeFileSync(join(live, OWNER_FILE), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
+    writeFileSync(join(reused, OWNER_FILE), `${process.pid} 1\n`);
+    const next = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--clients', '2', '--repeat', '1', '--json', join(scratch, 'next.json')], { env: { TMPDIR: tmp } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(/^removed 2 temporary folders that runs which ended without cleaning up left: .*$/m);
+    expect(next.stderr).toContain(`${join(tmp, left[0] ?? '')} (pid ${killedPid} is gone)`);
+    expect(next.stderr).toContain(`${reused} (pid ${process.pid} was reused)`);
+    expect(leftIn(tmp).sort()).toEqual(['sync-bench-live', 'sync-bench-stranger']);
+  });
+});
+
 describe('signals and exit', () => {
   it.each([
     ['SIGTERM', 143],
@@ -197,6 +315,29 @@ describe('signals and exit', () => {
     noStackTrace(child.stderr);
     expect(leftIn(tmp)).toEqual([]);
     expect(existsSync(json)).toBe(false);
+  });
+
+  it.each([['threads'], ['processes']])('SIGTERM to the whole process group mid-run (%s runner), as a job control or a CI time-out sends it: the same clean-up, and the line is true', async (runner) => {
+    const tmp = freshTmp();
+    const json = join(scratch, `group-${runner}.json`);
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', runner, '--latency', 'doc', '--clients', '20', '--repeat', '1', '--json', json], {
+      env: { TMPDIR: tmp },
+      detached: true,
+      during: async (c) => {
+        await runDirectoryIn(tmp);
+        process.kill(-(c.pid ?? 0), 'SIGTERM');
+      },
+    });
+    expect(child.code, child.stderr).toBe(143);
+    expect(child.stderr).toContain("interrupted (SIGTERM): the run's temporary files and threads were removed; nothing was written");
+    expect(leftIn(tmp)).toEqual([]);
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('the line after an interruption names a run folder that could not be removed instead of saying all was removed', () => {
+    expect(interruptedLine('SIGTERM', ['/tmp/sync-bench-abc'])).toBe(
+      "interrupted (SIGTERM): the run's threads were ended, but its temporary folder /tmp/sync-bench-abc could not be removed (the next command removes it at its start); nothing was written",
+    );
   });
 
   it('bench:micro stops on SIGTERM too: its threads and temporary directory removed, nothing written, exit 143', async () => {

@@ -2,9 +2,9 @@
  * The processes runner: clients in real Node processes, with the same barrier, merged event log,
  * checks, faults and clean-up as the threads runner. Every check is made on real processes.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { processGroups } from '../bench/runners/process-layout.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
@@ -33,13 +33,27 @@ const base: RunSettings = {
   fault: null,
 };
 
-/** Pids of live processes running the compiled client-process program. */
+/** The parent's pid of process `pid`, from /proc/PID/stat (its 4th field, after the name in parentheses); null if it is gone. */
+function parentOf(pid: string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Pids of live processes running the compiled client-process program that this test process
+ * started (the runner forks them itself, and they stay its children while it lives): another
+ * checkout's run on the same machine is not counted.
+ */
 function clientProcesses(): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-host-');
+        return parentOf(pid) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('process-host-');
       } catch {
         return false;
       }
@@ -112,6 +126,12 @@ describe('the processes runner', () => {
   });
 
   it('leaves no client process behind after a run, a failed run or an interruption', async () => {
+    // A client program of another run on the machine (another checkout's), not this process's child: not counted.
+    const beside = Number(execFileSync('bash', ['-c', '(exec -a process-host-beside sleep 120) >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }));
+    onTestFinished(() => {
+      process.kill(beside, 'SIGKILL');
+    });
+    await expect.poll(() => readFileSync(`/proc/${beside}/cmdline`, 'utf8'), { timeout: 5_000, interval: 10 }).toContain('process-host-beside');
     completed(await runOnce({ ...base, strategy: 'file-lock' }));
     expect(clientProcesses()).toEqual([]);
     const failed = await runOnce({ ...base, strategy: 'file-lock', latency: latencyProfiles.quick, limits: { noProgressMs: 500 }, fault: 'hang-in-cs' });

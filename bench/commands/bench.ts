@@ -11,11 +11,12 @@ import { environmentAtStart, finishEnvironment } from '../reports/environment.ts
 import { historyWriter } from '../suites/history-writer.ts';
 import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
 import { faultNames } from '../runners/fault.ts';
-import { renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultSuiteSettings } from '../suites/fault-suite.ts';
-import { interruptible } from './interrupt.ts';
+import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
+import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { decimal, integer as integerOption, list, parseArguments, sameFile, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
+import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, serverUrl, withConventions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
+import { deadRunNamespaces, deadRunNamespacesLine } from '../engines/dead-run-namespaces.ts';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
@@ -131,7 +132,7 @@ function parse(argv: readonly string[]): Parsed {
   const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
   const args = shownArgs(argv);
-  const json = given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null;
+  const json = given('json') ? jsonOutput('json', str('json')) : null;
   const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
   const runnersChosen = given('runner') ? list<RunnerName>('runner', runnerNames)(str('runner')) : [...runnerNames];
@@ -239,9 +240,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`skipping ${names.join(', ')}: ${reasons.join('; ')}\n`);
   }
+  await nameDeadRunNamespaces(mode.suite.strategies.filter((name) => skipped[name] === undefined), mode.suite.services);
   return interruptible((signal) =>
     mode.mode === 'fault' ? runFaults({ ...mode, suite: { ...mode.suite, skipped } }, signal) : runBench({ ...mode, suite: { ...mode.suite, skipped } }, signal),
   );
+}
+
+/**
+ * Names, on stderr, the namespaces that runs no longer running left in the servers the chosen
+ * strategies use (see `engines/dead-run-namespaces.ts`). A server that does not answer the look-up
+ * is passed over in silence: the runs say what they find.
+ */
+async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: ServiceUrls): Promise<void> {
+  const engines = new Set(chosen.flatMap((name) => {
+    const store = strategies[name].stateStore;
+    return store === 'redis' || store === 'postgres' ? [store] : [];
+  }));
+  for (const engine of engines) {
+    const url = engine === 'redis' ? services.redis : services.postgres;
+    const names = await deadRunNamespaces(engine, url).catch(() => []);
+    const line = deadRunNamespacesLine(engine, url, names);
+    if (line !== null) process.stderr.write(`${line}\n`);
+  }
 }
 
 /**
@@ -253,12 +273,39 @@ export function suiteExitCode(rows: readonly Pick<ResultRow, 'verdict' | 'covere
   return rows.some((r) => r.verdict === 'failed' || (r.covered && r.verdict === 'incorrect')) ? 1 : 0;
 }
 
+/** Whether a strategy's guarantee covers ticket-rush, the workload of every fault run (as `ResultRow.covered`). */
+function coversTicketRush(strategy: FaultRow['strategy']): boolean {
+  const guarantee = strategy === PYTHON_REFERENCE ? null : strategies[strategy].guarantee;
+  return guarantee === 'mutual exclusion' || guarantee === workloads['ticket-rush'].needs;
+}
+
+/** A fault row that makes the run exit 1, with why in a few words; null for one that does not. */
+function faultRowProblem(row: FaultRow): string | null {
+  // The tutorial's lock is shown because it never recovers: its clients giving up is its result.
+  if (row.strategy === PYTHON_REFERENCE) return null;
+  if (row.othersFinished < row.repetitions) return `${row.repetitions - row.othersFinished} of ${row.repetitions} runs failed`;
+  if (row.consistent === false && coversTicketRush(row.strategy)) return 'state not consistent';
+  return null;
+}
+
+/**
+ * The exit code of a fault run, as of a suite (see {@link suiteExitCode}): 1 when a run of a row
+ * failed (its clients did not all finish; under `hang-in-cs` that is every strategy that excludes,
+ * ended by the watchdog), or a strategy that promises what ticket-rush needs left the state
+ * inconsistent; 0 otherwise, including `none` being inconsistent, "not applicable" and "skipped"
+ * rows, and the tutorial's Python lock, whose waiters giving up is what its row shows.
+ */
+export function faultExitCode(rows: readonly FaultRow[]): number {
+  return rows.some((row) => faultRowProblem(row) !== null) ? 1 : 0;
+}
+
 async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
   const started = environmentAtStart();
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
   const rows = await runSuite(parsed.suite, progressLine, signal, histories);
   const references = wantsReference(parsed.suite) ? await runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal) : [];
   clearProgress();
+  throwIfInterrupted(signal);
   const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows, references };
   // Saved before shown: a closed or broken output loses nothing that was measured.
   const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
@@ -283,12 +330,18 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   const started = environmentAtStart();
   const rows = await runFaultSuite(parsed.suite, progressLine, signal);
   clearProgress();
+  throwIfInterrupted(signal);
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
   // The default crash and pause runs each have their results file.
   const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
-  return saved ? 0 : 1;
+  const problems = rows.flatMap((row) => {
+    const problem = faultRowProblem(row);
+    return problem === null ? [] : [`${row.strategy}/${row.runner} (${problem})`];
+  });
+  if (problems.length > 0) process.stderr.write(`${plural(problems.length, 'fault row')} with a failed run or an inconsistent state: ${problems.join(', ')}\n`);
+  return saved ? faultExitCode(rows) : 1;
 }
 
 void runEntry(import.meta.url, main);

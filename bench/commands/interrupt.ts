@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { InterruptedError, STOP_SIGNALS, type StopSignalName } from '../runners/interrupted.ts';
+import { ownRunFolders } from '../runners/run-folder.ts';
 
 export { InterruptedError } from '../runners/interrupted.ts';
 
@@ -11,6 +12,26 @@ export function exitCodeFor(signal: StopSignalName): number {
 
 /** Exit code after Ctrl-C. */
 export const INTERRUPTED = exitCodeFor('SIGINT');
+
+/**
+ * The line after an interruption: what was removed, or which run folders of this process are
+ * still there (`left`; a straggler wrote into one while it was removed), which the next command
+ * removes at its start.
+ */
+export function interruptedLine(signal: StopSignalName, left: readonly string[]): string {
+  if (left.length === 0) return `interrupted (${signal}): the run's temporary files and threads were removed; nothing was written`;
+  return `interrupted (${signal}): the run's threads were ended, but its temporary ${left.length === 1 ? 'folder' : 'folders'} ${left.join(', ')} could not be removed (the next command removes ${left.length === 1 ? 'it' : 'them'} at its start); nothing was written`;
+}
+
+/**
+ * Throws the interruption if `signal` was aborted: called before anything is written, because a
+ * stop signal can land while no run is in progress, or after a run already failed of it (a signal
+ * to the whole process group also ends the bundler's service process, failing the run with
+ * "The service was stopped"), and nothing may be written after an interruption.
+ */
+export function throwIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError();
+}
 
 /** A second signal this long after the first ends the process without clean-up, ms. */
 const FORCE_AFTER_MS = 1_000;
@@ -45,7 +66,7 @@ export async function interruptible(work: (signal: AbortSignal) => Promise<numbe
     if (!(error instanceof InterruptedError)) throw error;
     const signal = first === null ? error.signal : (first as { signal: StopSignalName }).signal;
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stderr.write(`interrupted (${signal}): the run's temporary files and threads were removed; nothing was written\n`);
+    process.stderr.write(`${interruptedLine(signal, ownRunFolders())}\n`);
     return exitCodeFor(signal);
   } finally {
     for (const [name, onSignal] of handlers) process.off(name, onSignal);

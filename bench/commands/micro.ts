@@ -3,8 +3,7 @@
  * built on, measured side by side in one run inside worker threads (tinybench). Rewrites
  * `results/micro.md` and `results/micro.json`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls } from '../engines/services.ts';
@@ -45,6 +44,7 @@ import { percentiles, type Percentiles } from '../suites/summary.ts';
 import { strategyConfig, type RunConfig } from '../runners/run-config.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { destroyForGood } from '../runners/pool-end.ts';
+import { makeRunFolder } from '../runners/run-folder.ts';
 import { tsWorkerExecArgv } from '../runners/ts-loader.ts';
 import { usageExitCode } from './usage-error.ts';
 import { runEntry } from './entry.ts';
@@ -230,7 +230,7 @@ async function measureStrategy(pool: Piscina<MicroTask, PerOp | number>, strateg
  * worker threads are ended and the temporary directory is removed.
  */
 export async function runMicro(onStep: (what: string) => void = () => undefined, signal?: AbortSignal): Promise<MicroRow[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'sync-bench-micro-'));
+  const dir = await makeRunFolder('sync-bench-micro-');
   const pool = microPool();
   const stopped = new Promise<never>((_, reject) => {
     const stop = () => reject(signal?.reason instanceof InterruptedError ? signal.reason : new InterruptedError());

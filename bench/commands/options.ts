@@ -2,9 +2,10 @@
  * Parsers for command-line values shared by `npm run bench` and `npm run bench:sweep`. Each
  * throws a {@link UsageError} whose message says what is accepted.
  */
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, fstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { STDOUT } from '../reports/report.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -142,6 +143,52 @@ export function writablePath(flag: string, value: string): string {
     throw new UsageError(`--${flag} '${value}' is not accepted: its directory ${dir} does not exist or is not writable`);
   }
   return path;
+}
+
+/** Names of a process's own standard output (1) and error (2) as a path, after `resolve`. */
+const ownStreamNames: Readonly<Record<1 | 2, readonly string[]>> = {
+  1: ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', `/proc/${process.pid}/fd/1`, '/proc/thread-self/fd/1'],
+  2: ['/dev/stderr', '/dev/fd/2', '/proc/self/fd/2', `/proc/${process.pid}/fd/2`, '/proc/thread-self/fd/2'],
+};
+
+/** Whether `path` (existing) is the file, pipe or terminal open as descriptor `fd` of this process. */
+function isOpenAs(path: string, fd: 1 | 2): boolean {
+  try {
+    const [file, open] = [statSync(path), fstatSync(fd)];
+    return file.dev === open.dev && file.ino === open.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The target of `--<flag> <value>` (--json): `'-'` for standard output, else a writable file path
+ * (see {@link writablePath}). A path that is this process's standard output (`/dev/stdout`,
+ * `/dev/fd/1`, `/proc/self/fd/1`, or the very file or pipe it is redirected to) is taken as `'-'`:
+ * written by path, the JSON would replace a redirected file's tables, and a pipe has no path to
+ * write to. Standard error (by name or by identity), and anything else that is not a regular file
+ * (a device such as /dev/null, a FIFO, a socket), is refused naming `-`: a results file is written
+ * to a temporary file and renamed over its path, which would replace such a file, not write into it.
+ */
+export function jsonOutput(flag: string, value: string): string {
+  if (value === STDOUT) return STDOUT;
+  const path = resolve(value);
+  const onStandardError = ownStreamNames[2].includes(path);
+  if (!onStandardError && (ownStreamNames[1].includes(path) || isOpenAs(path, 1))) return STDOUT;
+  if (onStandardError || isOpenAs(path, 2)) {
+    throw new UsageError(`--${flag} '${value}' is not accepted: it is standard error, where the progress and warnings go; give --${flag} - for the JSON alone on standard output (the tables then go to standard error), or a file path`);
+  }
+  let kind: string | null = null;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isDirectory()) kind = stat.isFIFO() ? 'a pipe (FIFO)' : stat.isSocket() ? 'a socket' : 'a device';
+  } catch {
+    // Missing: a new file, checked below.
+  }
+  if (kind !== null) {
+    throw new UsageError(`--${flag} '${value}' is not accepted: it is ${kind}, not a regular file (results are written to a temporary file renamed over the path); give --${flag} - for standard output, or a file path`);
+  }
+  return writablePath(flag, value);
 }
 
 /** An existing, writable folder, for `--<flag>` (e.g. --out). */

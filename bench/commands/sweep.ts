@@ -9,11 +9,11 @@ import { strategies, strategyNames, type StrategyName } from '../../strategies/r
 import { unavailableStrategies } from '../engines/availability.ts';
 import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices } from '../engines/services.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
-import { interruptible } from './interrupt.ts';
-import { decimalList, integer, integerList, list, parseArguments, serverUrl, withConventions, writableDir, writablePath } from './options.ts';
+import { interruptible, throwIfInterrupted } from './interrupt.ts';
+import { decimalList, integer, integerList, jsonOutput, list, parseArguments, serverUrl, withConventions, writableDir } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { saveReport, STDOUT, tableStream, writeFiles } from '../reports/report.ts';
+import { saveReport, tableStream, writeFiles } from '../reports/report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from '../suites/sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from '../reports/sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
@@ -89,7 +89,7 @@ function parse(argv: readonly string[]): Parsed {
   return {
     render,
     settings,
-    json: given('json') ? (str('json') === STDOUT ? STDOUT : writablePath('json', str('json'))) : null,
+    json: given('json') ? jsonOutput('json', str('json')) : null,
     isDefault: settingsGiven.length === 0,
     dir: given('out') ? writableDir('out', str('out')) : null,
     args: shownArgs(argv),
@@ -129,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const started = environmentAtStart();
     const rows = await runSweep(settings, progressLine, signal);
     clearProgress();
+    throwIfInterrupted(signal);
     const report: SweepReport = { schema: 'sync-bench/sweep@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...settings, services: shownServices(services) }, rows };
     const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
     // Saved before shown: a closed or broken output loses nothing that was measured.

@@ -10,6 +10,7 @@
  */
 import pg from 'pg';
 import type { ReadResult } from '../workloads/operation.ts';
+import { keepServerReason } from './postgres-errors.ts';
 import { postgresClientConfig } from './services.ts';
 
 /** The run's state table, schema-qualified. The namespace is made of [a-z0-9_] only (see `namespace.ts`). */
@@ -25,8 +26,7 @@ export function advisoryKeySql(parameter: number): string {
 /** A connection for the harness's own use, with a bounded wait to connect. */
 async function harnessClient(url: string): Promise<pg.Client> {
   // Bounded: a server that stopped answering fails the run instead of hanging it.
-  const client = new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 5_000, query_timeout: 5_000 }));
-  client.on('error', () => undefined);
+  const client = keepServerReason(new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 5_000, query_timeout: 5_000 })));
   await client.connect();
   return client;
 }

@@ -8,7 +8,9 @@ import type { RunnerName } from './runner.ts';
  * Its row is then "not applicable", with this reason, and nothing is run:
  * - a strategy whose reach is the threads of one process cannot exclude clients in other processes;
  * - a strategy that writes the operations of some workloads only (a server-side script) runs no other;
- * - a fault strikes inside a client's critical section, and one that runs inside a server has none.
+ * - a fault strikes inside a client's critical section, and one that runs inside a server has none;
+ * - a crash inside the critical section of a strategy that says it does not recover from one
+ *   (`recoversFromCrash: false`) would only show its waiters waiting for ever.
  */
 export function outOfReach(strategy: Strategy, runner: RunnerName, workload?: WorkloadName, fault?: FaultName | null): string | null {
   if (runner === 'processes' && strategy.reach === 'threads of one process') {
@@ -22,6 +24,9 @@ export function outOfReach(strategy: Strategy, runner: RunnerName, workload?: Wo
   }
   if (fault !== undefined && fault !== null && strategy.runsIn === 'server') {
     return `not applicable to ${fault}: the critical section runs inside the server, where no client can fail in it`;
+  }
+  if (fault === 'crash-in-cs' && strategy.recoversFromCrash === false) {
+    return `not applicable to crash-in-cs: it does not recover from a holder's crash (${strategy.onHolderCrash})`;
   }
   return null;
 }

@@ -1,6 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StrategyName } from '../../strategies/registry.ts';
 import type { Strategy, StrategyHost } from '../../strategies/strategy.ts';
@@ -9,6 +8,7 @@ import { FinishLine } from '../coordination/finish-line.ts';
 import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
+import { makeRunFolder } from './run-folder.ts';
 import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
@@ -340,7 +340,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   let dir: string | null = null;
   let server: EngineState | null = null;
   try {
-    dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+    dir = await makeRunFolder();
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
@@ -351,9 +351,13 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
-    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them (they are named after the run).
-    if (server !== null) await Promise.race([server.drop().catch(() => undefined), delay(DROP_LIMIT_MS, undefined, { ref: false })]);
-    if (dir !== null) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
+    if (server !== null) {
+      const notDropped = await Promise.race([server.drop().then(() => null, (error: unknown) => oneLine(error)), delay(DROP_LIMIT_MS, `no answer within ${DROP_LIMIT_MS / 1_000} s`, { ref: false })]);
+      if (notDropped !== null) process.stderr.write(`${server.leftBehind(notDropped)}\n`);
+    }
+    // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
+    if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
 }
 

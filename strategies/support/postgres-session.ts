@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { sleepExact } from '../../bench/coordination/sleep.ts';
 import { stateTable } from '../../bench/engines/postgres-state.ts';
+import { keepServerReason } from '../../bench/engines/postgres-errors.ts';
 import { postgresClientConfig } from '../../bench/engines/services.ts';
 import { ConflictError, type ReadResult, type StateAccess } from '../../bench/workloads/operation.ts';
 import type { FileStore } from '../../bench/workloads/store.ts';
@@ -19,9 +20,9 @@ export function postgresConnection(url: string): Promise<ConnectionUse<pg.Client
   return sharedConnection(
     `postgres ${url}`,
     async () => {
-      const client = new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 10_000 }));
-      // A dropped connection fails the query in flight; the error event alone must not crash the thread.
-      client.on('error', () => undefined);
+      // A dropped connection fails the query in flight; the error event alone must not crash the
+      // thread, and the server's reason it carries is kept for the failures that follow.
+      const client = keepServerReason(new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: 10_000 })));
       await client.connect();
       return client;
     },
