@@ -197,6 +197,16 @@ describe('the ratio of medians per row', () => {
   });
 });
 
+describe('rows that did not converge', () => {
+  it('are named per side; rows of files written before the precision rule are not', () => {
+    const unconverged = (r: ResultRow, converged: boolean) => ({ ...r, precision: { repetitions: 7, medianMs: 1, lowerMs: 0, upperMs: 2, coverage: 0.98, targetMs: 2, converged } }) as ResultRow;
+    const pair = only(compareReports(report([unconverged(row('flock', seven(100)), false)]), report([unconverged(row('flock', seven(100)), true)])));
+    expect([pair.baseNotConverged, pair.nextNotConverged]).toEqual([true, false]);
+    const old = only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(100))])));
+    expect([old.baseNotConverged, old.nextNotConverged]).toEqual([false, false]);
+  });
+});
+
 describe('the regression rule', () => {
   it('flags correct → anything else, and nothing else', () => {
     const regressed = (b: ResultRow['verdict'], n: ResultRow['verdict']) => only(compareReports(report([row('flock', [1], { verdict: b })]), report([row('flock', [1], { verdict: n })]))).verdictRegressed;
@@ -234,7 +244,7 @@ describe('workloadRatios', () => {
   it('leaves out a workload with no row to compare, and rows with a zero figure', () => {
     const change: FigureChange = { base: 0, next: 10, changePercent: null, beyondSpread: false };
     const ok: FigureChange = { base: 10, next: 20, changePercent: 100, beyondSpread: false };
-    const m = (wallMs: FigureChange, throughput: FigureChange) => ({ workload: 'w', wallMs, throughput }) as unknown as MatchedRow;
+    const m = (wallMs: FigureChange, throughput: FigureChange) => ({ workload: 'w', wallMs, throughput, change: { kind: 'no data' } }) as unknown as MatchedRow;
     expect(workloadRatios([m(change, ok)])).toEqual([]);
     expect(workloadRatios([m(ok, change)])).toEqual([]);
     expect(workloadRatios([m({ ...ok, next: 0 }, ok)])).toEqual([]);

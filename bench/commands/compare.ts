@@ -11,7 +11,7 @@
  * runs whose settings differ (listed; `--force` compares them anyway, marking every line).
  */
 import { Command } from 'commander';
-import { formatNumber, plural } from '../reports/columns.ts';
+import { formatNumber, NOT_CONVERGED_MARK, plural } from '../reports/columns.ts';
 import { compareReports, REPETITIONS_TO_FLAG, type Comparison, type FigureChange, type MatchedRow, type RatioVerdict } from '../reports/comparison.ts';
 import { describeHarness } from '../reports/environment.ts';
 import { describeLoad } from '../reports/machine-load.ts';
@@ -49,10 +49,20 @@ export function changeCell(t: RatioVerdict): string {
   return t.flag === null ? interval : `* ${t.flag} ${interval}`;
 }
 
-/** Which side's repetitions look unstable: "base", "new", "both" or ''. */
-function unstableCell(m: MatchedRow): string {
-  const [b, n] = [m.baseUnstable.length > 0, m.nextUnstable.length > 0];
+/** Which side: "base", "new", "both" or ''. */
+function sides(b: boolean, n: boolean): string {
   return b && n ? 'both' : b ? 'base' : n ? 'new' : '';
+}
+
+/** Which side's repetitions look unstable. */
+function unstableCell(m: MatchedRow): string {
+  return sides(m.baseUnstable.length > 0, m.nextUnstable.length > 0);
+}
+
+/** Which side's median wall time did not converge, with the mark of the bench tables. */
+function unconvergedCell(m: MatchedRow): string {
+  const which = sides(m.baseNotConverged, m.nextNotConverged);
+  return which === '' ? '' : `${NOT_CONVERGED_MARK} ${which}`;
 }
 
 /** The legend under the tables: what the change column and the marks mean, with the noise threshold. */
@@ -67,6 +77,7 @@ export function compareLegend(c: Comparison): string {
     `a row needs ${REPETITIONS_TO_FLAG} repetitions a side to be flagged. A row flagged slower makes the exit code 1. ` +
     `p: the two-sided Mann-Whitney U p-value over the repetitions' wall times, uncorrected, for information: it flags nothing. ` +
     `unstable: the repetitions' wall times disagree by pyperf's checks (standard deviation ≥ 10% of the mean, or min or max ≥ 50% from it). ` +
+    `${NOT_CONVERGED_MARK} not converged: that run stopped the row before its median wall time was known within 1% (or 2 ms) at 95%. ` +
     `Geometric mean: of new / base over the workload's rows, wall below 1 and throughput above 1 faster; its interval holds whenever every ` +
     `row's interval does, and is not given when a row has no interval.`
   );
@@ -85,6 +96,7 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
     groups.set(title, [...(groups.get(title) ?? []), m]);
   }
   const anyUnstable = comparison.matched.some((m) => unstableCell(m) !== '');
+  const anyUnconverged = comparison.matched.some((m) => unconvergedCell(m) !== '');
   for (const [title, rows] of groups) {
     const columns = [
       { header: 'strategy', key: true },
@@ -93,6 +105,7 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
       { header: 'change (new / base)' },
       { header: 'p' },
       ...(anyUnstable ? [{ header: 'unstable' }] : []),
+      ...(anyUnconverged ? [{ header: 'not converged' }] : []),
       { header: 'wait p50 (ms)' },
       { header: 'handoff gap p50 (ms)' },
       { header: 'verdict' },
@@ -106,6 +119,7 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
       changeCell(m.change),
       m.change.kind === 'interval' ? pValue(m.change.p) : '–',
       ...(anyUnstable ? [unstableCell(m)] : []),
+      ...(anyUnconverged ? [unconvergedCell(m)] : []),
       figure(m.waitP50Ms),
       figure(m.handoffGapP50Ms),
       m.baseVerdict === m.nextVerdict ? m.nextVerdict : `${m.baseVerdict} → ${m.nextVerdict}${m.verdictRegressed ? '  REGRESSED' : ''}`,

@@ -18,7 +18,7 @@ import { mannWhitneyU } from './rank-test.ts';
 import type { Report } from './report.ts';
 import { repetitionWalls, rowInstability } from './stability.ts';
 import type { ResultRow, Spread } from '../suites/summary.ts';
-import { processesOf, runnerOf } from './columns.ts';
+import { notConverged, processesOf, runnerOf } from './columns.ts';
 
 /**
  * The noise threshold, as a fraction: a row is flagged only when the interval of its ratio of
@@ -96,6 +96,9 @@ export interface MatchedRow {
   /** Why the base's or the new run's repetitions look unstable (see `stability.ts`); empty when they do not. */
   readonly baseUnstable: readonly string[];
   readonly nextUnstable: readonly string[];
+  /** The base's or the new run's median wall time did not converge (see `suites/precision.ts`); false for rows of files written before the rule. */
+  readonly baseNotConverged: boolean;
+  readonly nextNotConverged: boolean;
   readonly baseVerdict: string;
   readonly nextVerdict: string;
   /** The verdict was `correct` in the base and is anything else now. */
@@ -296,6 +299,8 @@ export function compareReports(base: Report, next: Report, options: { readonly f
     change: ratioVerdict(repetitionWalls(b), repetitionWalls(n)),
     baseUnstable: rowInstability(b),
     nextUnstable: rowInstability(n),
+    baseNotConverged: notConverged(b),
+    nextNotConverged: notConverged(n),
     baseVerdict: b.verdict,
     nextVerdict: n.verdict,
     verdictRegressed: b.verdict === 'correct' && n.verdict !== 'correct',

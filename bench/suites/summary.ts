@@ -7,6 +7,7 @@ import { loadedStrategy } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
 import type { RunResult, RunSettings } from '../runners/run.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
+import { precisionOf, type RowPrecision } from './precision.ts';
 
 /** A central figure with its spread over repetitions. */
 export interface Spread {
@@ -77,6 +78,12 @@ export interface ResultRow {
   readonly clientsPerThread: number;
   readonly tickets: number;
   readonly repetitions: number;
+  /**
+   * How precisely the median wall time is known: its 95% order-statistic interval over the
+   * completed repetitions and whether it converged (within 1% or 2 ms; see `precision.ts`). Null
+   * when no repetition completed; absent in files written before the suite stopped on precision.
+   */
+  readonly precision?: RowPrecision | null;
   /** Release of the start barrier to the last client's end, ms. Null if every repetition failed. */
   readonly wallMs: Spread | null;
   /** Critical sections completed per second of wall time, ops/s. */
@@ -211,6 +218,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     clientsPerThread: Math.ceil(settings.clients / (runner === 'processes' ? (settings.processes ?? settings.clients) : settings.threads)),
     tickets: settings.tickets,
     repetitions: runs.length,
+    precision: notRun !== null ? null : precisionOf(walls),
     wallMs: spread(walls),
     throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
     cpuMs: spread(completed.map((run) => run.cpuMs)),
