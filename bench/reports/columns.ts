@@ -1,6 +1,7 @@
 import { latencyProfiles } from '../workloads/latency.ts';
 import type { Percentiles, ResultRow, Spread } from '../suites/summary.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
+import { BUSY_CORES, SAMPLE_INTERVAL_MS } from './load-sampler.ts';
 import { OUTLIER_PERCENT, rowInstability, UNSTABLE_MARK, UNSTABLE_STDEV_PERCENT } from './stability.ts';
 
 /**
@@ -58,6 +59,14 @@ function verdictCell(row: ResultRow): string {
 /** The mark after the wall time and throughput of a row whose median wall time did not converge (see `suites/precision.ts`). */
 export const NOT_CONVERGED_MARK = '†';
 
+/** The mark after the wall time and throughput of a row some of whose repetitions ran on a busy machine (see `load-sampler.ts`). */
+export const BUSY_MARK = '‡';
+
+/** Repetitions of the row run while other processes kept the machine busy; 0 for rows not sampled. */
+export function busyRepetitions(row: ResultRow): number {
+  return row.busyRepetitions ?? 0;
+}
+
 /** The row ran with the precision rule and its median wall time did not converge; false for rows from older files. */
 export function notConverged(row: ResultRow): boolean {
   return row.precision !== undefined && row.precision !== null && !row.precision.converged;
@@ -70,7 +79,11 @@ export function notConverged(row: ResultRow): boolean {
 function spreadCell(row: ResultRow, s: Spread | null): string {
   const text = formatSpread(s);
   if (s === null) return text;
-  const marks = [...(rowInstability(row).length > 0 ? [UNSTABLE_MARK] : []), ...(notConverged(row) ? [NOT_CONVERGED_MARK] : [])];
+  const marks = [
+    ...(rowInstability(row).length > 0 ? [UNSTABLE_MARK] : []),
+    ...(notConverged(row) ? [NOT_CONVERGED_MARK] : []),
+    ...(busyRepetitions(row) > 0 ? [BUSY_MARK] : []),
+  ];
   return marks.length === 0 ? text : `${text} ${marks.join(' ')}`;
 }
 
@@ -167,6 +180,13 @@ const common: readonly Column[] = [
       "wall median interval: the distribution-free interval of the median wall time (order statistics), with its coverage when below 95% (fewer than 6 repetitions), and the row's completed repetitions; " +
       'a row stops repeating once the interval is within 1% of the median (or 2 ms), from 6 repetitions, or at the cap (--repeat).',
   },
+  {
+    id: 'busy',
+    header: 'busy repetitions',
+    cell: (r) => (r.busyRepetitions === undefined || r.busyRepetitions === null ? '–' : `${r.busyRepetitions} of ${r.runs.filter((run) => run.load !== undefined).length}`),
+    headline: false,
+    note: `busy repetitions: how many ran while other processes used more than ${BUSY_CORES} of a core on average (their CPU time from /proc, sampled every ${SAMPLE_INTERVAL_MS} ms during each repetition; the strategies' servers not counted).`,
+  },
 ];
 
 const tornNote =
@@ -242,12 +262,17 @@ const notConvergedNote =
   `${NOT_CONVERGED_MARK}: the median wall time did not converge: its 95% interval (order statistics) was not within 1% of the median (or 2 ms) ` +
   'when the row stopped, at the cap (--repeat) or before the 6 repetitions a 95% interval needs; compare such rows with care.';
 
+const busyNote =
+  `${BUSY_MARK}: some of the row's repetitions ran while other processes used more than ${BUSY_CORES} of a core on average ` +
+  '(sampled from /proc during each repetition; how many is in the busy column and in the JSON as busyRepetitions): its figures may be slower than this machine can do.';
+
 /**
  * What the given columns mean, as one paragraph for under a table that shows them: each column's
  * note once, the note on spreads when one is shown, on pooled percentiles when one is, on unstable
- * rows when `unstable` (some row was marked), and on rows that did not converge when `unconverged`.
+ * rows when `unstable` (some row was marked), on rows that did not converge when `unconverged`, and
+ * on rows with busy repetitions when `busy`.
  */
-export function legendFor(columns: readonly Column[], unstable: boolean, unconverged = false): string {
+export function legendFor(columns: readonly Column[], unstable: boolean, unconverged = false, busy = false): string {
   const notes: string[] = [];
   const add = (note: string) => {
     if (note !== '' && !notes.includes(note)) notes.push(note);
@@ -259,11 +284,12 @@ export function legendFor(columns: readonly Column[], unstable: boolean, unconve
   }
   if (unstable && columns.some((c) => c.id === 'wall' || c.id === 'throughput')) add(unstableNote);
   if (unconverged && columns.some((c) => c.id === 'wall' || c.id === 'throughput' || c.id === 'precision')) add(notConvergedNote);
+  if (busy && columns.some((c) => c.id === 'wall' || c.id === 'throughput' || c.id === 'busy')) add(busyNote);
   return notes.join(' ');
 }
 
 /** What every column means, printed under the Markdown tables. */
-export const legend = legendFor([...common, ...Object.values(specific).flat()], true, true);
+export const legend = legendFor([...common, ...Object.values(specific).flat()], true, true, true);
 
 /** Splits rows into one group per table (workload × latency × clients), in order. */
 export function tableGroups(rows: readonly ResultRow[]): ResultRow[][] {

@@ -6,6 +6,7 @@ import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runner
 import type { HistorySink } from './history-writer.ts';
 import { MIN_REPETITIONS } from './precision.ts';
 import { runRounds } from './rounds.ts';
+import { startLoadSampler, type RepetitionLoad } from '../reports/load-sampler.ts';
 import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
 import { delayedServices } from '../engines/delayed-services.ts';
 import type { ServiceUrls } from '../engines/services.ts';
@@ -109,6 +110,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
         });
         const reachable = suite.strategies.filter((strategy) => notRunIn(suite, strategy, runner, workload) === null);
         const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
+        const loads = new Map<StrategyName, RepetitionLoad[]>(suite.strategies.map((s) => [s, []]));
         const minimum = Math.min(suite.minRepeat ?? MIN_REPETITIONS, suite.repeat);
         const groupEnd = done + suite.repeat * suite.strategies.length;
         await runRounds(
@@ -117,7 +119,13 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
           async (strategy, repetition) => {
             const settings = settingsOf(strategy, repetition);
             onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-            const result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
+            const sampler = await startLoadSampler();
+            let result: RunResult;
+            try {
+              result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
+            } finally {
+              loads.get(strategy)?.push(await sampler.stop());
+            }
             await histories?.record(settings, repetition, result);
             results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
             done++;
@@ -128,7 +136,9 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
         );
         // Rows not run here (out of reach, skipped) count as done too.
         done = groupEnd;
-        const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload)));
+        const group = suite.strategies.map((strategy) =>
+          summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload), loads.get(strategy)),
+        );
         rows.push(...withSlowdowns(group));
       }
     }
