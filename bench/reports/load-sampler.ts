@@ -67,18 +67,17 @@ async function readProcesses(): Promise<Map<number, ProcessTicks>> {
   } catch {
     return out;
   }
-  await Promise.all(
-    names
-      .filter((n) => /^\d+$/.test(n))
-      .map(async (n) => {
-        try {
-          const parsed = parseStat(await readFile(`/proc/${n}/stat`, 'utf8'));
-          if (parsed !== null) out.set(Number(n), parsed);
-        } catch {
-          // Ended between the listing and the read.
-        }
-      }),
-  );
+  // One file at a time: the reads go through libuv's thread pool, which the run's own file
+  // operations (file-lock's mkdir, stat and rename, in its worker threads) share; reading in
+  // parallel would queue hundreds of tasks in front of them.
+  for (const n of names.filter((name) => /^\d+$/.test(name))) {
+    try {
+      const parsed = parseStat(await readFile(`/proc/${n}/stat`, 'utf8'));
+      if (parsed !== null) out.set(Number(n), parsed);
+    } catch {
+      // Ended between the listing and the read.
+    }
+  }
   return out;
 }
 
