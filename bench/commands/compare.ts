@@ -75,7 +75,7 @@ export function compareLegend(c: Comparison): string {
     `(at least). * slower / * faster: the whole interval lies beyond the noise threshold of ±${t} (above ${(1 + c.threshold).toFixed(2)} or below ` +
     `${(1 - c.threshold).toFixed(2)}), as criterion.rs flags a change. Each row is judged on its own repetitions, with no correction over rows; ` +
     `a row needs ${REPETITIONS_TO_FLAG} repetitions a side to be flagged. A row flagged slower makes the exit code 1. ` +
-    `p: the two-sided Mann-Whitney U p-value over the repetitions' wall times, uncorrected, for information: it flags nothing. ` +
+    `rank test p: the two-sided Mann-Whitney U p-value over the repetitions' wall times, uncorrected, for information: it flags nothing. ` +
     `unstable: the repetitions' wall times disagree by pyperf's checks (standard deviation ≥ 10% of the mean, or min or max ≥ 50% from it). ` +
     `${NOT_CONVERGED_MARK} not converged: that run stopped the row before its median wall time was known within 1% (or 2 ms) at 95%. ` +
     `Geometric mean: of new / base over the workload's rows, wall below 1 and throughput above 1 faster; its interval holds whenever every ` +
@@ -103,7 +103,7 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
       { header: 'wall (ms) median' },
       { header: 'throughput (ops/s) median' },
       { header: 'change (new / base)' },
-      { header: 'p' },
+      { header: 'rank test p (info)' },
       ...(anyUnstable ? [{ header: 'unstable' }] : []),
       ...(anyUnconverged ? [{ header: 'not converged' }] : []),
       { header: 'wait p50 (ms)' },
