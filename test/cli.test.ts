@@ -51,6 +51,9 @@ describe('npm run bench: bad command lines', () => {
     [['--rtt', '-1'], /--rtt '-1' is not accepted: give a number from 0 to 10000/],
     [['--rtt', 'fast'], /--rtt 'fast' is not accepted/],
     [['--fault', 'crash-in-cs', '--rtt', '1'], /--rtt is not accepted with --fault/],
+    [['--min-repeat', '0'], /--min-repeat '0'.*1 to 100/],
+    [['--repeat', '3', '--min-repeat', '5'], /--min-repeat '5' is not accepted: it is more than --repeat 3/],
+    [['--fault', 'crash-in-cs', '--min-repeat', '2'], /--min-repeat is not accepted with --fault/],
   ];
 
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {

@@ -1,6 +1,6 @@
 /**
  * compare's rules, one at a time, on small reports built here: which settings differ, how rows
- * pair (with and without --force), each figure's change, the rank test's three answers, the
+ * pair (with and without --force), each figure's change, the ratio of medians' three answers, the
  * regression rule and the geometric means. Every call is inside its test, so that mutation
  * testing sees which test covers which line.
  */
@@ -163,41 +163,47 @@ describe('each figure', () => {
   });
 });
 
-describe('the rank test per row', () => {
-  it('says "no data" when a side has no repetition, and tests only the rows with both', () => {
-    const comparison = compareReports(report([row('flock', []), row('none', seven(10))]), report([row('flock', seven(100)), row('none', seven(10))]));
-    expect(comparison.matched.map((m) => m.test.kind)).toEqual(['no data', 'tested']);
-    expect(comparison.tested).toBe(1);
+describe('the ratio of medians per row', () => {
+  it('says "no data" when a side has no repetition, and "too few" below 3 repetitions a side, with the ratio', () => {
+    const comparison = compareReports(report([row('flock', []), row('none', [10, 10])]), report([row('flock', seven(100)), row('none', [30, 30, 30])]));
+    expect(comparison.matched.map((m) => m.change.kind)).toEqual(['no data', 'too few']);
+    expect(comparison.matched[1]?.change).toMatchObject({ ratio: 3, repetitions: [2, 3] });
+    expect(comparison.slower).toEqual([]);
   });
 
-  it('with 3 repetitions a side, says how many it would need', () => {
-    const pair = only(compareReports(report([row('flock', [100, 101, 102])]), report([row('flock', [200, 201, 202])])));
-    expect(pair.test).toMatchObject({ kind: 'too few', repetitions: [3, 3], needed: 4 });
-  });
-
-  it('with 7 a side, calls a clear change significant, with its direction', () => {
+  it('with 7 a side, gives the ratio with the min–max interval (98.4% a side) and flags a clear change either way', () => {
     const slower = only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(200))])));
-    expect(slower.test).toMatchObject({ kind: 'tested', significant: true, direction: 'slower' });
-    if (slower.test.kind !== 'tested') throw new Error('tested');
-    expect(slower.test.adjustedP).toBeLessThan(0.05);
-    expect(slower.test.p).toBeGreaterThan(0);
+    expect(slower.change).toMatchObject({ kind: 'interval', ratio: 203 / 103, lower: 200 / 106, upper: 206 / 100, flag: 'slower', repetitions: [7, 7] });
+    if (slower.change.kind !== 'interval') throw new Error('interval');
+    expect(slower.change.coverage).toBeCloseTo((1 - 2 / 128) ** 2, 9);
+    expect(slower.change.p).toBeCloseTo(2 / 3432, 9);
     const faster = only(compareReports(report([row('flock', seven(200))]), report([row('flock', seven(100))])));
-    expect(faster.test).toMatchObject({ kind: 'tested', significant: true, direction: 'faster' });
+    expect(faster.change).toMatchObject({ kind: 'interval', flag: 'faster' });
   });
 
-  it('with 7 a side, calls the same samples not significant, and the same median "same"', () => {
-    const same = only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(100))])));
-    expect(same.test).toMatchObject({ kind: 'tested', significant: false, direction: 'same' });
+  it('does not flag the same samples, nor a change whose interval reaches inside ±3%', () => {
+    expect(only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(100))]))).change).toMatchObject({ kind: 'interval', flag: null });
+    // 4% slower in the medians, but 6% spread: the interval's lower end is below 1.03.
+    const wide = only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(104))])));
+    expect(wide.change).toMatchObject({ kind: 'interval', flag: null });
   });
 
-  it("adjusts p over every tested row (Holm): the family's size counts", () => {
-    const rows = (center: number, shift: number) => ['a', 'b', 'c', 'd', 'e', 'f'].map((s, i) => row(s, seven(center + (i === 0 ? shift : 0))));
-    const comparison = compareReports(report(rows(100, 0)), report(rows(100, 4)));
-    const first = comparison.matched[0]?.test;
-    if (first?.kind !== 'tested') throw new Error(`expected a tested row, got ${first?.kind ?? 'none'}`);
-    expect(first.adjustedP).toBeGreaterThan(first.p);
-    expect(comparison.tested).toBe(6);
-    expect(comparison.alpha).toBe(0.05);
+  it('flags on each row alone: one changed row among many is flagged as it would be alone (no correction over rows)', () => {
+    const rows = (shift: number) => ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((s, i) => row(s, [0, 1, 2].map((j) => 1000 + j + (i === 0 ? shift : 0))));
+    const comparison = compareReports(report(rows(0)), report(rows(100)));
+    expect(comparison.slower.map((m) => m.strategy)).toEqual(['a']);
+    expect(comparison.faster).toEqual([]);
+    expect(comparison.threshold).toBe(0.03);
+  });
+});
+
+describe('rows that did not converge', () => {
+  it('are named per side; rows of files written before the precision rule are not', () => {
+    const unconverged = (r: ResultRow, converged: boolean) => ({ ...r, precision: { repetitions: 7, medianMs: 1, lowerMs: 0, upperMs: 2, coverage: 0.98, targetMs: 2, converged } }) as ResultRow;
+    const pair = only(compareReports(report([unconverged(row('flock', seven(100)), false)]), report([unconverged(row('flock', seven(100)), true)])));
+    expect([pair.baseNotConverged, pair.nextNotConverged]).toEqual([true, false]);
+    const old = only(compareReports(report([row('flock', seven(100))]), report([row('flock', seven(100))])));
+    expect([old.baseNotConverged, old.nextNotConverged]).toEqual([false, false]);
   });
 });
 
@@ -222,16 +228,27 @@ describe('workloadRatios', () => {
     expect(ratios[0]?.throughput).toBeCloseTo(1);
     expect(ratios[1]?.wall).toBeCloseTo(3);
     expect(ratios[1]?.throughput).toBeCloseTo(1 / 3);
+    // One repetition a row: no interval, so the mean is not a figure to trust.
+    expect(ratios[0]?.wallInterval).toBeNull();
+  });
+
+  it('gives the wall mean an interval from the geometric means of the rows\' interval ends', () => {
+    const base = report([row('a', [100, 100, 100]), row('b', [100, 110, 120])]);
+    const next = report([row('a', [200, 200, 200]), row('b', [50, 55, 60])]);
+    const [ratio] = compareReports(base, next).ratios;
+    expect(ratio?.wall).toBeCloseTo(Math.sqrt(2 * 0.5));
+    expect(ratio?.wallInterval?.lower).toBeCloseTo(Math.sqrt(2 * (50 / 120)));
+    expect(ratio?.wallInterval?.upper).toBeCloseTo(Math.sqrt(2 * (60 / 100)));
   });
 
   it('leaves out a workload with no row to compare, and rows with a zero figure', () => {
     const change: FigureChange = { base: 0, next: 10, changePercent: null, beyondSpread: false };
     const ok: FigureChange = { base: 10, next: 20, changePercent: 100, beyondSpread: false };
-    const m = (wallMs: FigureChange, throughput: FigureChange) => ({ workload: 'w', wallMs, throughput }) as unknown as MatchedRow;
+    const m = (wallMs: FigureChange, throughput: FigureChange) => ({ workload: 'w', wallMs, throughput, change: { kind: 'no data' } }) as unknown as MatchedRow;
     expect(workloadRatios([m(change, ok)])).toEqual([]);
     expect(workloadRatios([m(ok, change)])).toEqual([]);
     expect(workloadRatios([m({ ...ok, next: 0 }, ok)])).toEqual([]);
     expect(workloadRatios([m(ok, { ...ok, next: 0 })])).toEqual([]);
-    expect(workloadRatios([m(ok, ok)])).toEqual([{ workload: 'w', rows: 1, wall: 2, throughput: 2 }]);
+    expect(workloadRatios([m(ok, ok)])).toEqual([{ workload: 'w', rows: 1, wall: 2, throughput: 2, wallInterval: null }]);
   });
 });

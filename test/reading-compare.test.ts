@@ -1,6 +1,7 @@
 /**
- * `npm run compare` knows noise: a rank test over the repetitions with Holm's correction, "too
- * few repetitions to tell" where the test cannot reach α, a geometric mean per workload; runs with
+ * `npm run compare` knows noise and can fail: each row's ratio of medians with an interval from its
+ * own repetitions, flagged beyond the noise threshold with no correction over rows (checked on the
+ * committed suite with one row slowed), a geometric mean per workload with an interval; runs with
  * different settings refused; missing rows, empty files and foreign files are errors, not zeros.
  */
 import { execFile } from 'node:child_process';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { wilcoxonRankSum } from 'simple-statistics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALPHA, compareReports } from '../bench/reports/comparison.ts';
+import { compareReports, NOISE_THRESHOLD } from '../bench/reports/comparison.ts';
+import { loadResults } from '../bench/reports/results-file.ts';
 import { holm, mannWhitneyU, midRanks, repetitionsNeeded, smallestP } from '../bench/reports/rank-test.ts';
 import type { Report } from '../bench/reports/report.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
@@ -97,23 +99,19 @@ function suite(n: number, phase: number, slower: string | null = null): ResultRo
   );
 }
 
-describe('compareReports: the rank test', () => {
-  it('with 3 repetitions a side says "too few repetitions to tell", even for a large change', () => {
+describe('compareReports: the ratio of medians against the noise threshold', () => {
+  it('with 3 repetitions a side finds the one row that is 20% slower among 24, and only it', () => {
     const c = compareReports(report(suite(3, 0)), report(suite(3, 1, 'file-lock')));
     expect(c.matched).toHaveLength(24);
-    for (const m of c.matched) expect(m.test.kind).toBe('too few');
-    expect(c.needed).toBe(7);
-    const first = c.matched[0]?.test;
-    expect(first?.kind === 'too few' && first.repetitions).toEqual([3, 3]);
+    expect(c.slower.map((m) => m.key)).toEqual(['ticket-rush/doc/50 clients/2 threads/file-lock']);
+    expect(c.faster).toEqual([]);
+    expect(c.threshold).toBe(NOISE_THRESHOLD);
   });
 
-  it('with 7 a side finds the one row that is 20% slower, and only it', () => {
-    const c = compareReports(report(suite(7, 0)), report(suite(7, 3, 'file-lock')));
-    const significant = c.matched.filter((m) => m.test.kind === 'tested' && m.test.significant);
-    expect(significant.map((m) => m.key)).toEqual(['ticket-rush/doc/50 clients/2 threads/file-lock']);
-    expect(significant[0]?.test).toMatchObject({ direction: 'slower' });
-    expect(c.alpha).toBe(ALPHA);
-    expect(c.tested).toBe(24);
+  it('an A/A pair of 7 a side flags nothing', () => {
+    const c = compareReports(report(suite(7, 0)), report(suite(7, 3)));
+    expect([...c.slower, ...c.faster]).toEqual([]);
+    expect(c.matched.every((m) => m.change.kind === 'interval')).toBe(true);
   });
 
   it('gives the geometric mean of new / base per workload', () => {
@@ -122,6 +120,46 @@ describe('compareReports: the rank test', () => {
     expect(ratio?.rows).toBe(2);
     expect(ratio?.wall).toBeCloseTo(Math.sqrt(1.1 * 0.9), 9);
     expect(ratio?.throughput).toBeCloseTo(Math.sqrt((1 / 1.1) * (1 / 0.9)), 9);
+  });
+});
+
+/** The committed default suite, with every completed repetition of the rows `which` picks multiplied by `factor`. */
+function committedWith(factor: number, which: (r: ResultRow) => boolean): Report {
+  const copy = structuredClone(loadResults(fileURLToPath(new URL('../results/default-suite.json', import.meta.url))));
+  for (const r of copy.rows.filter(which)) {
+    for (const run of r.runs) if (typeof run.wallMs === 'number') (run as { wallMs: number }).wallMs = run.wallMs * factor;
+  }
+  return copy;
+}
+
+const flockThreadsDoc = (r: ResultRow) => r.workload === 'ticket-rush' && r.latency === 'doc' && (r.runner ?? 'threads') === 'threads' && r.strategy === 'flock';
+
+describe('compare on the committed suite (results/default-suite.json)', () => {
+  const committed = committedWith(1, () => false);
+
+  it('the unaltered file against itself flags nothing', () => {
+    const c = compareReports(committed, committedWith(1, () => false));
+    expect(c.matched.length).toBeGreaterThan(100);
+    expect([...c.slower, ...c.faster]).toEqual([]);
+  });
+
+  it('flock / threads / ticket-rush / doc with every repetition doubled is flagged slower, and only it', () => {
+    const c = compareReports(committed, committedWith(2, flockThreadsDoc));
+    expect(c.slower.map((m) => m.key)).toEqual(['ticket-rush/doc/50 clients/2 threads/flock']);
+    expect(c.slower[0]?.change).toMatchObject({ kind: 'interval', flag: 'slower' });
+    expect(c.faster).toEqual([]);
+  });
+
+  it('the same row 5% slower (a 5.2 s row with a 0.2% spread) is flagged too, and 5% faster is flagged faster', () => {
+    const spread = committed.rows.find(flockThreadsDoc)?.wallMs;
+    expect(spread !== null && spread !== undefined && (spread.max - spread.min) / spread.median).toBeLessThan(0.01);
+    expect(compareReports(committed, committedWith(1.05, flockThreadsDoc)).slower.map((m) => m.strategy)).toEqual(['flock']);
+    expect(compareReports(committed, committedWith(1 / 1.05, flockThreadsDoc)).faster.map((m) => m.strategy)).toEqual(['flock']);
+  });
+
+  it('1% slower, inside the noise threshold, is not flagged', () => {
+    const c = compareReports(committed, committedWith(1.01, flockThreadsDoc));
+    expect([...c.slower, ...c.faster]).toEqual([]);
   });
 });
 
@@ -146,13 +184,30 @@ describe('npm run compare', () => {
     }
   };
 
-  it('an A/A pair: no significant change, exit 0, α stated in the legend, a geometric mean per workload', async () => {
+  it('an A/A pair: nothing flagged, exit 0, the threshold stated in the legend, a geometric mean per workload with its interval', async () => {
     const { code, stdout } = await compare(file('aa-base.json', report(suite(7, 0))), file('aa-new.json', report(suite(7, 2))));
     expect(code).toBe(0);
-    expect(stdout).not.toMatch(/\* (slower|faster)/);
-    expect(stdout).toMatch(/no significant/);
-    expect(stdout.replace(/\s+/g, ' ')).toMatch(/α = 0\.05 for the whole comparison, by Holm's correction over the 24 rows tested/);
-    expect(stdout).toMatch(/^ticket-rush: geometric mean of new \/ base over 12 rows: wall 1\.0\d\d×/m);
+    expect(stdout).not.toMatch(/\* (slower|faster) \d/);
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/the whole interval lies beyond the noise threshold of ±3% \(above 1\.03 or below 0\.97\)/);
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/no correction over rows/);
+    expect(stdout).toMatch(/^ticket-rush: geometric mean of new \/ base over 12 rows: wall 1\.0\d\d× \[0\.9\d\d–1\.0\d\d\]/m);
+  });
+
+  it('the committed suite with one row doubled: exit 1, the row named on stderr; against itself: exit 0', async () => {
+    const committed = fileURLToPath(new URL('../results/default-suite.json', import.meta.url));
+    const doubled = await compare(committed, file('doubled.json', committedWith(2, flockThreadsDoc)));
+    expect(doubled.code).toBe(1);
+    expect(doubled.stderr).toMatch(/slower beyond the noise threshold: ticket-rush\/doc\/50 clients\/2 threads\/flock \(\* slower 2\.000× \[1\.9\d\d–2\.0\d\d\]/);
+    expect(doubled.stdout).toMatch(/^slower beyond the noise threshold \(±3%\):$/m);
+    const same = await compare(committed, committed);
+    expect(same.code).toBe(0);
+    expect(same.stdout).not.toMatch(/\* (slower|faster) \d/);
+  });
+
+  it('a row flagged faster alone: exit 0', async () => {
+    const { code, stdout } = await compare(file('slow.json', report([row('none', [200, 201, 202])])), file('fast.json', report([row('none', [100, 101, 102])])));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\* faster 0\.502×/);
   });
 
   it('runs with different settings: exit 2, one line listing each difference; --force compares them, marked on every line', async () => {

@@ -23,6 +23,7 @@ import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
 import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
+import { MIN_REPETITIONS } from '../suites/precision.ts';
 import type { ResultRow } from '../suites/summary.ts';
 import { renderTerminal } from '../reports/table.ts';
 import { columnsOption, terminalLayout, wideOption } from '../reports/column-choice.ts';
@@ -45,8 +46,10 @@ export const limits = {
 const MAX_DB_BYTES = 1 << 20;
 
 /**
- * Repetitions of the suite unless --repeat says otherwise: enough for compare's rank test to be
- * able to call a change significant over the default suite's rows (see `reports/rank-test.ts`).
+ * The most repetitions a suite row runs unless --repeat says otherwise. A row stops earlier, from
+ * 6 repetitions on (the fewest with a 95% interval of the median), once its median wall time is
+ * known within 1% or 2 ms (see `suites/precision.ts`); 7 keeps the suite no longer than it was
+ * when every row ran 7 times.
  */
 const SUITE_REPEAT = 7;
 /** Repetitions of a fault run unless --repeat says otherwise. */
@@ -76,7 +79,13 @@ function program(): Command {
     .addOption(new Option('--threads <n>', `worker threads in the client pool, threads runner (${limits.threads.min}–${limits.threads.max})`).default(os.availableParallelism(), 'the number of cores'))
     .addOption(new Option('--processes <n>', `client processes, processes runner (${limits.processes.min}–${limits.processes.max})`).default(null, 'one per client, as in the tutorial'))
     .addOption(new Option('--tickets <n>', `tickets in the db at start, ticket-rush (${limits.tickets.min}–${limits.tickets.max})`).default(1))
-    .addOption(new Option('--repeat <n>', `repetitions of every setting (${limits.repeat.min}–${limits.repeat.max})`).default(SUITE_REPEAT, `${SUITE_REPEAT} (${FAULT_REPEAT} with --fault)`))
+    .addOption(
+      new Option('--repeat <n>', `the most repetitions of a setting (${limits.repeat.min}–${limits.repeat.max}); a row stops earlier once its median wall time is known within 1% or 2 ms at 95% (from 6 repetitions); with --fault, exactly this many`).default(
+        SUITE_REPEAT,
+        `${SUITE_REPEAT} (${FAULT_REPEAT} with --fault)`,
+      ),
+    )
+    .addOption(new Option('--min-repeat <n>', `the fewest repetitions of a setting (${limits.repeat.min}–--repeat); not with --fault`).default(MIN_REPETITIONS))
     .addOption(new Option('--seed <n>', "seed of ordered-print's random sleeps").default(1))
     .addOption(new Option('--db <path>', 'ticket-rush starts from this db file\'s count, e.g. {"count": 3} (instead of --tickets)'))
     .addOption(
@@ -142,7 +151,7 @@ function parse(argv: readonly string[]): Parsed {
     throw new UsageError(`--json '${str('json')}' is not accepted: it is the --db file, which the results would overwrite; give another path`);
   }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
-  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'seed', 'db', 'rtt', 'fencing'].filter(given);
+  const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'minRepeat', 'seed', 'db', 'rtt', 'fencing'].filter(given);
   const services: ServiceUrls = serviceUrls({
     ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
     ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
@@ -161,6 +170,7 @@ function parse(argv: readonly string[]): Parsed {
     const clients = given('clients') ? integer('clients')(str('clients')) : FAULT_DEFAULT_CLIENTS;
     if (clients < 2) throw new UsageError(`--clients '${clients}' is not accepted with --fault: give at least 2 (the victim and one survivor)`);
     if (given('rtt')) throw new UsageError('--rtt is not accepted with --fault: a fault run reaches its servers directly');
+    if (given('minRepeat')) throw new UsageError('--min-repeat is not accepted with --fault: a fault run repeats exactly --repeat times');
     const suite: Probed<FaultSuiteSettings> = {
       fault,
       strategies: strategiesChosen,
@@ -187,11 +197,15 @@ function parse(argv: readonly string[]): Parsed {
     processes,
     tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : 1),
     repeat: given('repeat') ? integer('repeat')(str('repeat')) : SUITE_REPEAT,
+    minRepeat: given('minRepeat') ? integerOption('min-repeat', limits.repeat.min, limits.repeat.max)(str('minRepeat')) : MIN_REPETITIONS,
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
     services,
     rttMs: given('rtt') ? decimal('rtt', limits.rtt.min, limits.rtt.max)(str('rtt')) : 0,
     fencing: o.fencing === true,
   };
+  if (given('minRepeat') && (suite.minRepeat ?? 0) > suite.repeat) {
+    throw new UsageError(`--min-repeat '${str('minRepeat')}' is not accepted: it is more than --repeat ${suite.repeat}, the most repetitions a row runs`);
+  }
   return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args, requireServices };
 }
 

@@ -1,16 +1,18 @@
 /**
  * `npm run compare -- BASE.json NEW.json`: two results files side by side, one table per workload,
- * with a rank test over the repetitions (see `comparison.ts`).
+ * with each row's ratio of medians, its interval and a flag beyond the noise threshold (see
+ * `comparison.ts`).
  *
- * Exit codes: 0 when every row of the base is in the new file and no verdict went from correct to
- * anything else; 1 when one did, when a row of the base is missing from the new file (a strategy
- * that stopped running is a regression), when no row matches at all, or when the new file has no
- * rows; 2 for a bad command line, a file that is not a results file (old, foreign or damaged), or
+ * Exit codes: 0 when every row of the base is in the new file, no verdict went from correct to
+ * anything else and no row is flagged slower; 1 when one did, when a row is flagged slower (its
+ * whole interval above 1 + the noise threshold), when a row of the base is missing from the new
+ * file (a strategy that stopped running is a regression), when no row matches at all, or when the
+ * new file has no rows (a row flagged faster is not an error); 2 for a bad command line, a file that is not a results file (old, foreign or damaged), or
  * runs whose settings differ (listed; `--force` compares them anyway, marking every line).
  */
 import { Command } from 'commander';
-import { formatNumber, plural } from '../reports/columns.ts';
-import { compareReports, type Comparison, type FigureChange, type MatchedRow, type RankVerdict } from '../reports/comparison.ts';
+import { formatNumber, NOT_CONVERGED_MARK, plural } from '../reports/columns.ts';
+import { compareReports, REPETITIONS_TO_FLAG, type Comparison, type FigureChange, type MatchedRow, type RatioVerdict } from '../reports/comparison.ts';
 import { describeHarness } from '../reports/environment.ts';
 import { describeLoad } from '../reports/machine-load.ts';
 import { renderFitted } from '../reports/fitted-table.ts';
@@ -34,29 +36,50 @@ function pValue(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
 }
 
-/** The rank-test cell of a row. */
-function testCell(t: RankVerdict): string {
-  if (t.kind === 'no data') return 'no repetitions to test';
-  if (t.kind === 'too few') return `too few repetitions to tell (${t.repetitions[0]} and ${t.repetitions[1]})`;
-  if (!t.significant) return `no significant change (p ${pValue(t.p)})`;
-  return `* ${t.direction} (p ${pValue(t.p)}, Holm ${pValue(t.adjustedP)})`;
+/** A ratio new / base with three decimals. */
+function ratioText(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(3)}×` : '∞';
 }
 
-/** Which side's repetitions look unstable: "base", "new", "both" or ''. */
-function unstableCell(m: MatchedRow): string {
-  const [b, n] = [m.baseUnstable.length > 0, m.nextUnstable.length > 0];
+/** The change cell of a row: the ratio, its interval with the interval's coverage, and the flag. */
+export function changeCell(t: RatioVerdict): string {
+  if (t.kind === 'no data') return 'no repetitions to compare';
+  if (t.kind === 'too few') return `${ratioText(t.ratio)}: too few repetitions to flag (${t.repetitions[0]} and ${t.repetitions[1]})`;
+  const interval = `${ratioText(t.ratio)} [${t.lower.toFixed(3)}–${Number.isFinite(t.upper) ? t.upper.toFixed(3) : '∞'}] ${Math.floor(t.coverage * 100 + 1e-9)}%`;
+  return t.flag === null ? interval : `* ${t.flag} ${interval}`;
+}
+
+/** Which side: "base", "new", "both" or ''. */
+function sides(b: boolean, n: boolean): string {
   return b && n ? 'both' : b ? 'base' : n ? 'new' : '';
 }
 
-/** The legend under the tables: what the marks mean, with α. */
+/** Which side's repetitions look unstable. */
+function unstableCell(m: MatchedRow): string {
+  return sides(m.baseUnstable.length > 0, m.nextUnstable.length > 0);
+}
+
+/** Which side's median wall time did not converge, with the mark of the bench tables. */
+function unconvergedCell(m: MatchedRow): string {
+  const which = sides(m.baseNotConverged, m.nextNotConverged);
+  return which === '' ? '' : `${NOT_CONVERGED_MARK} ${which}`;
+}
+
+/** The legend under the tables: what the change column and the marks mean, with the noise threshold. */
 export function compareLegend(c: Comparison): string {
+  const t = `${(c.threshold * 100).toFixed(0)}%`;
   return (
-    `Rank test: two-sided Mann-Whitney U over the repetitions' wall times (throughput is their inverse: the same test), exact permutation p-value ` +
-    `up to 60 values; α = ${c.alpha} for the whole comparison, by Holm's correction over the ${plural(c.tested, 'row')} tested. ` +
-    `* marks a change at that level. "too few repetitions to tell": with these repetitions the test cannot reach it, ` +
-    `even if every repetition of one run were slower than every one of the other; ${c.needed} per side are needed in this comparison. ` +
+    `Change: the median wall time new / base (throughput is its inverse), with an interval [new lower / base upper – new upper / base lower] ` +
+    `from each side's distribution-free interval of the median (order statistics: the 95% interval from 6 repetitions, the min–max below that, ` +
+    `which covers less), and the chance that both sides' intervals hold their medians, so that the ratio's interval holds the true ratio ` +
+    `(at least). * slower / * faster: the whole interval lies beyond the noise threshold of ±${t} (above ${(1 + c.threshold).toFixed(2)} or below ` +
+    `${(1 - c.threshold).toFixed(2)}), as criterion.rs flags a change. Each row is judged on its own repetitions, with no correction over rows; ` +
+    `a row needs ${REPETITIONS_TO_FLAG} repetitions a side to be flagged. A row flagged slower makes the exit code 1. ` +
+    `rank test p: the two-sided Mann-Whitney U p-value over the repetitions' wall times, uncorrected, for information: it flags nothing. ` +
     `unstable: the repetitions' wall times disagree by pyperf's checks (standard deviation ≥ 10% of the mean, or min or max ≥ 50% from it). ` +
-    `Geometric mean: of new / base over the workload's rows; wall below 1 and throughput above 1 are faster.`
+    `${NOT_CONVERGED_MARK} not converged: that run stopped the row before its median wall time was known within 1% (or 2 ms) at 95%. ` +
+    `Geometric mean: of new / base over the workload's rows, wall below 1 and throughput above 1 faster; its interval holds whenever every ` +
+    `row's interval does, and is not given when a row has no interval.`
   );
 }
 
@@ -73,13 +96,16 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
     groups.set(title, [...(groups.get(title) ?? []), m]);
   }
   const anyUnstable = comparison.matched.some((m) => unstableCell(m) !== '');
+  const anyUnconverged = comparison.matched.some((m) => unconvergedCell(m) !== '');
   for (const [title, rows] of groups) {
     const columns = [
       { header: 'strategy', key: true },
       { header: 'wall (ms) median' },
       { header: 'throughput (ops/s) median' },
-      { header: 'rank test' },
+      { header: 'change (new / base)' },
+      { header: 'rank test p (info)' },
       ...(anyUnstable ? [{ header: 'unstable' }] : []),
+      ...(anyUnconverged ? [{ header: 'not converged' }] : []),
       { header: 'wait p50 (ms)' },
       { header: 'handoff gap p50 (ms)' },
       { header: 'verdict' },
@@ -90,8 +116,10 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
       m.strategy,
       figure(m.wallMs),
       figure(m.throughput),
-      testCell(m.test),
+      changeCell(m.change),
+      m.change.kind === 'interval' ? pValue(m.change.p) : '–',
       ...(anyUnstable ? [unstableCell(m)] : []),
+      ...(anyUnconverged ? [unconvergedCell(m)] : []),
       figure(m.waitP50Ms),
       figure(m.handoffGapP50Ms),
       m.baseVerdict === m.nextVerdict ? m.nextVerdict : `${m.baseVerdict} → ${m.nextVerdict}${m.verdictRegressed ? '  REGRESSED' : ''}`,
@@ -99,10 +127,15 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
     ]);
     parts.push(`${wrap(`${title}: base → new`)}\n${renderFitted(columns, cells, width)}`);
   }
-  const ratios = comparison.ratios.map(
-    (r) => `${r.workload}: geometric mean of new / base over ${plural(r.rows, 'row')}: wall ${r.wall.toFixed(3)}×, throughput ${r.throughput.toFixed(3)}×`,
-  );
+  const ratios = comparison.ratios.map((r) => {
+    const interval = r.wallInterval === null ? ' (no interval: a row has too few repetitions; not a figure to trust)' : ` [${r.wallInterval.lower.toFixed(3)}–${r.wallInterval.upper.toFixed(3)}]`;
+    return `${r.workload}: geometric mean of new / base over ${plural(r.rows, 'row')}: wall ${r.wall.toFixed(3)}×${interval}, throughput ${r.throughput.toFixed(3)}×`;
+  });
   if (ratios.length > 0) parts.push(ratios.map(wrap).join('\n'));
+  const flaggedLines = (label: string, rows: readonly MatchedRow[]) =>
+    rows.length === 0 ? [] : [`${label}:\n${rows.map((m) => `  ${m.key}: ${changeCell(m.change)}`).join('\n')}`];
+  parts.push(...flaggedLines(`slower beyond the noise threshold (±${(comparison.threshold * 100).toFixed(0)}%)`, comparison.slower));
+  parts.push(...flaggedLines(`faster beyond the noise threshold (±${(comparison.threshold * 100).toFixed(0)}%)`, comparison.faster));
   const regressed = comparison.matched.filter((m) => m.verdictRegressed);
   if (regressed.length > 0) parts.push(`verdicts regressed:\n${regressed.map((m) => `  ${m.key}: ${m.baseVerdict} → ${m.nextVerdict}  REGRESSED`).join('\n')}`);
   if (comparison.onlyInBase.length > 0) {
@@ -124,7 +157,7 @@ function where(label: string, r: Report): string {
 export function main(argv: readonly string[]): number {
   const cmd = new Command()
     .name('npm run compare --')
-    .description('Compares two results files (npm run bench -- --json PATH, or results/default-suite.json) row by row, with a rank test over the repetitions.')
+    .description('Compares two results files (npm run bench -- --json PATH, or results/default-suite.json) row by row: the ratio of medians of each row with its interval, flagged beyond a noise threshold; exits 1 when a row is slower.')
     .argument('<base>', 'the results file to compare against, e.g. results/default-suite.json')
     .argument('<new>', 'the newer results file')
     .option('--force', 'compare runs whose settings differ (clients, threads, tickets, latency, runner…), marking every line')
@@ -152,6 +185,7 @@ export function main(argv: readonly string[]): number {
     if (comparison.onlyInBase.length > 0) problems.push(`missing from the new file: ${comparison.onlyInBase.join(', ')}`);
     const regressed = comparison.matched.filter((m) => m.verdictRegressed);
     if (regressed.length > 0) problems.push(`verdict regressed: ${regressed.map((m) => m.key).join(', ')}`);
+    if (comparison.slower.length > 0) problems.push(`slower beyond the noise threshold: ${comparison.slower.map((m) => `${m.key} (${changeCell(m.change)})`).join(', ')}`);
     for (const problem of problems) process.stderr.write(`${problem}\n`);
     return problems.length > 0 ? 1 : 0;
   } catch (error) {

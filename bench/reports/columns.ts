@@ -1,6 +1,7 @@
 import { latencyProfiles } from '../workloads/latency.ts';
 import type { Percentiles, ResultRow, Spread } from '../suites/summary.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
+import { BUSY_CORES, SAMPLE_INTERVAL_MS } from './load-sampler.ts';
 import { OUTLIER_PERCENT, rowInstability, UNSTABLE_MARK, UNSTABLE_STDEV_PERCENT } from './stability.ts';
 
 /**
@@ -55,10 +56,43 @@ function verdictCell(row: ResultRow): string {
   return reasons.startsWith(row.verdict) ? reasons : `${row.verdict}: ${reasons}`;
 }
 
-/** A spread over repetitions, marked when the row's repetitions look unstable (see `stability.ts`). */
+/** The mark after the wall time and throughput of a row whose median wall time did not converge (see `suites/precision.ts`). */
+export const NOT_CONVERGED_MARK = '†';
+
+/** The mark after the wall time and throughput of a row some of whose repetitions ran on a busy machine (see `load-sampler.ts`). */
+export const BUSY_MARK = '‡';
+
+/** Repetitions of the row run while other processes kept the machine busy; 0 for rows not sampled. */
+export function busyRepetitions(row: ResultRow): number {
+  return row.busyRepetitions ?? 0;
+}
+
+/** The row ran with the precision rule and its median wall time did not converge; false for rows from older files. */
+export function notConverged(row: ResultRow): boolean {
+  return row.precision !== undefined && row.precision !== null && !row.precision.converged;
+}
+
+/**
+ * A spread over repetitions, marked when the row's repetitions look unstable (see `stability.ts`)
+ * and when its median wall time did not converge.
+ */
 function spreadCell(row: ResultRow, s: Spread | null): string {
   const text = formatSpread(s);
-  return s !== null && rowInstability(row).length > 0 ? `${text} ${UNSTABLE_MARK}` : text;
+  if (s === null) return text;
+  const marks = [
+    ...(rowInstability(row).length > 0 ? [UNSTABLE_MARK] : []),
+    ...(notConverged(row) ? [NOT_CONVERGED_MARK] : []),
+    ...(busyRepetitions(row) > 0 ? [BUSY_MARK] : []),
+  ];
+  return marks.length === 0 ? text : `${text} ${marks.join(' ')}`;
+}
+
+/** The precision column: the median wall time's interval, its coverage when below 95%, the repetitions, and whether it converged. */
+function precisionCell(row: ResultRow): string {
+  const p = row.precision;
+  if (p === undefined || p === null) return '–';
+  const coverage = p.coverage < 0.95 ? ` ${Math.floor(p.coverage * 100 + 1e-9)}%` : '';
+  return `[${formatNumber(p.lowerMs)}–${formatNumber(p.upperMs)}]${coverage}, ${plural(p.repetitions, 'rep')}${p.converged ? '' : `, not converged ${NOT_CONVERGED_MARK}`}`;
 }
 
 /**
@@ -144,6 +178,22 @@ const common: readonly Column[] = [
     note: 'aborts: optimistic attempts that found the state changed and retried, over all repetitions; an optimistic strategy promises serializable commits, not mutual exclusion, so its overlaps are not violations.',
   },
   { id: 'retries', header: 'max retries (per client)', cell: (r) => String(r.maxRetries), headline: false, note: '' },
+  {
+    id: 'precision',
+    header: 'wall median 95% interval (ms)',
+    cell: precisionCell,
+    headline: false,
+    note:
+      "wall median interval: the distribution-free interval of the median wall time (order statistics), with its coverage when below 95% (fewer than 6 repetitions), and the row's completed repetitions; " +
+      'a row stops repeating once the interval is within 1% of the median (or 2 ms), from 6 repetitions, or at the cap (--repeat).',
+  },
+  {
+    id: 'busy',
+    header: 'busy repetitions',
+    cell: (r) => (r.busyRepetitions === undefined || r.busyRepetitions === null ? '–' : `${r.busyRepetitions} of ${r.runs.filter((run) => run.load !== undefined).length}`),
+    headline: false,
+    note: `busy repetitions: how many ran while other processes used more than ${BUSY_CORES} of a core on average (their CPU time from /proc, sampled every ${SAMPLE_INTERVAL_MS} ms during each repetition; the strategies' servers not counted).`,
+  },
 ];
 
 /** The violations cell: the count, or why there is none (see `ResultRow.violationsNote`). */
@@ -200,8 +250,15 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
     `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${rtt} · ` +
-    `${plural(Math.max(...rows.map((r) => r.repetitions)), 'repetition')}`
+    `${repetitionsText(rows)}`
   );
+}
+
+/** "7 repetitions", or "3–7 repetitions" when the rows stopped at different counts. */
+function repetitionsText(rows: readonly ResultRow[]): string {
+  const counts = rows.map((r) => r.repetitions).filter((n) => n > 0);
+  const [least, most] = [Math.min(...counts), Math.max(...counts)];
+  return counts.length === 0 || least === most ? plural(Math.max(0, ...rows.map((r) => r.repetitions)), 'repetition') : `${least}–${most} repetitions`;
 }
 
 /** Where a row's clients ran: "on 2 threads (up to 25 per thread)" or "in 50 processes (1 per process)". */
@@ -218,12 +275,21 @@ const unstableNote =
   `${UNSTABLE_MARK}: the repetitions' wall times disagree (standard deviation ${UNSTABLE_STDEV_PERCENT}% of the mean or more, or the minimum or maximum ` +
   `${OUTLIER_PERCENT}% or more from it, pyperf's checks): rerun on an idle machine or with more repetitions before trusting the median.`;
 
+const notConvergedNote =
+  `${NOT_CONVERGED_MARK}: the median wall time did not converge: its 95% interval (order statistics) was not within 1% of the median (or 2 ms) ` +
+  'when the row stopped, at the cap (--repeat) or before the 6 repetitions a 95% interval needs; compare such rows with care.';
+
+const busyNote =
+  `${BUSY_MARK}: some of the row's repetitions ran while other processes used more than ${BUSY_CORES} of a core on average ` +
+  '(sampled from /proc during each repetition; how many is in the busy column and in the JSON as busyRepetitions): its figures may be slower than this machine can do.';
+
 /**
  * What the given columns mean, as one paragraph for under a table that shows them: each column's
- * note once, the note on spreads when one is shown, on pooled percentiles when one is, and on
- * unstable rows when `unstable` (some row was marked).
+ * note once, the note on spreads when one is shown, on pooled percentiles when one is, on unstable
+ * rows when `unstable` (some row was marked), on rows that did not converge when `unconverged`, and
+ * on rows with busy repetitions when `busy`.
  */
-export function legendFor(columns: readonly Column[], unstable: boolean): string {
+export function legendFor(columns: readonly Column[], unstable: boolean, unconverged = false, busy = false): string {
   const notes: string[] = [];
   const add = (note: string) => {
     if (note !== '' && !notes.includes(note)) notes.push(note);
@@ -234,11 +300,13 @@ export function legendFor(columns: readonly Column[], unstable: boolean): string
     if (percentileIds.has(column.id)) add('Percentiles pooled over repetitions, p99 only from 100 samples or more.');
   }
   if (unstable && columns.some((c) => c.id === 'wall' || c.id === 'throughput')) add(unstableNote);
+  if (unconverged && columns.some((c) => c.id === 'wall' || c.id === 'throughput' || c.id === 'precision')) add(notConvergedNote);
+  if (busy && columns.some((c) => c.id === 'wall' || c.id === 'throughput' || c.id === 'busy')) add(busyNote);
   return notes.join(' ');
 }
 
 /** What every column means, printed under the Markdown tables. */
-export const legend = legendFor([...common, ...Object.values(specific).flat()], true);
+export const legend = legendFor([...common, ...Object.values(specific).flat()], true, true, true);
 
 /** Splits rows into one group per table (workload × latency × clients), in order. */
 export function tableGroups(rows: readonly ResultRow[]): ResultRow[][] {

@@ -1,17 +1,39 @@
 /**
- * Two results files compared row by row: each figure base → new, a rank test over the
- * repetitions' wall times that knows the runs' noise, the geometric mean of the ratios per
- * workload, and the settings in which the runs differ.
+ * Two results files compared row by row: each figure base → new; per row the ratio of the median
+ * wall times with an interval built from each side's measured precision, flagged when the whole
+ * interval lies beyond a noise threshold (as criterion.rs does: a change must be both outside the
+ * measurement's confidence interval and larger than the noise threshold); the geometric mean of the
+ * ratios per workload, with an interval; and the settings in which the runs differ.
+ *
+ * Why not a rank test with a correction over rows: with one changed row among the default suite's
+ * 120, any family-wise correction is Bonferroni at rank one, and the exact two-sided Mann-Whitney
+ * test's smallest p at 7 repetitions a side (2/C(14,7) = 0.00058) times 120 is above 0.05: a row
+ * made twice as slow could never be called. The interval of each row depends only on that row.
+ * Source: criterion.rs, "Change detection" in its user guide (the noise threshold, default ±2%,
+ * against the confidence interval of the relative change).
  */
 import { geometricMean } from 'simple-statistics';
-import { holm, mannWhitneyU, repetitionsNeeded, smallestP } from './rank-test.ts';
+import { medianInterval, type MedianInterval } from './median-interval.ts';
+import { mannWhitneyU } from './rank-test.ts';
 import type { Report } from './report.ts';
 import { repetitionWalls, rowInstability } from './stability.ts';
 import type { ResultRow, Spread } from '../suites/summary.ts';
-import { processesOf, runnerOf } from './columns.ts';
+import { notConverged, processesOf, runnerOf } from './columns.ts';
 
-/** The significance level of a comparison: the chance, over all its rows together, of calling a change where there is none. */
-export const ALPHA = 0.05;
+/**
+ * The noise threshold, as a fraction: a row is flagged only when the interval of its ratio of
+ * medians (new / base) lies wholly above 1 + T (slower) or wholly below 1 − T (faster). 3%, from
+ * the committed runs: between two default suites of the same code (results at 62bc400 and
+ * 5981664) no ratio interval of a ticket-rush doc row lay beyond 1.005 or below 0.998, while
+ * between runs of different machine load (5981664 and 4ee0c0d, 50 processes with server
+ * connections beside them) the processes runner's lock rows moved 2.3–5.7% with their whole
+ * interval; and a 5% change on a 5.2 s row with a 0.2–0.3% spread (min–max interval, ratio interval
+ * about [1.045, 1.055]) must still be seen.
+ */
+export const NOISE_THRESHOLD = 0.03;
+
+/** The fewest repetitions on each side for a row to be flagged: 3, the fewest a suite row runs. */
+export const REPETITIONS_TO_FLAG = 3;
 
 /** One figure of a row in both reports. */
 export interface FigureChange {
@@ -28,18 +50,32 @@ export interface FigureChange {
 }
 
 /**
- * What the rank test says of a row's wall times (and so of its throughput, their inverse):
- * - `tested`: the two-sided Mann-Whitney U test over the repetitions, p and Holm-adjusted p (over
- *   every row tested in the comparison), `significant` when the adjusted p is below {@link ALPHA};
- *   `slower` / `faster` by the medians;
- * - `too few`: with these repetitions the test cannot reach α for a row of this comparison even if
- *   every repetition of one run were slower than every one of the other; `needed` is how many, on
- *   each side, it would take;
- * - `no data`: one side has no completed repetition (every one failed, or a file without `runs`).
+ * What a row's repetitions say of the change of its wall time (and so of its throughput, their
+ * inverse):
+ * - `interval`: `ratio` = new median / base median, and the interval [new lower / base upper, new
+ *   upper / base lower] from each side's order-statistic interval of the median (see
+ *   `median-interval.ts`); `coverage` (0–1) is the chance that both sides' intervals hold their
+ *   medians, the product of the two, so at least the chance that the ratio's interval holds the
+ *   true ratio; `flag` is `slower` when the lower end is above 1 + {@link NOISE_THRESHOLD},
+ *   `faster` when the upper end is below 1 − it, else null; `p` is the two-sided Mann-Whitney U
+ *   p-value over the repetitions, uncorrected, for information only (it flags nothing);
+ * - `too few`: a side has fewer than {@link REPETITIONS_TO_FLAG} repetitions: the ratio is given,
+ *   never flagged;
+ * - `no data`: one side has no completed repetition (every one failed, or a file without `runs`),
+ *   or a base median of 0.
  */
-export type RankVerdict =
-  | { readonly kind: 'tested'; readonly p: number; readonly adjustedP: number; readonly significant: boolean; readonly direction: 'slower' | 'faster' | 'same' }
-  | { readonly kind: 'too few'; readonly p: number; readonly repetitions: readonly [number, number]; readonly needed: number }
+export type RatioVerdict =
+  | {
+      readonly kind: 'interval';
+      readonly ratio: number;
+      readonly lower: number;
+      readonly upper: number;
+      readonly coverage: number;
+      readonly flag: 'slower' | 'faster' | null;
+      readonly p: number;
+      readonly repetitions: readonly [number, number];
+    }
+  | { readonly kind: 'too few'; readonly ratio: number; readonly repetitions: readonly [number, number] }
   | { readonly kind: 'no data' };
 
 /** A row present in both reports. */
@@ -55,10 +91,14 @@ export interface MatchedRow {
   readonly throughput: FigureChange;
   readonly waitP50Ms: FigureChange;
   readonly handoffGapP50Ms: FigureChange;
-  readonly test: RankVerdict;
+  /** The ratio of median wall times with its interval, and whether it is flagged. */
+  readonly change: RatioVerdict;
   /** Why the base's or the new run's repetitions look unstable (see `stability.ts`); empty when they do not. */
   readonly baseUnstable: readonly string[];
   readonly nextUnstable: readonly string[];
+  /** The base's or the new run's median wall time did not converge (see `suites/precision.ts`); false for rows of files written before the rule. */
+  readonly baseNotConverged: boolean;
+  readonly nextNotConverged: boolean;
   readonly baseVerdict: string;
   readonly nextVerdict: string;
   /** The verdict was `correct` in the base and is anything else now. */
@@ -85,6 +125,14 @@ export interface WorkloadRatio {
   readonly wall: number;
   /** Of the median throughputs: above 1 is faster. */
   readonly throughput: number;
+  /**
+   * The geometric means of the rows' interval ends (lower of the lowers, upper of the uppers): it
+   * holds the geometric mean of the true ratios whenever every row's interval holds its ratio (the
+   * geometric mean is increasing in each ratio). Null when a row of the workload has no interval
+   * (fewer than {@link REPETITIONS_TO_FLAG} repetitions on a side): the mean is then not shown as a
+   * figure to trust.
+   */
+  readonly wallInterval: { readonly lower: number; readonly upper: number } | null;
 }
 
 export interface Comparison {
@@ -96,11 +144,11 @@ export interface Comparison {
   readonly differences: readonly SettingDifference[];
   /** Rows were matched across {@link differences} (`force`). */
   readonly forced: boolean;
-  /** The significance level, and how many rows the rank test was run on (Holm's family). */
-  readonly alpha: number;
-  readonly tested: number;
-  /** Repetitions per side a row needs for the test to be able to reach α in this comparison. */
-  readonly needed: number;
+  /** The noise threshold, a fraction (see {@link NOISE_THRESHOLD}). */
+  readonly threshold: number;
+  /** Rows flagged slower or faster. */
+  readonly slower: readonly MatchedRow[];
+  readonly faster: readonly MatchedRow[];
   readonly ratios: readonly WorkloadRatio[];
 }
 
@@ -207,38 +255,36 @@ function pairRows(base: Report, next: Report, differences: readonly SettingDiffe
 }
 
 /**
+ * The change of a row's wall time from the base's repetitions `base` to the new run's `next` (ms,
+ * one value per completed repetition), with its interval and flag (see {@link RatioVerdict}).
+ */
+export function ratioVerdict(base: readonly number[], next: readonly number[], threshold = NOISE_THRESHOLD): RatioVerdict {
+  const [b, n] = [medianInterval(base), medianInterval(next)];
+  if (b === null || n === null || b.median <= 0) return { kind: 'no data' };
+  const ratio = n.median / b.median;
+  const repetitions = [b.n, n.n] as const;
+  if (b.n < REPETITIONS_TO_FLAG || n.n < REPETITIONS_TO_FLAG) return { kind: 'too few', ratio, repetitions };
+  const [lower, upper] = ratioBounds(b, n);
+  const flag = lower > 1 + threshold ? 'slower' : upper < 1 - threshold ? 'faster' : null;
+  return { kind: 'interval', ratio, lower, upper, coverage: b.coverage * n.coverage, flag, p: mannWhitneyU(base, next).p, repetitions };
+}
+
+/** [new lower / base upper, new upper / base lower]; the upper end is infinite when the base's lower end is 0. */
+function ratioBounds(b: MedianInterval, n: MedianInterval): [number, number] {
+  return [n.lower / b.upper, b.lower > 0 ? n.upper / b.lower : Number.POSITIVE_INFINITY];
+}
+
+/**
  * Matches the rows of two reports by workload, latency, runner, clients, threads and strategy
- * (with `force`, also across the settings in which the runs differ) and compares them. The rank
- * test runs on every matched row with completed repetitions on both sides; Holm's correction over
- * those rows keeps the chance of any false alarm in the whole comparison at {@link ALPHA}.
+ * (with `force`, also across the settings in which the runs differ) and compares them: each row's
+ * ratio of medians with its interval, flagged on that row's own precision and the noise threshold
+ * alone, with no correction over rows.
  */
 export function compareReports(base: Report, next: Report, options: { readonly force?: boolean } = {}): Comparison {
   const force = options.force === true;
   const differences = settingDifferences(base, next);
   const pairs = pairRows(base, next, differences, force);
-  const samples = pairs.map(([b, n]) => [repetitionWalls(b), repetitionWalls(n)] as const);
-  const testedIndex = samples.flatMap(([x, y], i) => (x.length > 0 && y.length > 0 ? [i] : []));
-  const raw = testedIndex.map((i) => {
-    const [x, y] = samples[i] ?? [[], []];
-    return mannWhitneyU(x, y).p;
-  });
-  const adjusted = holm(raw);
-  const threshold = ALPHA / Math.max(1, testedIndex.length);
-  const verdictOf = (i: number): RankVerdict => {
-    const at = testedIndex.indexOf(i);
-    const [x, y] = samples[i] ?? [[], []];
-    if (at < 0) return { kind: 'no data' };
-    const p = raw[at] ?? 1;
-    const adjustedP = adjusted[at] ?? 1;
-    const significant = adjustedP < ALPHA;
-    if (!significant && smallestP(x.length, y.length) > threshold) {
-      return { kind: 'too few', p, repetitions: [x.length, y.length], needed: repetitionsNeeded(threshold) };
-    }
-    const [pair] = [pairs[i]];
-    const [bm, nm] = [pair?.[0].wallMs?.median ?? 0, pair?.[1].wallMs?.median ?? 0];
-    return { kind: 'tested', p, adjustedP, significant, direction: nm > bm ? 'slower' : nm < bm ? 'faster' : 'same' };
-  };
-  const matched: MatchedRow[] = pairs.map(([b, n, rowDifferences], i) => ({
+  const matched: MatchedRow[] = pairs.map(([b, n, rowDifferences]) => ({
     key: rowKey(b),
     workload: b.workload,
     latency: b.latency,
@@ -250,9 +296,11 @@ export function compareReports(base: Report, next: Report, options: { readonly f
     throughput: spreadChange(b.throughput, n.throughput),
     waitP50Ms: pointChange(b.waitMs?.p50, n.waitMs?.p50),
     handoffGapP50Ms: pointChange(b.handoffGapMs?.p50, n.handoffGapMs?.p50),
-    test: verdictOf(i),
+    change: ratioVerdict(repetitionWalls(b), repetitionWalls(n)),
     baseUnstable: rowInstability(b),
     nextUnstable: rowInstability(n),
+    baseNotConverged: notConverged(b),
+    nextNotConverged: notConverged(n),
     baseVerdict: b.verdict,
     nextVerdict: n.verdict,
     verdictRegressed: b.verdict === 'correct' && n.verdict !== 'correct',
@@ -260,32 +308,37 @@ export function compareReports(base: Report, next: Report, options: { readonly f
   }));
   const pairedBase = new Set(pairs.map(([b]) => b));
   const pairedNext = new Set(pairs.map(([, n]) => n));
+  const flagged = (flag: 'slower' | 'faster') => matched.filter((m) => m.change.kind === 'interval' && m.change.flag === flag);
   return {
     matched,
     onlyInBase: base.rows.filter((r) => !pairedBase.has(r)).map(rowKey),
     onlyInNext: next.rows.filter((r) => !pairedNext.has(r)).map(rowKey),
     differences,
     forced: force && differences.length > 0,
-    alpha: ALPHA,
-    tested: testedIndex.length,
-    needed: repetitionsNeeded(threshold),
+    threshold: NOISE_THRESHOLD,
+    slower: flagged('slower'),
+    faster: flagged('faster'),
     ratios: workloadRatios(matched),
   };
 }
 
-/** Per workload, in order of appearance: the geometric means of new / base of the median wall times and throughputs. */
+/**
+ * Per workload, in order of appearance: the geometric means of new / base of the median wall times
+ * and throughputs, and the interval of the wall's (see {@link WorkloadRatio.wallInterval}).
+ */
 export function workloadRatios(matched: readonly MatchedRow[]): WorkloadRatio[] {
   const out: WorkloadRatio[] = [];
   for (const workload of [...new Set(matched.map((m) => m.workload))]) {
-    const ratios = matched
-      .filter((m) => m.workload === workload)
-      .flatMap((m) => {
-        const { base: bw, next: nw } = m.wallMs;
-        const { base: bt, next: nt } = m.throughput;
-        return bw !== null && nw !== null && bt !== null && nt !== null && bw > 0 && nw > 0 && bt > 0 && nt > 0 ? [[nw / bw, nt / bt] as const] : [];
-      });
-    if (ratios.length === 0) continue;
-    out.push({ workload, rows: ratios.length, wall: geometricMean(ratios.map(([w]) => w)), throughput: geometricMean(ratios.map(([, t]) => t)) });
+    const rows = matched.filter((m) => {
+      const { base: bw, next: nw } = m.wallMs;
+      const { base: bt, next: nt } = m.throughput;
+      return m.workload === workload && bw !== null && nw !== null && bt !== null && nt !== null && bw > 0 && nw > 0 && bt > 0 && nt > 0;
+    });
+    if (rows.length === 0) continue;
+    const ratio = (c: FigureChange) => (c.next ?? 0) / (c.base ?? 1);
+    const intervals = rows.flatMap((m) => (m.change.kind === 'interval' && Number.isFinite(m.change.upper) && m.change.lower > 0 ? [m.change] : []));
+    const wallInterval = intervals.length === rows.length ? { lower: geometricMean(intervals.map((i) => i.lower)), upper: geometricMean(intervals.map((i) => i.upper)) } : null;
+    out.push({ workload, rows: rows.length, wall: geometricMean(rows.map((m) => ratio(m.wallMs))), throughput: geometricMean(rows.map((m) => ratio(m.throughput))), wallInterval });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { columnIds, columnsFor, legendFor, tableGroups, tableTitle, type Column } from './columns.ts';
+import { busyRepetitions, columnIds, columnsFor, legendFor, notConverged, tableGroups, tableTitle, type Column } from './columns.ts';
 import { renderFitted } from './fitted-table.ts';
 import { rowInstability } from './stability.ts';
 import { wrapText } from './text-width.ts';
@@ -73,6 +73,6 @@ export function renderTerminal(rows: readonly ResultRow[], layout: TerminalLayou
     return `${wrap(tableTitle(group))}\n${fitted}`;
   });
   const unstable = rows.some((row) => rowInstability(row).length > 0);
-  const notes = [leftOut(union(all), union(shown)), legendFor(union(shown), unstable)].filter((n) => n !== '').map(wrap);
+  const notes = [leftOut(union(all), union(shown)), legendFor(union(shown), unstable, rows.some(notConverged), rows.some((r) => busyRepetitions(r) > 0))].filter((n) => n !== '').map(wrap);
   return `${[parts.join('\n\n'), ...notes].join('\n')}\n`;
 }

@@ -4,6 +4,9 @@ import type { RunnerName } from '../runners/runner.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import type { HistorySink } from './history-writer.ts';
+import { MIN_REPETITIONS } from './precision.ts';
+import { runRounds } from './rounds.ts';
+import { startLoadSampler, type RepetitionLoad } from '../reports/load-sampler.ts';
 import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
 import { delayedServices } from '../engines/delayed-services.ts';
 import type { ServiceUrls } from '../engines/services.ts';
@@ -23,7 +26,10 @@ export interface SuiteSettings {
   /** Client processes (processes runner); null: one per client, as in the tutorial. */
   readonly processes: number | null;
   readonly tickets: number;
+  /** The most repetitions a row runs: it stops earlier once its wall time's median is known precisely enough (see `precision.ts`). */
   readonly repeat: number;
+  /** The fewest repetitions a row runs (at most `repeat`); absent: {@link MIN_REPETITIONS}. */
+  readonly minRepeat?: number;
   /** Seed of ordered-print's sleeps; repetition r uses seed + r − 1, the same for every strategy. */
   readonly seed: number;
   /** Where the Redis and PostgreSQL servers are (the URLs given, before any delay proxy). */
@@ -55,9 +61,11 @@ export interface Progress {
 }
 
 /**
- * Runs the suite. Within a repetition the strategies run one after another, each in a fresh pool
- * or fresh processes; the order rotates by one strategy per repetition, so no strategy always runs
- * first or after the same neighbour. A strategy out of a runner's reach is not run there: its row
+ * Runs the suite in rounds: in each round every row still measuring runs once, the strategies one
+ * after another, each in a fresh pool or fresh processes; the order rotates by one strategy per
+ * round, so no strategy always runs first or after the same neighbour. From round `minRepeat` on, a
+ * row whose median wall time is known within 1% (or 2 ms) at 95% drops out of later rounds (see
+ * `precision.ts`); the others run until the cap, `repeat`. A strategy out of a runner's reach is not run there: its row
  * is "not applicable", with the reason; one whose server did not answer is "skipped". With
  * `rttMs` > 0 the servers are reached through delay proxies, started here and stopped at the end.
  */
@@ -102,20 +110,35 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
         });
         const reachable = suite.strategies.filter((strategy) => notRunIn(suite, strategy, runner, workload) === null);
         const results = new Map<StrategyName, RunResult[]>(suite.strategies.map((s) => [s, []]));
-        for (let repetition = 1; repetition <= suite.repeat; repetition++) {
-          const shift = (repetition - 1) % Math.max(1, reachable.length);
-          const order = [...reachable.slice(shift), ...reachable.slice(0, shift)];
-          for (const strategy of order) {
+        const loads = new Map<StrategyName, RepetitionLoad[]>(suite.strategies.map((s) => [s, []]));
+        const minimum = Math.min(suite.minRepeat ?? MIN_REPETITIONS, suite.repeat);
+        const groupEnd = done + suite.repeat * suite.strategies.length;
+        await runRounds(
+          reachable,
+          { minimum, cap: suite.repeat },
+          async (strategy, repetition) => {
             const settings = settingsOf(strategy, repetition);
             onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-            const result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
+            const sampler = await startLoadSampler();
+            let result: RunResult;
+            try {
+              result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
+            } finally {
+              loads.get(strategy)?.push(await sampler.stop());
+            }
             await histories?.record(settings, repetition, result);
             results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
             done++;
-          }
-          done += suite.strategies.length - reachable.length;
-        }
-        const group = suite.strategies.map((strategy) => summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload)));
+            return result.status === 'completed' ? result.wallMs : null;
+          },
+          // The rounds a row will not run count as done.
+          (_, repetitions) => (done += suite.repeat - repetitions),
+        );
+        // Rows not run here (out of reach, skipped) count as done too.
+        done = groupEnd;
+        const group = suite.strategies.map((strategy) =>
+          summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload), loads.get(strategy)),
+        );
         rows.push(...withSlowdowns(group));
       }
     }

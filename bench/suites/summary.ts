@@ -7,6 +7,8 @@ import { loadedStrategy } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
 import type { RunResult, RunSettings } from '../runners/run.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
+import { precisionOf, type RowPrecision } from './precision.ts';
+import type { RepetitionLoad } from '../reports/load-sampler.ts';
 
 /** A central figure with its spread over repetitions. */
 export interface Spread {
@@ -49,6 +51,8 @@ export interface RunRecord {
   readonly figures: Record<string, number | null> | null;
   /** ticket-rush: whether the clients' history is linearizable (see `histories/run-history.ts`); null otherwise or when the run failed. */
   readonly linearizable: 'yes' | 'no' | 'unknown' | null;
+  /** Other processes' CPU during this repetition, sampled while it ran (see `reports/load-sampler.ts`); absent when not sampled. */
+  readonly load?: RepetitionLoad;
 }
 
 /** One strategy on one workload, latency profile and client count, over its repetitions. */
@@ -77,6 +81,18 @@ export interface ResultRow {
   readonly clientsPerThread: number;
   readonly tickets: number;
   readonly repetitions: number;
+  /**
+   * How precisely the median wall time is known: its 95% order-statistic interval over the
+   * completed repetitions and whether it converged (within 1% or 2 ms; see `precision.ts`). Null
+   * when no repetition completed; absent in files written before the suite stopped on precision.
+   */
+  readonly precision?: RowPrecision | null;
+  /**
+   * Repetitions run while other processes kept more than half a core busy on average (see
+   * `reports/load-sampler.ts`); null when no repetition's load could be sampled; absent in files
+   * written before the load was sampled per repetition.
+   */
+  readonly busyRepetitions?: number | null;
   /** Release of the start barrier to the last client's end, ms. Null if every repetition failed. */
   readonly wallMs: Spread | null;
   /** Critical sections completed per second of wall time, ops/s. */
@@ -202,10 +218,14 @@ export function worstOf<T extends { readonly verdict: Verdict; readonly reasons:
  * repetitions, latency percentiles pooled over them, and correctness figures from the worst
  * repetition (failed before incorrect before correct; then the most reasons).
  */
-export function summarise(settings: RunSettings, runs: readonly RunResult[], notRunAs: NotRun | string | null = null): ResultRow {
+export function summarise(settings: RunSettings, runs: readonly RunResult[], notRunAs: NotRun | string | null = null, loads: readonly (RepetitionLoad | undefined)[] = []): ResultRow {
   // A bare reason is a "not applicable" one.
   const notRun = typeof notRunAs === 'string' ? { verdict: 'not applicable' as const, reason: notRunAs } : notRunAs;
-  const records = runs.map((run, i) => record(run, i + 1));
+  const records = runs.map((run, i) => {
+    const load = loads[i];
+    return load === undefined ? record(run, i + 1) : { ...record(run, i + 1), load };
+  });
+  const sampled = loads.filter((l): l is RepetitionLoad => l !== undefined && l.otherCores !== null);
   const runner = settings.runner ?? 'threads';
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
   const worst = worstOf(records);
@@ -228,6 +248,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     clientsPerThread: Math.ceil(settings.clients / (runner === 'processes' ? (settings.processes ?? settings.clients) : settings.threads)),
     tickets: settings.tickets,
     repetitions: runs.length,
+    precision: notRun !== null ? null : precisionOf(walls),
+    busyRepetitions: sampled.length === 0 ? null : sampled.filter((l) => l.busy).length,
     wallMs: spread(walls),
     throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
     cpuMs: spread(completed.map((run) => run.cpuMs)),
