@@ -127,6 +127,38 @@ describe('judge: the log', () => {
   });
 });
 
+describe('judge: first come, first served, for a strategy that promises it', () => {
+  const fifo: Promises = { guarantee: 'mutual exclusion', order: 'arrival' };
+  // Client 1 asked at 1, client 2 at 2, on one thread; client 2 entered first.
+  const inverted = [cs(0), cs(1, { request: 1, enter: 20, exit: 28, complete: 29 }), cs(2, { request: 2, enter: 10, exit: 18, complete: 19 })];
+  const onThreads = (...threads: number[]) => inverted.map((r, i) => ({ ...outcome(r.client, 1), thread: threads[i] ?? 0 }));
+
+  it('an inversion between requests made on one thread is a problem, named with its clients', () => {
+    const verdict = judge(ticketRush(inverted, 3, 0, { strategy: fifo, outcomes: onThreads(1, 1, 1) }));
+    expect(verdict.verdict).toBe('incorrect');
+    expect(verdict.reasons).toEqual([
+      '1 FIFO inversions: a client entered before one that asked earlier on its thread or process (client 2 asked 1.000 ms after client 1 on its thread and entered 10.000 ms before it)',
+    ]);
+  });
+
+  it('is not a problem for a strategy that does not promise arrival order', () => {
+    expect(judge(ticketRush(inverted, 3, 0, { outcomes: onThreads(1, 1, 1) })).reasons).toEqual([]);
+  });
+
+  it('requests of different threads or processes, or of a client that reported nothing, are not ordered', () => {
+    expect(judge(ticketRush(inverted, 3, 0, { strategy: fifo, outcomes: onThreads(1, 1, 2) })).reasons).toEqual([]);
+    const silent = onThreads(1, 1, 1).filter((o) => o.clientId !== 2);
+    expect(judge(ticketRush(inverted, 3, 0, { strategy: fifo, outcomes: silent })).reasons).not.toContainEqual(expect.stringMatching(/FIFO/));
+  });
+
+  it('a crashed victim is not judged for its order', () => {
+    const victimLate = [cs(0, { request: 0, enter: 30, exit: Number.NaN, nominal: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN }), cs(1, { request: 1, enter: 10 }), cs(2, { request: 2, enter: 20 })];
+    const outcomes = [1, 2].map((c) => outcome(c, 1));
+    const reasons = judge(ticketRush(victimLate, 2, 0, { strategy: fifo, fault: 'crash-in-cs', outcomes: [{ ...outcome(0, 1), thread: 1 }, ...outcomes] })).reasons;
+    expect(reasons.join('\n')).not.toMatch(/FIFO/);
+  });
+});
+
 describe('judge: a strategy whose critical section runs in a server', () => {
   const answered = (slot: number, bought: number) => cs(slot, { enter: Number.NaN, exit: Number.NaN, nominal: Number.NaN, attempts: 0, body: Number.NaN, outcome: bought });
 

@@ -3,7 +3,7 @@ import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { jainIndex } from '../bench/evidence/fairness.ts';
-import { analyseLog, ORDER_TOLERANCE_MS } from '../bench/evidence/log-analysis.ts';
+import { analyseLog, arrivalInversions, ORDER_TOLERANCE_MS } from '../bench/evidence/log-analysis.ts';
 import { measureWindow } from '../bench/evidence/window.ts';
 
 /** A critical section: slot, request, enter, exit (ms), run once on thread 1. */
@@ -106,6 +106,56 @@ describe('analyseLog on synthetic histories', () => {
       let pairwise = 0;
       for (const a of records) for (const b of records) if (b.request - a.request > ORDER_TOLERANCE_MS && b.enter < a.enter) pairwise++;
       expect(analyseLog(records).inversions).toBe(pairwise);
+    }
+  });
+});
+
+describe('arrivalInversions: the departures from arrival order a verdict judges', () => {
+  // Clients 0–2 on thread 1, 3 on thread 2; client 4's thread is unknown.
+  const thread = (client: number) => (client < 3 ? 1 : client === 3 ? 2 : undefined);
+
+  it('counts a later request of the same thread that entered first, however close the requests, and names it', () => {
+    const found = arrivalInversions([cs(0, 0, 30, 40), cs(1, 0.001, 10, 20)], thread);
+    expect(found.count).toBe(1);
+    expect(found.examples).toEqual(['client 1 asked 0.001 ms after client 0 on its thread and entered 20.000 ms before it']);
+    expect(arrivalInversions([cs(0, 0, 30, 40), cs(1, 3, 10, 20), cs(2, 4, 5, 8)], thread).count).toBe(3);
+  });
+
+  it('leaves out other threads, unknown threads, equal requests, uncommitted sections and in-order pairs', () => {
+    expect(arrivalInversions([cs(0, 0, 30, 40), cs(3, 3, 10, 20)], thread).count).toBe(0);
+    expect(arrivalInversions([cs(4, 0, 30, 40), cs(1, 3, 10, 20)], thread).count).toBe(0);
+    expect(arrivalInversions([cs(0, 5, 30, 40), cs(1, 5, 10, 20)], thread).count).toBe(0);
+    expect(arrivalInversions([cs(0, 0, 30, 40, 1, 1), cs(1, 3, 10, 20)], thread).count).toBe(0);
+    expect(arrivalInversions([cs(0, 0, Number.NaN, Number.NaN, 0), cs(1, 3, 10, 20)], thread).count).toBe(0);
+    expect(arrivalInversions([cs(0, 0, 10, 20), cs(1, 3, 30, 40)], thread)).toEqual({ count: 0, examples: [] });
+  });
+
+  it('keeps at most three examples, and each names a pair that is inverted', () => {
+    const stack = Array.from({ length: 8 }, (_, i) => cs(i % 3, i, 100 - 10 * i, 105 - 10 * i));
+    const found = arrivalInversions(stack, thread);
+    expect(found.examples).toHaveLength(3);
+    for (const example of found.examples) expect(example).toMatch(/^client \d asked \d+\.\d{3} ms after client \d on its thread and entered \d+\.\d{3} ms before it$/);
+  });
+
+  it('counts exactly like the pairwise definition, per thread, ties included', () => {
+    const rng = xoroshiro128plus(11);
+    for (let trial = 0; trial < 50; trial++) {
+      const records = Array.from({ length: 60 }, (_, slot) => {
+        const request = uniformInt(rng, 0, 40) / 2;
+        return { ...cs(slot, request, request + uniformInt(rng, 0, 40) / 2, 1000), client: uniformInt(rng, 0, 5) };
+      });
+      const threadOf = (client: number) => (client === 5 ? undefined : client % 2);
+      let pairwise = 0;
+      for (const a of records) {
+        for (const b of records) {
+          const t = threadOf(a.client);
+          if (t !== undefined && t === threadOf(b.client) && a.request < b.request && b.enter < a.enter) pairwise++;
+        }
+      }
+      const found = arrivalInversions(records, threadOf);
+      expect(found.count).toBe(pairwise);
+      expect(found.examples.length).toBeLessThanOrEqual(3);
+      expect(found.examples.length > 0).toBe(pairwise > 0);
     }
   });
 });

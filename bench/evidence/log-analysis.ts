@@ -73,16 +73,68 @@ export function analyseLog(records: readonly CriticalSectionRecord[]): LogAnalys
     holdsMs: ran.map((r) => r.exit - r.enter),
     holdOvershootsMs: ran.filter((r) => Number.isFinite(r.nominal)).map((r) => r.exit - r.enter - r.nominal),
     handoffGapsMs,
-    inversions: countInversions(ran),
+    inversions: countInversions(ran, ORDER_TOLERANCE_MS),
   };
 }
 
+/** The departures from arrival order a verdict holds a strategy to; see {@link arrivalInversions}. */
+export interface ArrivalInversions {
+  /** Pairs of one thread's (or process's) committed critical sections entered in the other order than asked. */
+  readonly count: number;
+  /** The first few, as "client b asked x ms after client a on its thread and entered y ms before it". */
+  readonly examples: readonly string[];
+}
+
 /**
- * Counts pairs (a, b) with b.request − a.request > ORDER_TOLERANCE_MS and b.enter < a.enter, in
+ * Departures from arrival order as a verdict judges them: pairs (a, b) of committed critical
+ * sections whose requests were made on the same client thread (or process), a's request stamped
+ * strictly before b's, where b entered first. A thread's request stamps are in its program order,
+ * and each is taken just before its client calls `session.run`; so a strategy that takes a
+ * thread's requests in the order its clients called it (through one ordered channel per thread,
+ * see `strategies/support/shared-channel.ts`) never shows one, at any load. Requests of different
+ * threads are not ordered here: they reach a strategy on different channels, whose relative
+ * delivery no stamp of the clients can order (they are in the {@link LogAnalysis.inversions} count).
+ * `threadOf` maps a client to its thread or process (undefined: unknown, left out). O(n log n).
+ */
+export function arrivalInversions(records: readonly CriticalSectionRecord[], threadOf: (client: number) => number | undefined): ArrivalInversions {
+  const byThread = new Map<number, CriticalSectionRecord[]>();
+  for (const r of records) {
+    const thread = threadOf(r.client);
+    if (thread === undefined || r.attempts - r.aborts <= 0 || !Number.isFinite(r.enter) || !Number.isFinite(r.request)) continue;
+    const group = byThread.get(thread) ?? [];
+    group.push(r);
+    byThread.set(thread, group);
+  }
+  let count = 0;
+  const examples: string[] = [];
+  for (const group of byThread.values()) {
+    count += countInversions(group, 0);
+    if (examples.length >= EXAMPLES) continue;
+    // Examples: a section entered before the latest-entered of those its thread asked for earlier.
+    const byRequest = [...group].sort((a, b) => a.request - b.request);
+    let latest: CriticalSectionRecord | undefined;
+    for (let i = 0; i < byRequest.length; ) {
+      let end = i + 1;
+      while (end < byRequest.length && byRequest[end]?.request === byRequest[i]?.request) end++;
+      const tied = byRequest.slice(i, end);
+      for (const r of tied) {
+        if (latest !== undefined && r.enter < latest.enter && examples.length < EXAMPLES) {
+          examples.push(`client ${r.client} asked ${(r.request - latest.request).toFixed(3)} ms after client ${latest.client} on its thread and entered ${(latest.enter - r.enter).toFixed(3)} ms before it`);
+        }
+      }
+      for (const r of tied) if (latest === undefined || r.enter > latest.enter) latest = r;
+      i += tied.length;
+    }
+  }
+  return { count, examples };
+}
+
+/**
+ * Counts pairs (a, b) with b.request − a.request > `toleranceMs` and b.enter < a.enter, in
  * O(n log n): requests are visited in order, and a Fenwick tree over enter ranks holds the
  * sections requested more than the tolerance earlier; each query counts those that entered later.
  */
-function countInversions(records: readonly CriticalSectionRecord[]): number {
+function countInversions(records: readonly CriticalSectionRecord[], toleranceMs: number): number {
   const byRequest = [...records].sort((a, b) => a.request - b.request);
   // Rank by enter; equal enters share the highest rank of their group, so a query up to a rank
   // counts every section that entered no later.
@@ -105,7 +157,7 @@ function countInversions(records: readonly CriticalSectionRecord[]): number {
   let inversions = 0;
   let added = 0;
   for (const later of byRequest) {
-    for (let next = byRequest[added]; next !== undefined && later.request - next.request > ORDER_TOLERANCE_MS; next = byRequest[added]) {
+    for (let next = byRequest[added]; next !== undefined && later.request - next.request > toleranceMs; next = byRequest[added]) {
       add(enterRank.get(next) ?? 0);
       added++;
     }

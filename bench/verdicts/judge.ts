@@ -7,7 +7,7 @@
  */
 import type { Strategy } from '../../strategies/strategy.ts';
 import type { CriticalSectionRecord } from '../evidence/event-log.ts';
-import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
+import { analyseAnswers, analyseLog, arrivalInversions, type LogAnalysis } from '../evidence/log-analysis.ts';
 import type { Prints } from '../evidence/print-log.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
 import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
@@ -89,6 +89,19 @@ export function bodyProblems(judged: readonly CriticalSectionRecord[], answered:
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
   return problems;
+}
+
+/**
+ * For a strategy that promises arrival order, its departures from it that the log shows: pairs of
+ * one client thread's (or process's) requests entered in the other order (see
+ * `arrivalInversions`), the thread of each client read from its own report. Null when nothing
+ * is promised or none was found.
+ */
+export function arrivalProblem(strategy: Promises, judged: readonly CriticalSectionRecord[], outcomes: readonly ClientOutcome[]): string | null {
+  if (strategy.order !== 'arrival') return null;
+  const threads = new Map(outcomes.map((o) => [o.clientId, o.thread]));
+  const found = arrivalInversions(judged, (client) => threads.get(client));
+  return found.count === 0 ? null : `${found.count} FIFO inversions: a client entered before one that asked earlier on its thread or process (${found.examples.join('; ')})`;
 }
 
 /**
@@ -174,6 +187,8 @@ export function judge(evidence: RunEvidence): Judgement {
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems.filter((p) => p !== victimSale(evidence, check)));
   if (!inServer) problems.push(...bodyProblems(judged, evidence.records, analysis));
+  const unordered = inServer ? null : arrivalProblem(strategy, judged, evidence.outcomes);
+  if (unordered !== null) problems.push(unordered);
   const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
   if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
   if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
