@@ -58,6 +58,8 @@ const mutants: readonly Mutant[] = [
   { name: 'short-lease', workload: 'ticket-rush', caughtBy: /mutual-exclusion violations/, runners: both, settings: { tickets: 5 }, needsServers: true },
   { name: 'autocommit-lock', workload: 'ticket-rush', caughtBy: /mutual-exclusion violations/, runners: both, settings: { tickets: 5 }, needsServers: true },
   { name: 'claims-server-fake-lock', workload: 'ordered-print', caughtBy: /claims its critical section runs inside the server, but \d+ bodies ran in the client/, runners: both, settings: { clients: 4 } },
+  { name: 'serves-last-first', workload: 'ticket-rush', caughtBy: /\d+ FIFO inversions: a client entered before one that asked earlier on its thread or process/, runners: both, settings: { clients: 12, tickets: 12, threads: 1, processes: 1 } },
+  { name: 'owner-serves-last-first', workload: 'ticket-rush', caughtBy: /\d+ FIFO inversions: a client entered before one that asked earlier on its thread or process/, runners: both, settings: { clients: 24, tickets: 24, threads: 2, processes: 2 } },
   { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
 ];
 
