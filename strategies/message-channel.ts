@@ -22,9 +22,10 @@ export interface TokenLost {
  *
  * The token is passed through a desk thread (`message-channel.thread.ts`), which keeps it while
  * nobody wants it and hands it to requesters in arrival order; a handoff is thus two messages
- * (holder → desk → next holder). The desk never reads or changes the state. In the processes
- * runner the desk listens on a Unix domain socket in the run's directory and the token travels as
- * JSON (see `support/owner-link.ts`).
+ * (holder → desk → next holder). The desk never reads or changes the state. The clients of one
+ * thread (or process) share one channel to the desk, so its requests arrive in the order they were
+ * made (see `support/shared-channel.ts`). In the processes runner the desk listens on a Unix
+ * domain socket in the run's directory and the token travels as JSON (see `support/owner-link.ts`).
  */
 export const messageChannel: Strategy = {
   name: 'message-channel',

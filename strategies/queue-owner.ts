@@ -9,10 +9,11 @@ export type OwnerReply = { readonly result: OpResult } | { readonly error: strin
  * `queue-owner`: operations travel, the state stays. One owner thread (`queue-owner.thread.ts`)
  * loads the db into memory at start, then applies the clients' operations one at a time in
  * arrival order, persists each change to the db file (with the write latency) and replies.
- * Clients never touch the store inside the critical section. In the threads runner each client
- * has its own MessagePort to the owner; in the processes runner the owner thread listens on a
- * Unix domain socket in the run's directory and each client connects to it (see
- * `support/owner-link.ts`). The owner's death is a failure of the run: it is not recovered.
+ * Clients never touch the store inside the critical section. In the threads runner the clients of
+ * a thread share one MessagePort to the owner; in the processes runner the owner thread listens on
+ * a Unix domain socket in the run's directory and each client process connects to it once (see
+ * `support/owner-link.ts`, `support/shared-channel.ts`): a thread's requests arrive in the order
+ * they were made. The owner's death is a failure of the run: it is not recovered.
  */
 export const queueOwner: Strategy = {
   name: 'queue-owner',

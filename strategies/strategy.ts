@@ -48,9 +48,19 @@ export type Paradigm =
 export type Guarantee = 'mutual exclusion' | 'serializable commits' | 'none';
 
 /**
- * The order in which waiting clients enter. `arrival`: first come, first served; checked from the
- * log (no client enters before one that asked more than 1 ms earlier). `unspecified`: any order
- * (a futex mutex lets newcomers barge; file-lock waiters poll).
+ * The order in which waiting clients enter. `arrival`: first come, first served, where a client
+ * comes when it calls `Session.run`. A bench row holds the strategy to it for the requests of one
+ * client thread (under the processes runner, of one client process): the harness stamps each
+ * request just before its client calls `run`, so a thread's stamps are in its program order, and
+ * if a thread's client stamped strictly earlier enters after a later one of the same thread, the
+ * run is incorrect ("FIFO inversions", `bench/evidence/log-analysis.ts` `arrivalInversions`), with
+ * no tolerance. A strategy that sends requests to an owner must therefore carry a thread's requests
+ * in order (one channel per thread, `support/shared-channel.ts`), not on a port per client that
+ * the owner's loop may take in another order. Requests of different threads or processes are not
+ * ordered by the verdict (they reach the strategy on different channels, and no stamp of the
+ * clients says which reached it first); the `FIFO inversions` column counts every pair more than
+ * 1 ms apart, for information. `unspecified`: any order (a futex mutex lets newcomers barge;
+ * file-lock waiters poll).
  */
 export type Order = 'arrival' | 'unspecified';
 
