@@ -127,7 +127,10 @@ export function drawHistory<S, I, O>(operations: readonly HistoryOperation[], mo
       state,
     ].join('\n');
     const classes = ['op', op.status, ...(windowSet.has(op.index) ? ['window'] : []), ...(step !== undefined ? ['linearized'] : [])].join(' ');
-    const label = laneHeight >= 12 && w > 60 ? `<text x="${(x0 + 3).toFixed(1)}" y="${y + laneHeight - 5}">${escapeXml(String(op.status === 'ok' ? described.replace(/^.*-> /, '') : op.status === 'info' ? '?' : 'fail'))}</text>` : '';
+    // The whole operation where it fits (about 6 px a character), else the answer alone.
+    const short = op.status === 'ok' ? described.replace(/^.*-> /, '') : op.status === 'info' ? '?' : 'fail';
+    const text = [described, short].find((t) => t.length * 6 + 6 <= w);
+    const label = laneHeight >= 12 && text !== undefined ? `<text x="${(x0 + 3).toFixed(1)}" y="${y + laneHeight - 5}">${escapeXml(text)}</text>` : '';
     out.push(
       `<g class="${classes}" data-index="${op.index}"><title>${escapeXml(title)}</title><rect x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${laneHeight - 2}" rx="2"/>${label}</g>`,
     );

@@ -15,7 +15,7 @@ th{background:#f4f4f4;position:sticky;top:0}th button{all:unset;cursor:pointer;f
 th[aria-sort=ascending] button::after{content:" ↑";color:#000}th[aria-sort=descending] button::after{content:" ↓";color:#000}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.spread{color:#777;font-size:11px}
 tr.row{cursor:pointer}tr.row:hover{background:#f7fbff}tr.row.open{background:#eef5fc}
-tr.detail>td{white-space:normal;background:#fafafa;padding:8px 12px}
+tr.detail>td{white-space:normal;background:#fafafa;padding:8px 12px}.detail-body{position:sticky;left:12px;max-width:calc(100vw - 56px)}
 .v-incorrect,.v-failed,.lin-no{color:#b00000;font-weight:600}.v-correct{color:#1a7f37}.v-na{color:#888}
 .filters{display:flex;flex-wrap:wrap;gap:8px 16px;margin:8px 0}.filters label{display:flex;gap:4px;align-items:center}
 pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:6px 8px}
