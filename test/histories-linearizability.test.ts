@@ -69,6 +69,46 @@ function isWitness(order: readonly HistoryOperation[], ops: readonly HistoryOper
   return true;
 }
 
+/**
+ * The most ok operations any partial linearization holds, by brute force: sequences of ok and
+ * info operations, each placed as in {@link bruteForce}, the model accepting every step.
+ */
+function longestPartial(ops: readonly HistoryOperation[], model: AnyModel): number {
+  const live = ops.filter((o) => o.status !== 'fail');
+  const done = new Array<boolean>(live.length).fill(false);
+  const go = (state: unknown): number => {
+    let most = 0;
+    live.forEach((op, k) => {
+      if (done[k]) return;
+      if (live.some((o, j) => !done[j] && j !== k && o.status === 'ok' && (o.complete as number) < op.invoke)) return;
+      const { input, output } = model.decode(op);
+      const after = op.status === 'ok' ? model.step(state, input, output) : model.stepUnknown(state, input);
+      if (after === null) return;
+      done[k] = true;
+      most = Math.max(most, (op.status === 'ok' ? 1 : 0) + go(after));
+      done[k] = false;
+    });
+    return most;
+  };
+  return go(model.init());
+}
+
+/** Whether `steps` is a partial linearization of `ops`: each operation placed as in {@link bruteForce}, the states those the model gives. */
+function isPartial(steps: readonly { op: HistoryOperation; before: string; after: string }[], ops: readonly HistoryOperation[], model: AnyModel): boolean {
+  const placed = new Set<number>();
+  let state = model.init();
+  for (const { op, before, after } of steps) {
+    if (placed.has(op.index) || op.status === 'fail') return false;
+    if (ops.some((o) => !placed.has(o.index) && o.index !== op.index && o.status === 'ok' && (o.complete as number) < op.invoke)) return false;
+    const { input, output } = model.decode(op);
+    const next = op.status === 'ok' ? model.step(state, input, output) : model.stepUnknown(state, input);
+    if (next === null || before !== model.describeState(state) || after !== model.describeState(next)) return false;
+    placed.add(op.index);
+    state = next;
+  }
+  return true;
+}
+
 /** The history the window's proof is about: window as is, the other operations of the prefix outcome-unknown. */
 function windowHistory(window: readonly HistoryOperation[], others: readonly HistoryOperation[], relaxAlso?: HistoryOperation): HistoryOperation[] {
   return [...window.filter((o) => o !== relaxAlso), ...others.map((o) => ({ ...o, status: 'info' as const, complete: null })), ...(relaxAlso ? [{ ...relaxAlso, status: 'info' as const, complete: null }] : [])];
@@ -419,6 +459,9 @@ describe('against the definition, on random histories', () => {
       if (r.verdict === 'not linearizable') {
         expect(r.windowMinimal).toBe(true);
         expectProvingWindow(r, model);
+        // The longest partial linearization: a valid one, and none holds more ok operations.
+        if (!isPartial(r.partial, h, model)) throw new Error(`history ${i}: not a partial linearization: ${dataKey(r.partial.map((s) => s.op.index))}`);
+        expect(r.partial.filter((s) => s.op.status === 'ok').length).toBe(longestPartial(h, model));
       }
     }
     // Both verdicts are well represented, so neither a yes-sayer nor a no-sayer passes.

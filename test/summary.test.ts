@@ -22,7 +22,7 @@ function run(problems: string[], linearizable: 'yes' | 'no' | 'unknown' = 'yes',
     check: { figures: { workload: 'ticket-rush', sold: 1, oversold: 0, finalCount: 0, lostUpdates: 0, tornReads: 0, tornReadsInside: 0 }, problems: [] },
     fault: null,
     window: null,
-    linearizable: { verdict: linearizable, operations: 2, window: [], checkMs: 0 },
+    linearizable: { verdict: linearizable, operations: 2, window: [], checkMs: 0, history: [[0, 1, 2, 'bought'], [1, 1.5, 3, linearizable === 'no' ? 'bought' : 'sold out']] },
     history: null,
     problems,
   };
@@ -51,6 +51,13 @@ describe('summarise', () => {
   it('is "not applicable" with its reason, and no figures, when nothing could run', () => {
     const row = summarise({ ...settings, runner: 'processes' }, [], 'not applicable to processes: why');
     expect(row).toMatchObject({ verdict: 'not applicable', reasons: ['not applicable to processes: why'], wallMs: null, linearizable: null });
+  });
+
+  it('keeps the history of the first repetition that is not linearizable, else unknown, else the first', () => {
+    expect(summarise(settings, [run([], 'yes'), run([], 'no'), run([], 'no')]).history).toMatchObject({ repetition: 2, tickets: 1 });
+    expect(summarise(settings, [run([], 'yes'), run([], 'unknown')]).history?.repetition).toBe(2);
+    expect(summarise(settings, [failed, run([], 'yes')]).history?.repetition).toBe(2);
+    expect(summarise(settings, [failed]).history).toBeNull();
   });
 
   it('folds linearizability: no before unknown before yes', () => {

@@ -21,7 +21,8 @@ import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownS
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
-import { renderMarkdown, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
+import { renderMarkdown, resultsDir, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
+import { refreshHtmlReport } from '../reports/html-report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
 import { MIN_REPETITIONS } from '../suites/precision.ts';
 import type { ResultRow } from '../suites/summary.ts';
@@ -323,6 +324,7 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows, references };
   // Saved before shown: a closed or broken output loses nothing that was measured.
   const saved = await saveReport(parsed, report, 'default-suite', { 'default-suite.md': renderMarkdown(report) });
+  if (saved && parsed.isDefault) await refreshHtmlReport(resultsDir);
   const out = tableStream(parsed.json);
   out.write(renderTerminal(rows, terminalLayout(out)));
   out.write(renderReferenceTerminal(references, terminalLayout(out).width));

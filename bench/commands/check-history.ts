@@ -1,15 +1,22 @@
 /**
  * `npm run check-history -- FILE --model cas-register|ticket-counter [--tickets T] [--budget-ms N]
- * [--budget-steps N]`: checks a client-observed history for linearizability and prints the
- * verdict, with the window of operations that shows why when it is not linearizable. FILE is JSON
+ * [--budget-steps N] [--html OUT]`: checks a client-observed history for linearizability and prints the
+ * verdict, with the window of operations that shows why when it is not linearizable; with `--html`
+ * it also writes OUT, a page with the history drawn (`reports/history-timeline.ts`). FILE is JSON
  * lines (`bench/histories/json-lines.ts`, what `--history DIR` writes) or a Jepsen printed history
  * (`bench/histories/jepsen-printed.ts`), told apart by content.
  *
  * Exit codes: 0 linearizable, 1 not linearizable, 3 unknown (the search ran out of its budget),
- * 2 a bad command line or a file that is not a well-formed history for the model (one line), 70
+ * 2 a bad command line, a file that is not a well-formed history for the model, or an `--html`
+ * page that could not be written (one line), 70
  * an error the command did not expect.
  */
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { drawHistory, escapeXml } from '../reports/history-timeline.ts';
+import { htmlPage } from '../reports/html-page.ts';
+import { oneLine } from '../runners/one-line.ts';
 import { HistoryError, summarise, type Clock, type HistoryOperation } from '../histories/history.ts';
 import { casRegister } from '../histories/cas-register.ts';
 import { checkLinearizability, DEFAULT_BUDGET, MAX_CONFIGURATIONS, type Budget, type CheckResult } from '../histories/linearizability.ts';
@@ -18,7 +25,7 @@ import { readHistoryFile, type HistoryFormat } from '../histories/read-history.t
 import { ticketCounter } from '../histories/ticket-counter.ts';
 import { runEntry } from './entry.ts';
 import { integer, parseArguments, withConventions } from './options.ts';
-import { usageExitCode, UsageError } from './usage-error.ts';
+import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
 
 /** Exit codes by verdict. */
 export const EXIT = { linearizable: 0, 'not linearizable': 1, unknown: 3 } as const;
@@ -50,7 +57,8 @@ function program(): Command {
     .addOption(new Option('--model <name>', `the object's sequential specification: ${modelNames.join(', ')}`))
     .addOption(new Option('--tickets <n>', `tickets at the start, ticket-counter (${limits.tickets.min}–${limits.tickets.max})`).default(DEFAULT_TICKETS))
     .addOption(new Option('--budget-ms <n>', `stop the search after this long, ms (${limits['budget-ms'].min}–${limits['budget-ms'].max}); the window search gets as much again`).default(DEFAULT_BUDGET.ms))
-    .addOption(new Option('--budget-steps <n>', 'stop the search after this many model steps (default: no limit)'));
+    .addOption(new Option('--budget-steps <n>', 'stop the search after this many model steps (default: no limit)'))
+    .addOption(new Option('--html <path>', 'also write a page with the history drawn: a lane per client, a bar per operation, the window highlighted, states on hover'));
 }
 
 const bound = (flag: keyof typeof limits) => integer(flag, limits[flag].min, limits[flag].max);
@@ -60,6 +68,8 @@ interface Parsed {
   readonly model: Model<unknown, unknown, unknown>;
   readonly modelLine: string;
   readonly budget: Budget;
+  /** --html: where the drawn history goes; null without it. */
+  readonly html: string | null;
 }
 
 function parse(argv: readonly string[]): Parsed {
@@ -70,15 +80,16 @@ function parse(argv: readonly string[]): Parsed {
   const name = str('model');
   if (!(modelNames as readonly string[]).includes(name)) throw new UsageError(`--model '${name}' is not accepted: give one of ${modelNames.join(', ')}`);
   if (name !== 'ticket-counter' && given('tickets')) throw new UsageError(`--tickets is not accepted with --model ${name}: it is for ticket-counter`);
+  const html = given('html') ? str('html') : null;
   const budget: Budget = {
     ms: given('budgetMs') ? bound('budget-ms')(str('budgetMs')) : DEFAULT_BUDGET.ms,
     ...(given('budgetSteps') ? { steps: bound('budget-steps')(str('budgetSteps')) } : {}),
   };
   if (name === 'ticket-counter') {
     const tickets = given('tickets') ? bound('tickets')(str('tickets')) : DEFAULT_TICKETS;
-    return { file, model: ticketCounter(tickets), modelLine: `ticket-counter, ${tickets} ticket${tickets === 1 ? '' : 's'} at the start`, budget };
+    return { file, model: ticketCounter(tickets), modelLine: `ticket-counter, ${tickets} ticket${tickets === 1 ? '' : 's'} at the start`, budget, html };
   }
-  return { file, model: casRegister(), modelLine: 'cas-register, value nil at the start', budget };
+  return { file, model: casRegister(), modelLine: 'cas-register, value nil at the start', budget, html };
 }
 
 /** A time of the history's clock, for people: ms to the ns (the files' unit), so that two events 1 ns apart print apart. */
@@ -150,12 +161,23 @@ export function main(argv: readonly string[]): number {
   const { model, budget } = parsed;
   const counts = summarise(history.operations);
   const clock = history.clock === 'line' ? 'times are line numbers' : history.origin === undefined ? 'times in ms' : `times in ms from the first event (at ${history.origin} ns)`;
-  process.stdout.write(
+  const heading =
     `history: ${parsed.file} (${formatNames[history.format]}, ${clock}; ${history.operations.length} operations: ${counts.ok} ok, ${counts.fail} fail, ${counts.info} info; ${counts.processes} processes)\n` +
-      `model: ${parsed.modelLine}\n`,
-  );
+    `model: ${parsed.modelLine}\n`;
+  process.stdout.write(heading);
   const result = checkLinearizability(history.operations, model, { budget });
-  process.stdout.write(renderResult(result, model, history.clock, budget));
+  const verdict = renderResult(result, model, history.clock, budget);
+  process.stdout.write(verdict);
+  if (parsed.html !== null) {
+    const body = `<h1>${escapeXml(`${basename(parsed.file)}: ${result.verdict}`)}</h1>\n<pre>${escapeXml(heading + verdict)}</pre>\n<p class="muted">Hover an operation for its times and the model's state before and after its step.</p>\n<div class="scroll">${drawHistory(history.operations, model, result, history.clock)}</div>`;
+    try {
+      writeFileAtomic.sync(parsed.html, htmlPage(`${basename(parsed.file)}: ${result.verdict}`, body));
+    } catch (error) {
+      process.stderr.write(`error: could not write ${parsed.html}: ${oneLine(error)}\n`);
+      return USAGE_ERROR;
+    }
+    process.stderr.write(`wrote ${parsed.html}\n`);
+  }
   return EXIT[result.verdict];
 }
 

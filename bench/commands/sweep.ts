@@ -13,7 +13,8 @@ import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { decimalList, integer, integerList, jsonOutput, list, parseArguments, serverUrl, withConventions, writableDir } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
-import { saveReport, tableStream, writeFiles } from '../reports/report.ts';
+import { resultsDir, saveReport, tableStream, writeFiles } from '../reports/report.ts';
+import { refreshHtmlReport } from '../reports/html-report.ts';
 import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, type SweepSettings } from '../suites/sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from '../reports/sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
@@ -134,6 +135,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const files = parsed.isDefault || parsed.dir !== null ? { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(rows)) } : {};
     // Saved before shown: a closed or broken output loses nothing that was measured.
     const saved = await saveReport(parsed, report, 'sweep', files);
+    if (saved) await refreshHtmlReport(parsed.dir ?? (parsed.isDefault ? resultsDir : null));
     tableStream(parsed.json).write(renderSweepTerminal(rows, settings));
     if (!saved) return 1;
     const bad = rows.filter((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct'));

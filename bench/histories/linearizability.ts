@@ -87,8 +87,40 @@ export type CheckResult =
       readonly others: readonly HistoryOperation[];
       /** The time (the history's clock) of the completion that ends the shortest non-linearizable prefix found. */
       readonly prefixEnd: number;
+      /**
+       * The longest partial linearization of the whole history (the most `ok` operations; the
+       * first found of that many): operations, `info` ones that took effect included, in an order
+       * that respects real time and the model, each with the model's state before and after it.
+       * No partial linearization holds more `ok` operations (Porcupine's "longest partial
+       * linearization"): the history cannot be ordered past it.
+       */
+      readonly partial: readonly LinearizedStep[];
     })
   | (CheckCost & { readonly verdict: 'unknown'; readonly reason: 'budget' });
+
+/** One step of a (partial) linearization: the operation, and the model's state before and after it (`Model.describeState`). */
+export interface LinearizedStep {
+  readonly op: HistoryOperation;
+  readonly before: string;
+  readonly after: string;
+}
+
+/**
+ * `order` replayed on `model` from its initial state: each operation with the state before and
+ * after it (an `ok` one with `Model.step`, an `info` one with `Model.stepUnknown`). Throws an
+ * Error naming the operation if the model refuses one (`order` is not a linearization).
+ */
+export function replay<S, I, O>(order: readonly HistoryOperation[], model: Model<S, I, O>): LinearizedStep[] {
+  let state = model.init();
+  return order.map((op) => {
+    const { input, output } = model.decode(op);
+    const after = op.status === 'ok' ? model.step(state, input, output as O) : model.stepUnknown(state, input);
+    if (after === null) throw new Error(`operation ${op.index} cannot follow ${model.describeState(state)}`);
+    const step = { op, before: model.describeState(state), after: model.describeState(after) };
+    state = after;
+    return step;
+  });
+}
 
 /** One operation as the search sees it. */
 interface Item<I, O> {
@@ -130,7 +162,11 @@ class Meter {
   }
 }
 
-type Outcome = { readonly kind: 'linearizable'; readonly order: readonly number[] } | { readonly kind: 'not linearizable' } | { readonly kind: 'budget' };
+type Outcome =
+  | { readonly kind: 'linearizable'; readonly order: readonly number[] }
+  /** `longest`: the deepest stack reached, by `ok` operations linearized (items, in order). */
+  | { readonly kind: 'not linearizable'; readonly longest: readonly number[] }
+  | { readonly kind: 'budget' };
 
 /** 32-bit hashes for Zobrist hashing of the linearized set (splitmix32, fixed seed: results are reproducible). */
 function zobrist(n: number, seed: number): Int32Array {
@@ -252,6 +288,8 @@ function search<S, I, O>(items: readonly Item<I, O>[], model: Model<S, I, O>, me
   const stackItem: number[] = [];
   const stackState: S[] = [];
   let state = model.init();
+  let longest: number[] = [];
+  let longestRequired = 0;
   if (required === 0) return { kind: 'linearizable', order: [] };
   chooseCanonical();
   let entry = next[0] as number;
@@ -260,7 +298,7 @@ function search<S, I, O>(items: readonly Item<I, O>[], model: Model<S, I, O>, me
     if (entry === -1 || isReturn[entry] === 1) {
       // No operation that can go next leads anywhere: undo the last one and try the one after it.
       const k = stackItem.pop();
-      if (k === undefined) return { kind: 'not linearizable' };
+      if (k === undefined) return { kind: 'not linearizable', longest };
       state = stackState.pop() as S;
       flip(k);
       if (items[k]?.required === true) linearizedRequired--;
@@ -293,6 +331,10 @@ function search<S, I, O>(items: readonly Item<I, O>[], model: Model<S, I, O>, me
         state = after;
         if (it.required) linearizedRequired++;
         if (linearizedRequired === required) return { kind: 'linearizable', order: stackItem };
+        if (linearizedRequired > longestRequired) {
+          longestRequired = linearizedRequired;
+          longest = stackItem.slice();
+        }
         lift(k);
         chooseCanonical();
         entry = next[0] as number;
@@ -410,5 +452,6 @@ export function checkLinearizability<S, I, O>(history: readonly HistoryOperation
   const windowMeter = new Meter(options.windowBudget ?? budget);
   const { window, others, minimal, prefixEnd } = findWindow(items, model, windowMeter);
   const byIndex = (ops: HistoryOperation[]) => ops.sort((a, b) => a.index - b.index);
-  return { verdict: 'not linearizable', window: byIndex(window), others: byIndex(others), windowMinimal: minimal, prefixEnd, ...cost(meter.steps + windowMeter.steps) };
+  const partial = replay(outcome.longest.map((k) => (items[k] as Item<I, O>).op), model);
+  return { verdict: 'not linearizable', window: byIndex(window), others: byIndex(others), windowMinimal: minimal, prefixEnd, partial, ...cost(meter.steps + windowMeter.steps) };
 }

@@ -9,6 +9,7 @@ import type { RunResult, RunSettings } from '../runners/run.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import { precisionOf, type RowPrecision } from './precision.ts';
 import type { RepetitionLoad } from '../reports/load-sampler.ts';
+import type { KeptHistory } from '../histories/run-history.ts';
 
 /** A central figure with its spread over repetitions. */
 export interface Spread {
@@ -155,6 +156,13 @@ export interface ResultRow {
   // ordered-print, from the worst repetition
   readonly interleaved?: number;
   readonly runs: readonly RunRecord[];
+  /**
+   * ticket-rush: the client history of one repetition, for drawing (`results/report.html`): the
+   * first whose history is not linearizable, else the first unknown, else the first checked. Null
+   * for other workloads, when none was checked, or when it had more than `MAX_KEPT_OPERATIONS`
+   * operations; absent in files written before histories were kept.
+   */
+  readonly history?: KeptHistory | null;
 }
 
 /** Why a row has no violations figure (see {@link ResultRow.violationsNote}). */
@@ -271,7 +279,16 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     inversions: completed.reduce((most, run) => Math.max(most, run.log.inversions), 0),
     ...(worst?.figures ?? {}),
     runs: records,
+    history: keptHistoryOf(runs, settings.tickets),
   };
+}
+
+/** The history a row keeps (see {@link ResultRow.history}). */
+function keptHistoryOf(runs: readonly RunResult[], tickets: number): KeptHistory | null {
+  const checked = runs.flatMap((run, i) => (run.status === 'completed' && run.linearizable !== null ? [{ figure: run.linearizable, repetition: i + 1 }] : []));
+  const chosen = checked.find((c) => c.figure.verdict === 'no') ?? checked.find((c) => c.figure.verdict === 'unknown') ?? checked[0];
+  if (chosen === undefined || chosen.figure.history === null) return null;
+  return { repetition: chosen.repetition, tickets, operations: chosen.figure.history };
 }
 
 /** Over repetitions: `no` before `unknown` before `yes`; null when none was checked. */
