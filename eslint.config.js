@@ -17,7 +17,7 @@ export default tseslint.config(
     // A strategy is judged from evidence it must not reach: it may import the strategy kit
     // (strategies/strategy.ts, strategies/support/, other strategy modules), node built-ins,
     // packages, and only these harness modules: the workload's operation and store, the run's
-    // configuration, the executor and owner thread that stamp bodies, the engines' state layout,
+    // configuration, the executor and owner thread that stamp bodies, the engines' state layout and the brokers' names,
     // and a sleep. Never the event log, the history, the verdict or the run loop.
     files: ['strategies/**/*.ts'],
     rules: {
@@ -27,7 +27,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '^(\\.\\./)+bench/(?!(coordination/sleep|engines/(postgres-errors|postgres-state|redis-state|services)|runners/(executor|owner-thread|run-config)|workloads/(operation|registry|sqlite-store|store))\\.ts$)',
+                '^(\\.\\./)+bench/(?!(coordination/sleep|engines/(broker-names|postgres-errors|postgres-state|redis-state|services)|runners/(executor|owner-thread|run-config)|workloads/(operation|registry|sqlite-store|store))\\.ts$)',
               message:
                 "a strategy may import only its kit (strategies/strategy.ts, strategies/support/) and the harness modules listed in eslint.config.js: never the evidence, the history or the verdict. Move what it needs into strategies/support/.",
             },

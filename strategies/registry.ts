@@ -15,6 +15,10 @@ import { redisLease } from './redis-lease.ts';
 import { redisLeasePoll } from './redis-lease-poll.ts';
 import { redisScript } from './redis-script.ts';
 import { redisWatch } from './redis-watch.ts';
+import { rabbitmqOwner } from './rabbitmq-owner.ts';
+import { rabbitmqOwnerIdempotent } from './rabbitmq-owner-idempotent.ts';
+import { natsOwner } from './nats-owner.ts';
+import { natsKvCas } from './nats-kv-cas.ts';
 import type { Strategy } from './strategy.ts';
 
 /** Every strategy, by name, in the order the tables list them. */
@@ -36,6 +40,10 @@ export const strategies = {
   'redis-lease-poll': redisLeasePoll,
   'redis-watch': redisWatch,
   'redis-script': redisScript,
+  'rabbitmq-owner': rabbitmqOwner,
+  'rabbitmq-owner-idempotent': rabbitmqOwnerIdempotent,
+  'nats-owner': natsOwner,
+  'nats-kv-cas': natsKvCas,
 } as const satisfies Record<string, Strategy>;
 
 export type StrategyName = keyof typeof strategies;

@@ -15,7 +15,7 @@ import type { Transferable } from 'node:worker_threads';
 import type { Operation, OpResult, StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
-import type { EngineName } from '../bench/engines/services.ts';
+import type { BrokerEngine, StateEngine } from '../bench/engines/services.ts';
 import type { WorkloadName } from '../bench/workloads/registry.ts';
 
 /** How far a strategy's exclusion reaches. */
@@ -122,10 +122,18 @@ export interface Strategy {
   /**
    * Which store the harness prepares and reads the final state from: the run's JSON db file
    * (absent or `db file`), an SQLite database beside it (`sqlite`, see
-   * `bench/workloads/sqlite-store.ts`), or a server: `redis` or `postgres`, under the run's own
-   * key prefix or schema (see `bench/engines/engine-state.ts`), at the URL the run was given.
+   * `bench/workloads/sqlite-store.ts`), or a server: `redis`, `postgres` or `nats` (a JetStream
+   * key-value bucket), under the run's own key prefix, schema or bucket (see
+   * `bench/engines/engine-state.ts`), at the URL the run was given.
    */
-  readonly stateStore?: 'db file' | 'sqlite' | EngineName;
+  readonly stateStore?: 'db file' | 'sqlite' | StateEngine;
+  /**
+   * The message broker the strategy's requests travel through, besides its state store: probed
+   * like a state store's server (a broker that does not answer skips the row), and what the run
+   * leaves in it (a RabbitMQ queue) deleted at the end of the run, interrupted or not (see
+   * `bench/engines/engine-state.ts`). Absent: none.
+   */
+  readonly broker?: BrokerEngine;
   /** Where the critical section runs; absent: `client`. */
   readonly runsIn?: RunsIn;
   /**

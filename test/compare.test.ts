@@ -24,7 +24,7 @@ function row(strategy: ResultRow['strategy'], wall: [number, number, number], ve
 
 function report(rows: ResultRow[]): Report {
   const environment = { date: '', cpu: '', cores: 2, memoryGiB: 1, os: '', node: '', packages: {}, commit: null };
-  const settings = { workloads: [], strategies: [], latencies: [], runners: [], clients: null, threads: 2, processes: null, tickets: 1, repeat: 3, seed: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test' }, rttMs: 0, skipped: {} };
+  const settings = { workloads: [], strategies: [], latencies: [], runners: [], clients: null, threads: 2, processes: null, tickets: 1, repeat: 3, seed: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test', rabbitmq: 'amqp://guest:guest@127.0.0.1:5672', nats: 'nats://127.0.0.1:4222' }, rttMs: 0, skipped: {} };
   return { schema: 'sync-bench/results@1', environment, command: '', settings, rows };
 }
 

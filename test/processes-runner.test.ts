@@ -118,7 +118,7 @@ describe('the processes runner', () => {
   });
 
   it('gives a strategy out of its reach a "not applicable" row with the reason, and runs nothing', async () => {
-    const rows = await runSuite({ workloads: ['ticket-rush'], strategies: ['atomics-mutex'], latencies: ['zero'], runners: ['processes'], clients: 4, threads: 2, processes: null, tickets: 1, repeat: 1, seed: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test' }, rttMs: 0, skipped: {} });
+    const rows = await runSuite({ workloads: ['ticket-rush'], strategies: ['atomics-mutex'], latencies: ['zero'], runners: ['processes'], clients: 4, threads: 2, processes: null, tickets: 1, repeat: 1, seed: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test', rabbitmq: 'amqp://guest:guest@127.0.0.1:5672', nats: 'nats://127.0.0.1:4222' }, rttMs: 0, skipped: {} });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ verdict: 'not applicable', runner: 'processes', runs: [] });
     expect(rows[0]?.reasons[0]).toMatch(/Atomics.wait\/notify wait list lives inside one process/);

@@ -126,7 +126,7 @@ describe('describeHarness in the reports', () => {
       commit: null, commitSource: 'commit unknown: HEAD names refs/heads/main, which has no commit in /x/.git (git not found)',
     };
     const line = `- harness: ${environment.commitSource}\n`;
-    const settings = { fault: 'crash-in-cs', strategies: [], latency: 'quick', runners: ['threads'], clients: 2, threads: 2, processes: null, tickets: 2, repeat: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test' }, skipped: {} } as const;
+    const settings = { fault: 'crash-in-cs', strategies: [], latency: 'quick', runners: ['threads'], clients: 2, threads: 2, processes: null, tickets: 2, repeat: 1, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test', rabbitmq: 'amqp://guest:guest@127.0.0.1:5672', nats: 'nats://127.0.0.1:4222' }, skipped: {} } as const;
     const fault: FaultReport = { schema: 'sync-bench/faults@1', environment, command: '', settings, rows: [] };
     expect(renderFaultMarkdown(fault)).toContain(line);
     expect(renderSweepMarkdown({ schema: 'sync-bench/sweep@1', environment, command: '', settings: defaultSweep, rows: [] })).toContain(line);

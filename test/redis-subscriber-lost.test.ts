@@ -57,7 +57,7 @@ describe('redis-lease when the server drops its pub/sub subscriber', () => {
         seed: 1,
         staggerMs: 0,
         fault: null,
-        services: { redis: url, postgres: 'postgres://127.0.0.1:5432/test' },
+        services: { redis: url, postgres: 'postgres://127.0.0.1:5432/test', rabbitmq: 'amqp://guest:guest@127.0.0.1:5672', nats: 'nats://127.0.0.1:4222' },
       });
       // Once the clients' subscribers are connected (each thread's, before the start barrier), the server drops them.
       await expect.poll(async () => ((await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).trim().split('\n').filter(Boolean).length, { timeout: 30_000, interval: 20 }).toBe(2);

@@ -52,7 +52,7 @@ describe('titles built from counts agree in number', () => {
 
   it('faultTitle', () => {
     // The victim runs alone; the others (clients − 1) get at most one thread each.
-    const settings = (n: number): FaultSuiteSettings => ({ fault: 'crash-in-cs', strategies: ['none'], latency: 'quick', runners: ['threads'], clients: n + 1, threads: n, processes: null, tickets: n, repeat: n, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test' }, skipped: {} });
+    const settings = (n: number): FaultSuiteSettings => ({ fault: 'crash-in-cs', strategies: ['none'], latency: 'quick', runners: ['threads'], clients: n + 1, threads: n, processes: null, tickets: n, repeat: n, services: { redis: 'redis://127.0.0.1:6379', postgres: 'postgres://127.0.0.1:5432/test', rabbitmq: 'amqp://guest:guest@127.0.0.1:5672', nats: 'nats://127.0.0.1:4222' }, skipped: {} });
     const one = faultTitle(settings(1));
     expect(one).toContain('2 clients (the victim alone on its own thread, the others on 1 thread) · 1 ticket · 1 repetition');
     expect(one).not.toMatch(disagreeing);

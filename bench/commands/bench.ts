@@ -14,10 +14,11 @@ import { faultNames } from '../runners/fault.ts';
 import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
-import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, serverUrl, withConventions, writableDir } from './options.ts';
+import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, givenServices, withConventions, withServiceOptions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
 import { deadRunNamespaces, deadRunNamespacesLine } from '../engines/dead-run-namespaces.ts';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
+import { engineOf } from '../engines/availability.ts';
+import { shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { runnerNames, type RunnerName } from '../runners/runner.ts';
@@ -65,6 +66,11 @@ function integer(flag: keyof typeof limits) {
 }
 
 function program(): Command {
+  return withServiceOptions(program0());
+}
+
+/** The command without its server options (see `withServiceOptions`). */
+function program0(): Command {
   return withConventions(new Command())
     .name('npm run bench --')
     .description(
@@ -92,8 +98,6 @@ function program(): Command {
     .addOption(
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
-    .addOption(new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`))
-    .addOption(new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`))
     .addOption(new Option('--rtt <ms>', 'simulated network round trip between the clients and the servers, ms, through a loopback delay proxy (0: direct)').default(0))
     .option('--fencing', "stores that can check a lock grant's fencing token refuse writes under an older one (redis-lease*); --fault pause-in-cs runs both ways")
     .option('--require-services', 'a strategy whose server does not answer is an error (exit 1), not a skipped row')
@@ -153,10 +157,7 @@ function parse(argv: readonly string[]): Parsed {
   }
   if (dbTickets !== null && given('tickets')) throw new UsageError("--tickets and --db are not accepted together: --db sets the tickets from its count");
   const settingsGiven = ['workload', 'strategy', 'latency', 'runner', 'clients', 'threads', 'processes', 'tickets', 'repeat', 'minRepeat', 'seed', 'db', 'rtt', 'fencing'].filter(given);
-  const services: ServiceUrls = serviceUrls({
-    ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
-    ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
-  });
+  const services: ServiceUrls = givenServices(given, str);
   const requireServices = o.requireServices === true;
 
   if (given('fault')) {
@@ -268,11 +269,11 @@ export async function main(argv: readonly string[]): Promise<number> {
  */
 async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: ServiceUrls): Promise<void> {
   const engines = new Set(chosen.flatMap((name) => {
-    const store = strategies[name].stateStore;
-    return store === 'redis' || store === 'postgres' ? [store] : [];
+    const store = engineOf(strategies[name]);
+    return store === null ? [] : [store];
   }));
   for (const engine of engines) {
-    const url = engine === 'redis' ? services.redis : services.postgres;
+    const url = services[engine];
     const names = await deadRunNamespaces(engine, url).catch(() => []);
     const line = deadRunNamespacesLine(engine, url, names);
     if (line !== null) process.stderr.write(`${line}\n`);

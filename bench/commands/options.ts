@@ -4,8 +4,9 @@
  */
 import { accessSync, constants, existsSync, fstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { STDOUT } from '../reports/report.ts';
+import { DEFAULT_NATS_URL, DEFAULT_POSTGRES_URL, DEFAULT_RABBITMQ_URL, DEFAULT_REDIS_URL, serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -101,6 +102,32 @@ export function serverUrl(flag: string, schemes: readonly string[], example: str
     if (!schemes.includes(scheme)) throw new UsageError(`--${flag} '${value}' is not accepted: give a ${schemes.join(' or ')} URL, like ${example}`);
     return value;
   };
+}
+
+/** `--redis`, `--postgres`, `--rabbitmq` and `--nats`: where the servers of the engine and broker strategies are. */
+export function serviceOptions(): Option[] {
+  return [
+    new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`),
+    new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`),
+    new Option('--rabbitmq <url>', `the RabbitMQ server of the rabbitmq-* strategies (default: RABBITMQ_URL, else ${DEFAULT_RABBITMQ_URL})`),
+    new Option('--nats <url>', `the NATS server, with JetStream, of the nats-* strategies (default: NATS_URL, else ${DEFAULT_NATS_URL})`),
+  ];
+}
+
+/** `cmd` with the {@link serviceOptions} added. */
+export function withServiceOptions(cmd: Command): Command {
+  for (const option of serviceOptions()) cmd.addOption(option);
+  return cmd;
+}
+
+/** The servers' URLs from the {@link serviceOptions} given (checked), else the environment, else the local defaults. */
+export function givenServices(given: (key: string) => boolean, str: (key: string) => string): ServiceUrls {
+  return serviceUrls({
+    ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
+    ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
+    ...(given('rabbitmq') ? { rabbitmq: serverUrl('rabbitmq', ['amqp:', 'amqps:'], DEFAULT_RABBITMQ_URL)(str('rabbitmq')) } : {}),
+    ...(given('nats') ? { nats: serverUrl('nats', ['nats:', 'tls:'], DEFAULT_NATS_URL)(str('nats')) } : {}),
+  });
 }
 
 /** Comma-separated names out of `valid`, without repeats, for `--<flag>`. */

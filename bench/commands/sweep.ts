@@ -7,10 +7,10 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
-import { DEFAULT_POSTGRES_URL, DEFAULT_REDIS_URL, serviceUrls, shownArgs, shownServices } from '../engines/services.ts';
+import { serviceUrls, shownArgs, shownServices } from '../engines/services.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { interruptible, throwIfInterrupted } from './interrupt.ts';
-import { decimalList, integer, integerList, jsonOutput, list, parseArguments, serverUrl, withConventions, writableDir } from './options.ts';
+import { decimalList, integer, integerList, jsonOutput, list, parseArguments, givenServices, withConventions, withServiceOptions, writableDir } from './options.ts';
 import { clearProgress, showProgress } from './progress.ts';
 import { checkTemporaryFolder } from './preflight.ts';
 import { resultsDir, saveReport, tableStream, writeFiles } from '../reports/report.ts';
@@ -23,6 +23,11 @@ import { runEntry } from './entry.ts';
 const d = defaultSweep;
 
 function program(): Command {
+  return withServiceOptions(program0());
+}
+
+/** The command without its server options (see `withServiceOptions`). */
+function program0(): Command {
   return withConventions(new Command())
     .name('npm run bench:sweep --')
     .description(
@@ -37,8 +42,6 @@ function program(): Command {
     .addOption(new Option('--thread-counts <list>', `threads axis: thread counts (1–256), with ${d.threadsAxisClients} clients`).default(d.threadCounts, d.threadCounts.join(',')))
     .addOption(new Option('--inside <list>', `cs axis: busy work inside the critical section, µs (0–100000), each against ${d.outsideUs} µs outside, ${d.csAxisClients} clients`).default(d.insideUs, d.insideUs.join(',')))
     .addOption(new Option('--rtt <list>', `rtt axis: round trips to the servers, ms (0–10000), with ${d.rttAxisClients} clients; strategies whose state is in a server`).default(d.rttMs, d.rttMs.join(',')))
-    .addOption(new Option('--redis <url>', `the Redis server of the redis-* strategies (default: REDIS_URL, else ${DEFAULT_REDIS_URL})`))
-    .addOption(new Option('--postgres <url>', `the PostgreSQL server of the pg-* strategies (default: DATABASE_URL, else ${DEFAULT_POSTGRES_URL})`))
     .option('--require-services', 'a strategy whose server does not answer is an error (exit 1); without it, the strategy is left out, saying so')
     .addOption(new Option('--repeat <n>', 'repetitions of every point (1–100)').default(d.repeat))
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))
@@ -75,10 +78,7 @@ function parse(argv: readonly string[]): Parsed {
     measureMs: given('window') ? integer('window', 10, 60_000)(str('window')) : d.measureMs,
     warmupMs: given('warmup') ? integer('warmup', 0, 60_000)(str('warmup')) : d.warmupMs,
     rttMs: given('rtt') ? decimalList('rtt', 0, 10_000)(str('rtt')) : d.rttMs,
-    services: serviceUrls({
-      ...(given('redis') ? { redis: serverUrl('redis', ['redis:', 'rediss:'], DEFAULT_REDIS_URL)(str('redis')) } : {}),
-      ...(given('postgres') ? { postgres: serverUrl('postgres', ['postgres:', 'postgresql:'], DEFAULT_POSTGRES_URL)(str('postgres')) } : {}),
-    }),
+    services: givenServices(given, str),
   };
   const settingsGiven = ['axis', 'strategy', 'clients', 'threads', 'threadCounts', 'inside', 'repeat', 'window', 'warmup', 'rtt'].filter(given);
   let render: string | null = null;

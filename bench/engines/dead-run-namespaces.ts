@@ -1,15 +1,17 @@
 /**
- * The namespaces (PostgreSQL schemas, Redis key prefixes; see `namespace.ts`) that runs no longer
- * running left in a server: a runner killed with SIGKILL, or a server that did not answer the
+ * The namespaces (PostgreSQL schemas, Redis key prefixes, NATS key-value buckets; see
+ * `namespace.ts`) that runs no longer running left in a server: a runner killed with SIGKILL, or a server that did not answer the
  * drop. A namespace carries its run's pid; one whose pid is not running on this machine is named,
  * with the command that removes it, and never removed here: a server may be shared with another
- * machine, whose runs' pids mean nothing on this one.
+ * machine, whose runs' pids mean nothing on this one. RabbitMQ is not looked at: AMQP cannot list
+ * queues, and a run's queue expires by itself once unused (see `rabbitmq-queue.ts`).
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { processStartTime } from '../runners/run-folder.ts';
 import { isRunNamespace } from './namespace.ts';
-import { postgresClientConfig, shownUrl, type EngineName } from './services.ts';
+import { natsBuckets } from './nats-state.ts';
+import { engineTitle, postgresClientConfig, shownUrl, type StateEngine } from './services.ts';
 
 /** How long the look-up may take, ms. */
 const LOOKUP_LIMIT_MS = 5_000;
@@ -22,8 +24,8 @@ function pidOf(namespace: string): number {
 }
 
 /** The run namespaces in `engine` at `url` whose pid is not running here, sorted. Rejects if the server does not answer. */
-export async function deadRunNamespaces(engine: EngineName, url: string): Promise<string[]> {
-  const names = engine === 'postgres' ? await postgresNamespaces(url) : await redisNamespaces(url);
+export async function deadRunNamespaces(engine: StateEngine, url: string): Promise<string[]> {
+  const names = engine === 'postgres' ? await postgresNamespaces(url) : engine === 'nats' ? await natsBuckets(url, 'sync_bench_') : await redisNamespaces(url);
   return [...new Set(names)].filter((name) => isRunNamespace(name) && processStartTime(pidOf(name)) === null).sort();
 }
 
@@ -59,13 +61,15 @@ async function redisNamespaces(url: string): Promise<string[]> {
 }
 
 /** One line naming `names` (from {@link deadRunNamespaces}) and how to remove them; null if there are none. */
-export function deadRunNamespacesLine(engine: EngineName, url: string, names: readonly string[]): string | null {
+export function deadRunNamespacesLine(engine: StateEngine, url: string, names: readonly string[]): string | null {
   if (names.length === 0) return null;
   const shown = shownUrl(url);
   const how =
     engine === 'postgres'
       ? `drop each with: psql '${shown}' -c 'DROP SCHEMA <name> CASCADE'`
-      : `delete each with: redis-cli -u '${shown}' --scan --pattern 'sync-bench:<name>:*' | xargs -r redis-cli -u '${shown}' DEL`;
-  const what = engine === 'postgres' ? 'schemas' : 'key prefixes';
-  return `runs whose process is not running on this machine left ${what} in ${engine === 'postgres' ? 'PostgreSQL' : 'Redis'} at ${shown}: ${names.join(', ')}; ${how}`;
+      : engine === 'nats'
+        ? `delete each with: nats --server '${shown}' kv del <name> -f`
+        : `delete each with: redis-cli -u '${shown}' --scan --pattern 'sync-bench:<name>:*' | xargs -r redis-cli -u '${shown}' DEL`;
+  const what = engine === 'postgres' ? 'schemas' : engine === 'nats' ? 'key-value buckets' : 'key prefixes';
+  return `runs whose process is not running on this machine left ${what} in ${engineTitle[engine]} at ${shown}: ${names.join(', ')}; ${how}`;
 }

@@ -4,7 +4,7 @@
  * each server, and the URLs the runs get point at the proxies. 0: the servers' own URLs.
  */
 import { startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
-import type { EngineName, ServiceUrls } from './services.ts';
+import { engineNames, type EngineName, type ServiceUrls } from './services.ts';
 
 /** The URLs to give the runs, and `close` to stop the proxies (never rejects). */
 export interface DelayedServices {
@@ -12,7 +12,7 @@ export interface DelayedServices {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORTS: Record<EngineName, number> = { redis: 6379, postgres: 5432 };
+const DEFAULT_PORTS: Record<EngineName, number> = { redis: 6379, postgres: 5432, rabbitmq: 5672, nats: 4222 };
 
 /** `url` with its host and port replaced by the proxy's. */
 function throughProxy(url: string, proxy: DelayProxy): string {
@@ -31,7 +31,7 @@ export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise
   };
   try {
     const delayed = { ...urls };
-    for (const engine of ['redis', 'postgres'] as const) {
+    for (const engine of engineNames) {
       const target = new URL(urls[engine]);
       if (target.hostname === '') throw new Error(`--rtt needs a TCP host in the ${engine} URL ${urls[engine]}`);
       const proxy = await startDelayProxy({ targetHost: target.hostname.replace(/^\[|\]$/g, ''), targetPort: target.port === '' ? DEFAULT_PORTS[engine] : Number(target.port), oneWayDelayMs: rttMs / 2 });

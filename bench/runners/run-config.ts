@@ -54,9 +54,9 @@ export interface RunConfig {
    * client process in that client's slot. null: an operation's slot is this log's own.
    */
   readonly slotBases: readonly number[] | null;
-  /** Where the Redis and PostgreSQL servers are, for strategies whose state lives in one. */
+  /** Where the Redis, PostgreSQL, RabbitMQ and NATS servers are, for strategies whose state or requests go through one. */
   readonly services: ServiceUrls;
-  /** The run's own key prefix (Redis) and schema (PostgreSQL): see `engines/namespace.ts`. */
+  /** The run's own key prefix (Redis), schema (PostgreSQL), queue, subjects and bucket (RabbitMQ, NATS): see `engines/namespace.ts`, `engines/broker-names.ts`. */
   readonly namespace: string;
   /** Servers' stores refuse a write whose fencing token is older than one they accepted (`--fencing`). */
   readonly fencing: boolean;

@@ -21,7 +21,8 @@ import { PrintLog } from '../evidence/print-log.ts';
 import { strategyConfig, type RunConfig, type TimedRun } from './run-config.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/sqlite-store.ts';
-import { engineState, type EngineState } from '../engines/engine-state.ts';
+import { brokerLeftovers, engineState, type BrokerLeftovers, type EngineState } from '../engines/engine-state.ts';
+import { engineOf } from '../engines/availability.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { FileStore } from '../workloads/store.ts';
@@ -62,7 +63,7 @@ export interface RunSettings {
   readonly keepHistory?: boolean;
   /** Shorter limits than the defaults, ms (tests of a strategy that hangs); absent: the defaults. */
   readonly limits?: Partial<RunLimits>;
-  /** Where the Redis and PostgreSQL servers are; absent: `serviceUrls()` (the environment, else the local defaults). */
+  /** Where the Redis, PostgreSQL, RabbitMQ and NATS servers are; absent: `serviceUrls()` (the environment, else the local defaults). */
   readonly services?: ServiceUrls;
   /** The simulated round trip to the servers that `services` already passes through, ms (reported, not applied here); absent: 0. */
   readonly rttMs?: number;
@@ -339,22 +340,26 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   const guards = new RunGuards(signal, runDeadlineMs(settings));
   let dir: string | null = null;
   let server: EngineState | null = null;
+  let broker: BrokerLeftovers | null = null;
   try {
     dir = await makeRunFolder();
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
-    if (strategy.stateStore === 'redis' || strategy.stateStore === 'postgres') server = engineState(strategy.stateStore, services, namespace);
+    const stateEngine = engineOf(strategy);
+    if (stateEngine !== null) server = engineState(stateEngine, services, namespace);
+    if (strategy.broker !== undefined) broker = brokerLeftovers(strategy.broker, services, namespace);
     return await measure(settings, strategy, dir, guards, { namespace, services, server });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
-    // The run's keys or schema go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
-    if (server !== null) {
-      const notDropped = await Promise.race([server.drop().then(() => null, (error: unknown) => oneLine(error)), delay(DROP_LIMIT_MS, `no answer within ${DROP_LIMIT_MS / 1_000} s`, { ref: false })]);
-      if (notDropped !== null) process.stderr.write(`${server.leftBehind(notDropped)}\n`);
+    // The run's keys, schema, bucket or queue go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
+    for (const place of [server, broker]) {
+      if (place === null) continue;
+      const notDropped = await Promise.race([place.drop().then(() => null, (error: unknown) => oneLine(error)), delay(DROP_LIMIT_MS, `no answer within ${DROP_LIMIT_MS / 1_000} s`, { ref: false })]);
+      if (notDropped !== null) process.stderr.write(`${place.leftBehind(notDropped)}\n`);
     }
     // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
     if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);

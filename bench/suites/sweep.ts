@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { strategies, strategyNames, type StrategyName } from '../../strategies/registry.ts';
-import { engineOf } from '../engines/availability.ts';
+import { enginesOf } from '../engines/availability.ts';
 import { delayedServices } from '../engines/delayed-services.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import type { BusyWork } from '../coordination/busy-work.ts';
@@ -142,7 +142,7 @@ export async function runSweep(
 ): Promise<SweepRow[]> {
   const points = s.axes.flatMap((axis) => sweepPoints(axis, s));
   // The rtt axis moves nothing but a server's round trip: only the strategies that have one run on it.
-  const strategiesAt = (point: SweepPoint) => (point.axis === 'rtt' ? s.strategies.filter((name) => engineOf(strategies[name]) !== null) : s.strategies);
+  const strategiesAt = (point: SweepPoint) => (point.axis === 'rtt' ? s.strategies.filter((name) => enginesOf(strategies[name]).length > 0) : s.strategies);
   const total = points.reduce((sum, point) => sum + strategiesAt(point).length, 0) * s.repeat;
   const started = Date.now();
   let done = 0;
