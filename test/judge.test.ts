@@ -174,10 +174,11 @@ describe('judge: a fault', () => {
     expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
   });
 
-  it('a crashed victim told "bought" with no body at all: an answer other than the body', () => {
+  it('a crashed victim told "bought" with no body at all: an answer with no critical section behind it, so an early one', () => {
     const never = { ...dead, attempts: 0, enter: Number.NaN, outcome: 1, complete: 1 };
     const reasons = judge({ ...ticketRush([never, cs(1), cs(2)], 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
-    expect(reasons).toContain('1 clients told something other than what their critical section returned');
+    expect(reasons).toContain('1 clients answered before their critical section ended');
+    expect(reasons.join('\n')).not.toMatch(/told something other/);
     expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
   });
 
@@ -188,9 +189,16 @@ describe('judge: a fault', () => {
 });
 
 describe('the answer rules one by one', () => {
-  it('earlyAnswers: only answered slots whose body started in a client', () => {
+  it('earlyAnswers: answered slots with no finished critical section behind the answer', () => {
     const noBody = { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 };
-    expect(earlyAnswers([cs(0, noBody)])).toBe(0);
+    expect(earlyAnswers([cs(0, noBody)])).toBe(1);
+    expect(earlyAnswers([cs(0, { ...noBody, outcome: 0 })])).toBe(1);
+    expect(earlyAnswers([cs(0, { ...noBody, outcome: Number.NaN, complete: Number.NaN })])).toBe(0);
+    // Every attempt aborted (its exit stamped, its enter forgotten), then "sold out": no section behind it.
+    expect(earlyAnswers([cs(0, { enter: Number.NaN, attempts: 1, aborts: 1, body: Number.NaN, outcome: 0 })])).toBe(1);
+    // A retry entered after the aborted attempt's exit and had not left when the client was answered.
+    expect(earlyAnswers([cs(0, { enter: 5, exit: 4, attempts: 2, aborts: 1, complete: 6 })])).toBe(1);
+    expect(earlyAnswers([cs(0, { complete: 8 })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: -1 })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: Number.NaN })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, complete: Number.NaN })])).toBe(0);
@@ -200,6 +208,9 @@ describe('the answer rules one by one', () => {
   it('mismatchedAnswers: "sold out" for a purchase counts as much as "bought" for none; a throw does not', () => {
     expect(mismatchedAnswers([cs(0, { outcome: 0 })])).toBe(1);
     expect(mismatchedAnswers([cs(0, { outcome: -1 })])).toBe(0);
+    expect(mismatchedAnswers([cs(0, { body: 0 })])).toBe(1);
+    // No body returned: an early answer, not this one.
+    expect(mismatchedAnswers([cs(0, { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 })])).toBe(0);
   });
 
   it('judgedInServer: only for a strategy that says so', () => {

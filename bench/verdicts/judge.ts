@@ -52,10 +52,11 @@ export const SHORT_HOLD_TOLERANCE_MS = 1;
 
 /**
  * Clients told something other than what their critical section's body returned: a success for
- * a failure, or an answer with no body behind it. Compared per slot, from the harness's own stamps.
+ * a failure or a failure for a success. Compared per slot, from the harness's own stamps, where a
+ * body returned; an answer with no body behind it is an early answer (see {@link earlyAnswers}).
  */
 export function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
-  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && (r.body === 1 || r.body === 0) && r.outcome !== r.body).length;
 }
 
 /** Whether a run is judged as one whose critical sections ran inside a server: the strategy says so, and no body ran in a client. */
@@ -64,12 +65,15 @@ export function judgedInServer(strategy: Promises, records: readonly CriticalSec
 }
 
 /**
- * Answers given before their body's exit stamp: a client told its result while its critical
- * section had not ended, or had not even begun (the answer first, the body afterwards or never
- * finished). Only slots whose body started in a client (attempts > 0) have an exit to compare.
+ * Answers given before their critical section ended: a client told a result ("bought" or "sold
+ * out") while its body had not ended, had not begun, or never ran at all (no enter stamp stands
+ * behind the answer: the answer first, the body afterwards or never). An answer counts as behind
+ * its section only when the slot holds an enter, an exit of that same attempt (not before the
+ * enter), and the exit at or before the answer. Only for runs whose bodies run in a client.
  */
 export function earlyAnswers(records: readonly CriticalSectionRecord[]): number {
-  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && r.attempts > 0 && !(r.exit <= r.complete)).length;
+  const behind = (r: CriticalSectionRecord) => Number.isFinite(r.enter) && r.enter <= r.exit && r.exit <= r.complete;
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && !behind(r)).length;
 }
 
 /**
