@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, serverClaimRefused, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
-const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
+const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server', stateStore: 'redis' };
 
 /** Client `slot`'s critical section, one after another 10 ms apart: asked at 0, inside [10·slot, 10·slot + 8], answered at 10·slot + 9. */
 function cs(slot: number, fields: Partial<CriticalSectionRecord> = {}): CriticalSectionRecord {
@@ -139,6 +139,26 @@ describe('judge: a strategy whose critical section runs in a server', () => {
   it('a client never answered', () => {
     const silent = { ...answered(1, 0), outcome: Number.NaN, complete: Number.NaN };
     expect(judge(ticketRush([answered(0, 1), silent], 1, 0, { strategy: serverSide })).reasons).toContain('1 clients never answered');
+  });
+
+  it('one round trip per answered operation is taken as run inside the server; one more is refused', () => {
+    const records = [answered(0, 1), answered(1, 0)];
+    expect(judge(ticketRush(records, 1, 0, { strategy: serverSide, serverTurns: 2 })).reasons).toEqual([]);
+    expect(judge(ticketRush(records, 1, 0, { strategy: serverSide, serverTurns: 3 })).reasons).toEqual([
+      'claims its critical section runs inside the server, but its 2 operations took 3 round trips to the server (one each for an operation the server runs whole)',
+    ]);
+    // A client never answered is no operation the round trips may be spread over.
+    const silent = { ...answered(1, 0), outcome: Number.NaN, complete: Number.NaN };
+    expect(serverClaimRefused(serverSide, [answered(0, 1), silent], 2)).toMatch(/its 1 operations took 2 round trips/);
+    expect(serverClaimRefused(serverSide, records, null)).toBeNull();
+    expect(serverClaimRefused(lock, records, 100)).toBeNull();
+  });
+
+  it('a store no server holds runs no operation: the claim is refused', () => {
+    const verdict = judge(ticketRush([answered(0, 1)], 1, 0, { strategy: { ...serverSide, stateStore: 'sqlite' } }));
+    expect(verdict.reasons).toEqual(['claims its critical section runs inside the server, but its state is in an SQLite database, where no server runs an operation']);
+    expect(serverClaimRefused({ ...serverSide, stateStore: undefined }, [], null)).toMatch(/its state is in the db file, where no server runs an operation/);
+    expect(serverClaimRefused({ ...serverSide, stateStore: 'postgres' }, [], null)).toBeNull();
   });
 
   it('bodies that ran in a client are judged by the log, and named', () => {

@@ -56,6 +56,7 @@ const mutants: readonly Mutant[] = [
   { name: 'server-get-then-set', workload: 'ticket-rush', caughtBy: /oversold|lost updates|not linearizable/, runners: both, needsServers: true },
   { name: 'short-lease', workload: 'ticket-rush', caughtBy: /mutual-exclusion violations/, runners: both, settings: { tickets: 5 }, needsServers: true },
   { name: 'autocommit-lock', workload: 'ticket-rush', caughtBy: /mutual-exclusion violations/, runners: both, settings: { tickets: 5 }, needsServers: true },
+  { name: 'lease-claims-server', workload: 'ticket-rush', caughtBy: /^claims its critical section runs inside the server, but its 10 operations took \d+ round trips to the server/m, runners: both, settings: { tickets: 5 }, needsServers: true },
   { name: 'claims-server-fake-lock', workload: 'ordered-print', caughtBy: /claims its critical section runs inside the server, but \d+ bodies ran in the client/, runners: both, settings: { clients: 4 } },
   { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
 ];

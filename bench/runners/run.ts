@@ -24,6 +24,7 @@ import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/
 import { engineState, type EngineState } from '../engines/engine-state.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
+import { countServerRoundTrips, type ServerRoundTrips } from '../evidence/server-round-trips.ts';
 import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
 import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
@@ -339,18 +340,21 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   const guards = new RunGuards(signal, runDeadlineMs(settings));
   let dir: string | null = null;
   let server: EngineState | null = null;
+  let roundTrips: ServerRoundTrips | null = null;
   try {
     dir = await makeRunFolder();
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
     if (strategy.stateStore === 'redis' || strategy.stateStore === 'postgres') server = engineState(strategy.stateStore, services, namespace);
-    return await measure(settings, strategy, dir, guards, { namespace, services, server });
+    roundTrips = await countServerRoundTrips(strategy, services);
+    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? services, server, roundTrips });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
+    await roundTrips?.close();
     // The run's keys or schema go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
     if (server !== null) {
       const notDropped = await Promise.race([server.drop().then(() => null, (error: unknown) => oneLine(error)), delay(DROP_LIMIT_MS, `no answer within ${DROP_LIMIT_MS / 1_000} s`, { ref: false })]);
@@ -369,6 +373,8 @@ interface RunPlace {
   readonly namespace: string;
   readonly services: ServiceUrls;
   readonly server: EngineState | null;
+  /** Counts the clients' round trips to the server a strategy says its critical section runs in; null: it says not. */
+  readonly roundTrips: ServerRoundTrips | null;
 }
 
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
@@ -433,12 +439,14 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let fleet: Fleet | null = null;
   let failure: unknown = null;
   let outcomes: ClientOutcome[] = [];
+  let serverTurns: number | null = null;
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
     fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error) }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
+    place.roundTrips?.mark();
     const released = since(config.clockBase);
     clients.release();
     let stoppedAt = 0;
@@ -452,6 +460,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
+    serverTurns = place.roundTrips?.sinceMark() ?? null;
     const cpuMs = clients.cpuMs();
     // The evidence is read before the strategy's teardown runs.
     const shown = await guards.guard(clients.evidence());
@@ -507,6 +516,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     outcomes,
     finalState: evidence.finalState,
     prints: evidence.prints,
+    serverTurns,
   });
   const { log: analysis, check, linearizable, reasons: problems } = judgement;
   return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };

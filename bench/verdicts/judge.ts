@@ -14,8 +14,8 @@ import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
 
-/** The promises of a strategy the verdict holds it to: what it guarantees and where it says its critical section runs. */
-export type Promises = Pick<Strategy, 'guarantee' | 'order' | 'runsIn'>;
+/** The promises of a strategy the verdict holds it to: what it guarantees, where it says its critical section runs, and the store that would run it. */
+export type Promises = Pick<Strategy, 'guarantee' | 'order' | 'runsIn' | 'stateStore'>;
 
 /** Everything one run's verdict is drawn from. Times in ms on the run's clock. */
 export interface RunEvidence {
@@ -32,6 +32,12 @@ export interface RunEvidence {
   /** The store as read once the last client answered. */
   readonly finalState: Evidence['finalState'];
   readonly prints: Prints;
+  /**
+   * For a strategy that says its critical section runs inside a server: the request turns its
+   * clients took to that server from their release to their last answer (see
+   * `evidence/server-round-trips.ts`); null or absent: not counted (the strategy says no such thing).
+   */
+  readonly serverTurns?: number | null;
 }
 
 /** What {@link judge} concludes: the verdict, its reasons, and the figures it read them from. */
@@ -110,6 +116,25 @@ export function uncoveredPurchases(records: readonly CriticalSectionRecord[], ti
 }
 
 /**
+ * Why a strategy's claim that its critical section runs inside a server (`runsIn` `server`) is
+ * refused by the evidence, or null when it is not refused (or not made). A store no server holds
+ * (the db file, SQLite) runs no operation; an operation a server runs whole is one round trip, so
+ * more request turns than answered operations is a protocol of several steps run in the client,
+ * spared the simulated latencies and faults a client-side critical section is put through.
+ */
+export function serverClaimRefused(strategy: Promises, records: readonly CriticalSectionRecord[], serverTurns: number | null): string | null {
+  if (strategy.runsIn !== 'server') return null;
+  if (strategy.stateStore !== 'redis' && strategy.stateStore !== 'postgres') {
+    return `claims its critical section runs inside the server, but its state is in ${strategy.stateStore === 'sqlite' ? 'an SQLite database' : 'the db file'}, where no server runs an operation`;
+  }
+  const operations = records.filter((r) => Number.isFinite(r.complete)).length;
+  if (serverTurns !== null && serverTurns > operations) {
+    return `claims its critical section runs inside the server, but its ${operations} operations took ${serverTurns} round trips to the server (one each for an operation the server runs whole)`;
+  }
+  return null;
+}
+
+/**
  * 1 if the victim's committed critical section is the one it was stopped in (entered by `pausedAt`) and wrote (its body succeeded) while another client's
  * committed one entered inside it: the victim's write came from a read another holder had since
  * changed. A fenced-off write aborts its attempt, so the committed one is a fresh attempt.
@@ -181,6 +206,8 @@ export function judge(evidence: RunEvidence): Judgement {
   const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
   if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
   if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
+  const refused = bodiesHere > 0 ? null : serverClaimRefused(strategy, evidence.records, evidence.serverTurns ?? null);
+  if (refused !== null) problems.push(refused);
   const linearizable = evidence.workload === 'ticket-rush' ? checkTicketRush(evidence.records, evidence.tickets) : null;
   if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
   return { verdict: problems.length === 0 ? 'correct' : 'incorrect', reasons: problems, log: analysis, check, linearizable, inServer };
