@@ -25,6 +25,8 @@ import { engineState, type EngineState } from '../engines/engine-state.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { countServerRoundTrips, type ServerRoundTrips } from '../evidence/server-round-trips.ts';
+import { notesPath, readNotes } from '../evidence/run-notes.ts';
+import { fileSystemOf } from '../reports/file-system.ts';
 import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
 import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
@@ -139,6 +141,10 @@ export interface CompletedRun {
   readonly history: readonly CriticalSectionRecord[] | null;
   /** Why the run is incorrect; empty when it is correct. */
   readonly problems: readonly string[];
+  /** What the strategy told the harness about how it ran (`ClientEnv.note`), each once; absent or empty: nothing. Never part of the verdict. */
+  readonly notes?: readonly string[];
+  /** The file system type of the run's folder, where its db file, SQLite database and locks were ("ext4", "tmpfs"); null or absent: unknown. */
+  readonly folderFileSystem?: string | null;
 }
 
 /** A run that could not finish: a client or the strategy threw, or it timed out. */
@@ -519,5 +525,5 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     serverTurns,
   });
   const { log: analysis, check, linearizable, reasons: problems } = judgement;
-  return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
+  return { status: 'completed', workDir: dir, notes: readNotes(notesPath(dbPath)), folderFileSystem: fileSystemOf(dir)?.type ?? null, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
 }
