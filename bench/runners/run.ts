@@ -25,6 +25,7 @@ import { engineState, type EngineState } from '../engines/engine-state.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { countServerRoundTrips, type ServerRoundTrips } from '../evidence/server-round-trips.ts';
+import { withRunName } from '../engines/dead-run-namespaces.ts';
 import { notesPath, readNotes } from '../evidence/run-notes.ts';
 import { fileSystemOf } from '../reports/file-system.ts';
 import { FileStore } from '../workloads/store.ts';
@@ -353,8 +354,10 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
     if (strategy.stateStore === 'redis' || strategy.stateStore === 'postgres') server = engineState(strategy.stateStore, services, namespace);
-    roundTrips = await countServerRoundTrips(strategy, services);
-    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? services, server, roundTrips });
+    // The clients' PostgreSQL connections name the run, so a dead run's can be found and ended (see `engines/dead-run-namespaces.ts`).
+    const named = { ...services, postgres: withRunName(services.postgres, namespace) };
+    roundTrips = await countServerRoundTrips(strategy, named);
+    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? named, server, roundTrips });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
