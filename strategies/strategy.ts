@@ -48,8 +48,10 @@ export type Paradigm =
 export type Guarantee = 'mutual exclusion' | 'serializable commits' | 'none';
 
 /**
- * The order in which waiting clients enter. `arrival`: first come, first served; checked from the
- * log (no client enters before one that asked more than 1 ms earlier). `unspecified`: any order
+ * The order in which waiting clients enter. `arrival`: first come, first served; held to by the
+ * contract test (`test/strategies.contract.test.ts`: no FIFO inversion, a client entering before
+ * one that asked more than 1 ms earlier, in a run whose requests are spaced apart), while a bench
+ * row only counts its inversions (see the README's "does not detect"). `unspecified`: any order
  * (a futex mutex lets newcomers barge; file-lock waiters poll).
  */
 export type Order = 'arrival' | 'unspecified';
