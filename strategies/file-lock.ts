@@ -61,7 +61,7 @@ export const fileLock: Strategy = {
     const mode = { releasing: false, abandoning: false };
     const fs = syncFs({ staleMs: STALE_MS, releasing: () => mode.releasing, abandoning: () => mode.abandoning });
     const queue = lockWaitQueue(lockPath, FALLBACK_POLL_MS);
-    queue.open();
+    queue.open(env.note);
     /** One hold of the lock: proper-lockfile's report if it finds it compromised, and the lock directory it made. */
     interface Hold {
       compromised: Error | null;

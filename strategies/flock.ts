@@ -35,7 +35,7 @@ export const flock: Strategy = {
   },
 
   connect(env) {
-    const lock = new OfdLock(env.store.path);
+    const lock = new OfdLock(env.store.path, env.note);
     return Promise.resolve({
       run: (op) =>
         lock.acquire(async () => {

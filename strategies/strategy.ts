@@ -91,6 +91,13 @@ export interface ClientEnv {
    * exit. Call it only while this client holds exclusion.
    */
   readonly execute: (op: Operation, access: StateAccess) => Promise<OpResult>;
+  /**
+   * Tells the row something about how this run went that its figures would not show: a fallback
+   * the strategy took (waiters polling where it would be woken), a degraded mode. One line of
+   * text; the same line from many clients or repetitions is shown once, in the row, its JSON and
+   * under the tables. Never part of the verdict, and never a way to excuse a problem.
+   */
+  readonly note: (text: string) => void;
 }
 
 /** One client's connection to a strategy. */

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { deadRunNamespaces, deadRunNamespacesLine } from '../bench/engines/dead-run-namespaces.ts';
+import { deadRunNamespaces, deadRunNamespacesLine, terminateDeadRunBackends, terminatedBackendsLine, withRunName } from '../bench/engines/dead-run-namespaces.ts';
 import { postgresClientConfig, serviceUrls } from '../bench/engines/services.ts';
 import { canRun } from './fixtures/services.ts';
 
@@ -32,6 +32,38 @@ describe.runIf(canRun('pg-advisory'))('a PostgreSQL schema of a dead run', () =>
     } finally {
       for (const name of [dead, live]) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
       await client.end();
+    }
+  });
+});
+
+describe.runIf(canRun('pg-advisory'))('a PostgreSQL backend of a dead run', () => {
+  it('holding an advisory lock in an open transaction is ended and named; a live run\'s is not', async () => {
+    const dead = `sync_bench_${deadPid}_${hex()}`;
+    const live = `sync_bench_${process.pid}_${hex()}`;
+    const orphan = new pg.Client(postgresClientConfig(withRunName(urls.postgres, dead)));
+    const running = new pg.Client(postgresClientConfig(withRunName(urls.postgres, live)));
+    const errors: Error[] = [];
+    orphan.on('error', (error) => errors.push(error));
+    await orphan.connect();
+    await running.connect();
+    try {
+      await orphan.query('BEGIN');
+      await orphan.query('SELECT pg_advisory_xact_lock(424242)');
+      const { rows } = await running.query<{ name: string }>('SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+      expect(rows[0]?.name).toBe(live);
+      const ended = await terminateDeadRunBackends(urls.postgres);
+      expect(ended.map((b) => b.run)).toContain(dead);
+      expect(ended.map((b) => b.run)).not.toContain(live);
+      await expect.poll(() => errors.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      expect(errors[0]?.message).toMatch(/terminat/);
+      // The lock it held is free again: a live connection takes it at once.
+      const { rows: taken } = await running.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(424242) AS ok');
+      expect(taken[0]?.ok).toBe(true);
+      await running.query('SELECT pg_advisory_unlock(424242)');
+      expect(terminatedBackendsLine(urls.postgres, ended.filter((b) => b.run === dead))).toMatch(new RegExp(`^ended 1 PostgreSQL backends at .* of runs whose process is not running on this machine \\(${dead}; backend pids \\d+\\): their locks and open transactions are released$`));
+    } finally {
+      await orphan.end().catch(() => undefined);
+      await running.end();
     }
   });
 });

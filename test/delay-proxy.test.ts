@@ -199,6 +199,46 @@ describe('delay proxy', () => {
     await expect(startDelayProxy({ targetHost: '127.0.0.1', targetPort: 1, oneWayDelayMs: Number.NaN })).rejects.toThrow(RangeError);
   });
 
+  it("counts request turns: a client's bytes after the server's, or its first ones, per connection; pipelined bytes share a turn", async () => {
+    const accepted: Socket[] = [];
+    const received = new EventTarget();
+    const server = createServer((socket) => {
+      accepted.push(socket);
+      socket.on('data', () => received.dispatchEvent(new Event('data')));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const proxy = await startDelayProxy({ targetHost: '127.0.0.1', targetPort: (server.address() as AddressInfo).port, oneWayDelayMs: 1 });
+    const arrived = () => once(received, 'data');
+    const client = await connect(proxy.port);
+    expect(proxy.requestTurns).toBe(0);
+    let got = arrived();
+    client.write('a');
+    await got;
+    got = arrived();
+    // Sent before any answer: the same turn.
+    client.write('b');
+    await got;
+    expect(proxy.requestTurns).toBe(1);
+    const answer = readBytes(client, 1);
+    accepted[0]?.write('x');
+    await answer;
+    got = arrived();
+    client.write('c');
+    await got;
+    expect(proxy.requestTurns).toBe(2);
+    const other = await connect(proxy.port);
+    got = arrived();
+    other.write('d');
+    await got;
+    expect(proxy.requestTurns).toBe(3);
+    client.destroy();
+    other.destroy();
+    await proxy.close();
+    for (const socket of accepted) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it.skipIf(!redisUp)('carries a Redis PING and its PONG, a round trip later', async () => {
     const delayMs = 10;
     const proxy = await startDelayProxy({ targetHost: '127.0.0.1', targetPort: REDIS_PORT, oneWayDelayMs: delayMs });

@@ -35,6 +35,7 @@ describe('file-lock with a holder stopped past the stale threshold', () => {
     const outcomes: string[] = [];
     const session = await fileLock.connect({
       share: null,
+      note: () => undefined,
       store: new FileStore(db, { readMs: 0, writeMs: 0 }),
       async execute(_op, access: StateAccess) {
         const read = await access.read();

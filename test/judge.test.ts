@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, serverClaimRefused, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
-const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server' };
+const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server', stateStore: 'redis' };
 
 /** Client `slot`'s critical section, one after another 10 ms apart: asked at 0, inside [10·slot, 10·slot + 8], answered at 10·slot + 9. */
 function cs(slot: number, fields: Partial<CriticalSectionRecord> = {}): CriticalSectionRecord {
@@ -173,6 +173,26 @@ describe('judge: a strategy whose critical section runs in a server', () => {
     expect(judge(ticketRush([answered(0, 1), silent], 1, 0, { strategy: serverSide })).reasons).toContain('1 clients never answered');
   });
 
+  it('one round trip per answered operation is taken as run inside the server; one more is refused', () => {
+    const records = [answered(0, 1), answered(1, 0)];
+    expect(judge(ticketRush(records, 1, 0, { strategy: serverSide, serverTurns: 2 })).reasons).toEqual([]);
+    expect(judge(ticketRush(records, 1, 0, { strategy: serverSide, serverTurns: 3 })).reasons).toEqual([
+      'claims its critical section runs inside the server, but its 2 operations took 3 round trips to the server (one each for an operation the server runs whole)',
+    ]);
+    // A client never answered is no operation the round trips may be spread over.
+    const silent = { ...answered(1, 0), outcome: Number.NaN, complete: Number.NaN };
+    expect(serverClaimRefused(serverSide, [answered(0, 1), silent], 2)).toMatch(/its 1 operations took 2 round trips/);
+    expect(serverClaimRefused(serverSide, records, null)).toBeNull();
+    expect(serverClaimRefused(lock, records, 100)).toBeNull();
+  });
+
+  it('a store no server holds runs no operation: the claim is refused', () => {
+    const verdict = judge(ticketRush([answered(0, 1)], 1, 0, { strategy: { ...serverSide, stateStore: 'sqlite' } }));
+    expect(verdict.reasons).toEqual(['claims its critical section runs inside the server, but its state is in an SQLite database, where no server runs an operation']);
+    expect(serverClaimRefused({ ...serverSide, stateStore: undefined }, [], null)).toMatch(/its state is in the db file, where no server runs an operation/);
+    expect(serverClaimRefused({ ...serverSide, stateStore: 'postgres' }, [], null)).toBeNull();
+  });
+
   it('bodies that ran in a client are judged by the log, and named', () => {
     const verdict = judge(ticketRush([answered(0, 1), cs(1, { body: 0, outcome: 0 })], 1, 0, { strategy: serverSide }));
     expect(verdict.inServer).toBe(false);
@@ -206,10 +226,11 @@ describe('judge: a fault', () => {
     expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
   });
 
-  it('a crashed victim told "bought" with no body at all: an answer other than the body', () => {
+  it('a crashed victim told "bought" with no body at all: an answer with no critical section behind it, so an early one', () => {
     const never = { ...dead, attempts: 0, enter: Number.NaN, outcome: 1, complete: 1 };
     const reasons = judge({ ...ticketRush([never, cs(1), cs(2)], 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;
-    expect(reasons).toContain('1 clients told something other than what their critical section returned');
+    expect(reasons).toContain('1 clients answered before their critical section ended');
+    expect(reasons.join('\n')).not.toMatch(/told something other/);
     expect(reasons).toContain('1 clients told "bought" with no ticket gone from the store for them');
   });
 
@@ -220,9 +241,16 @@ describe('judge: a fault', () => {
 });
 
 describe('the answer rules one by one', () => {
-  it('earlyAnswers: only answered slots whose body started in a client', () => {
+  it('earlyAnswers: answered slots with no finished critical section behind the answer', () => {
     const noBody = { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 };
-    expect(earlyAnswers([cs(0, noBody)])).toBe(0);
+    expect(earlyAnswers([cs(0, noBody)])).toBe(1);
+    expect(earlyAnswers([cs(0, { ...noBody, outcome: 0 })])).toBe(1);
+    expect(earlyAnswers([cs(0, { ...noBody, outcome: Number.NaN, complete: Number.NaN })])).toBe(0);
+    // Every attempt aborted (its exit stamped, its enter forgotten), then "sold out": no section behind it.
+    expect(earlyAnswers([cs(0, { enter: Number.NaN, attempts: 1, aborts: 1, body: Number.NaN, outcome: 0 })])).toBe(1);
+    // A retry entered after the aborted attempt's exit and had not left when the client was answered.
+    expect(earlyAnswers([cs(0, { enter: 5, exit: 4, attempts: 2, aborts: 1, complete: 6 })])).toBe(1);
+    expect(earlyAnswers([cs(0, { complete: 8 })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: -1 })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, outcome: Number.NaN })])).toBe(0);
     expect(earlyAnswers([cs(0, { exit: Number.NaN, complete: Number.NaN })])).toBe(0);
@@ -232,6 +260,9 @@ describe('the answer rules one by one', () => {
   it('mismatchedAnswers: "sold out" for a purchase counts as much as "bought" for none; a throw does not', () => {
     expect(mismatchedAnswers([cs(0, { outcome: 0 })])).toBe(1);
     expect(mismatchedAnswers([cs(0, { outcome: -1 })])).toBe(0);
+    expect(mismatchedAnswers([cs(0, { body: 0 })])).toBe(1);
+    // No body returned: an early answer, not this one.
+    expect(mismatchedAnswers([cs(0, { enter: Number.NaN, exit: Number.NaN, body: Number.NaN, attempts: 0 })])).toBe(0);
   });
 
   it('judgedInServer: only for a strategy that says so', () => {

@@ -16,7 +16,7 @@ import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { decimal, integer as integerOption, jsonOutput, list, parseArguments, sameFile, givenServices, withConventions, withServiceOptions, writableDir } from './options.ts';
 import { unavailableStrategies } from '../engines/availability.ts';
-import { deadRunNamespaces, deadRunNamespacesLine } from '../engines/dead-run-namespaces.ts';
+import { deadRunNamespaces, deadRunNamespacesLine, terminateDeadRunBackends, terminatedBackendsLine } from '../engines/dead-run-namespaces.ts';
 import { engineOf } from '../engines/availability.ts';
 import { shownArgs, shownServices, type ServiceUrls } from '../engines/services.ts';
 import { clearProgress, showProgress } from './progress.ts';
@@ -264,7 +264,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * Names, on stderr, the namespaces that runs no longer running left in the servers the chosen
- * strategies use (see `engines/dead-run-namespaces.ts`). A server that does not answer the look-up
+ * strategies use, and ends (naming them) such runs' PostgreSQL backends still open from this
+ * machine (see `engines/dead-run-namespaces.ts`). A server that does not answer the look-up
  * is passed over in silence: the runs say what they find.
  */
 async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: ServiceUrls): Promise<void> {
@@ -274,6 +275,10 @@ async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: 
   }));
   for (const engine of engines) {
     const url = services[engine];
+    if (engine === 'postgres') {
+      const ended = terminatedBackendsLine(url, await terminateDeadRunBackends(url).catch(() => []));
+      if (ended !== null) process.stderr.write(`${ended}\n`);
+    }
     const names = await deadRunNamespaces(engine, url).catch(() => []);
     const line = deadRunNamespacesLine(engine, url, names);
     if (line !== null) process.stderr.write(`${line}\n`);

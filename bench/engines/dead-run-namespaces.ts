@@ -5,6 +5,13 @@
  * with the command that removes it, and never removed here: a server may be shared with another
  * machine, whose runs' pids mean nothing on this one. RabbitMQ is not looked at: AMQP cannot list
  * queues, and a run's queue expires by itself once unused (see `rabbitmq-queue.ts`).
+ *
+ * A dead run's PostgreSQL connections are another matter: a client process of the run that
+ * outlived it (a victim stopped by `pause-in-cs` when the runner was killed) may hold an advisory
+ * lock in a transaction left open, and the server keeps it for ever. Every connection of a run
+ * names the run in its `application_name` (see {@link withRunName}); a backend whose run's pid is
+ * not running here, and whose client is on this machine (loopback or a Unix socket), is ended
+ * with `pg_terminate_backend` and named.
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -21,6 +28,55 @@ const MAX_SCANS = 20;
 /** The pid in a run namespace's name. */
 function pidOf(namespace: string): number {
   return Number(namespace.split('_')[2]);
+}
+
+/** `url` with `application_name` naming the run `namespace`: what the run's PostgreSQL connections show in `pg_stat_activity`. */
+export function withRunName(url: string, namespace: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.searchParams.set('application_name', namespace);
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** A backend ended by {@link terminateDeadRunBackends}: its server pid and the run it served. */
+export interface TerminatedBackend {
+  readonly pid: number;
+  readonly run: string;
+}
+
+/**
+ * Ends the backends, in the PostgreSQL server at `url`, of runs whose pid is not running on this
+ * machine and whose client connected from this machine (loopback, or a Unix socket: no address).
+ * Resolves with those it ended; rejects if the server does not answer.
+ */
+export async function terminateDeadRunBackends(url: string): Promise<TerminatedBackend[]> {
+  const client = new pg.Client(postgresClientConfig(url, { connectionTimeoutMillis: LOOKUP_LIMIT_MS, query_timeout: LOOKUP_LIMIT_MS }));
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number; run: string }>(
+      "SELECT pid, application_name AS run FROM pg_stat_activity WHERE application_name LIKE 'sync\\_bench\\_%' AND (client_addr IS NULL OR host(client_addr) IN ('127.0.0.1', '::1')) AND pid <> pg_backend_pid()",
+    );
+    const dead = rows.filter((r) => isRunNamespace(r.run) && processStartTime(pidOf(r.run)) === null);
+    const ended: TerminatedBackend[] = [];
+    for (const backend of dead) {
+      const { rows: done } = await client.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [backend.pid]);
+      if (done[0]?.ok === true) ended.push({ pid: backend.pid, run: backend.run });
+    }
+    return ended;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** One line naming the backends {@link terminateDeadRunBackends} ended; null if none. */
+export function terminatedBackendsLine(url: string, ended: readonly TerminatedBackend[]): string | null {
+  if (ended.length === 0) return null;
+  const runs = [...new Set(ended.map((b) => b.run))].sort();
+  return `ended ${ended.length} PostgreSQL backends at ${shownUrl(url)} of runs whose process is not running on this machine (${runs.join(', ')}; backend pids ${ended.map((b) => b.pid).join(', ')}): their locks and open transactions are released`;
 }
 
 /** The run namespaces in `engine` at `url` whose pid is not running here, sorted. Rejects if the server does not answer. */

@@ -22,6 +22,18 @@ function throughProxy(url: string, proxy: DelayProxy): string {
   return parsed.toString();
 }
 
+/**
+ * Starts a proxy in front of `engine`'s server at `url`, holding each direction `oneWayDelayMs`
+ * (0: forwarding at once), and returns it with the URL that reaches the server through it.
+ * Rejects on a URL without a host it can reach by TCP, and when the proxy cannot listen.
+ */
+export async function proxyFor(engine: EngineName, url: string, oneWayDelayMs: number): Promise<{ proxy: DelayProxy; url: string }> {
+  const target = new URL(url);
+  if (target.hostname === '') throw new Error(`a proxy needs a TCP host in the ${engine} URL ${url}`);
+  const proxy = await startDelayProxy({ targetHost: target.hostname.replace(/^\[|\]$/g, ''), targetPort: target.port === '' ? DEFAULT_PORTS[engine] : Number(target.port), oneWayDelayMs });
+  return { proxy, url: throughProxy(url, proxy) };
+}
+
 /** Starts a proxy per engine in front of `urls` when `rttMs` > 0. Rejects on a URL without a host it can reach by TCP. */
 export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise<DelayedServices> {
   if (!(rttMs > 0)) return { urls, close: () => Promise.resolve() };
@@ -32,11 +44,10 @@ export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise
   try {
     const delayed = { ...urls };
     for (const engine of engineNames) {
-      const target = new URL(urls[engine]);
-      if (target.hostname === '') throw new Error(`--rtt needs a TCP host in the ${engine} URL ${urls[engine]}`);
-      const proxy = await startDelayProxy({ targetHost: target.hostname.replace(/^\[|\]$/g, ''), targetPort: target.port === '' ? DEFAULT_PORTS[engine] : Number(target.port), oneWayDelayMs: rttMs / 2 });
+      if (new URL(urls[engine]).hostname === '') throw new Error(`--rtt needs a TCP host in the ${engine} URL ${urls[engine]}`);
+      const { proxy, url } = await proxyFor(engine, urls[engine], rttMs / 2);
       proxies.push(proxy);
-      delayed[engine] = throughProxy(urls[engine], proxy);
+      delayed[engine] = url;
     }
     return { urls: delayed, close };
   } catch (error) {

@@ -15,6 +15,10 @@
  * Not simulated: bandwidth limits, loss, reordering, jitter, the round trip of the TCP handshake
  * (the proxy connects to the target as soon as a client connects) and the kernel's segment sizes.
  *
+ * It also counts request turns (see {@link DelayProxy.requestTurns}): how many times a client sent
+ * bytes after the server had answered on that connection, the evidence of how many round trips
+ * the clients' operations took.
+ *
  * Errors: `startDelayProxy` rejects on a delay that is not a finite number ≥ 0, and when it cannot
  * listen. After that nothing is thrown: a target that refuses or resets the connection closes the
  * client's side, a client that resets closes the target's side, and an error on either socket
@@ -39,6 +43,15 @@ export interface DelayProxy {
   readonly host: string;
   /** The ephemeral port it listens on. */
   readonly port: number;
+  /**
+   * Request turns so far, over every connection: each time bytes arrived from a client on a
+   * connection where the server had sent bytes since the client's last ones (or where the client
+   * had sent none yet). Counted on arrival at the proxy, before any delay. A lower bound on the
+   * round trips the clients made: requests a client (or several sharing a connection) pipelines
+   * before an answer arrives share one turn; a step that waits for the server's answer before it
+   * asks again is a turn of its own.
+   */
+  readonly requestTurns: number;
   /** Stops listening and destroys every connection, with whatever it still holds; never hangs. */
   close(): Promise<void>;
 }
@@ -121,9 +134,16 @@ function pipeWithDelay(from: Socket, to: Socket, delayMs: number): DelayedPipe {
 
 /**
  * Joins `client` and `target` with a delayed pipe each way. Returns the function that destroys the
- * pair; `onGone` is called once both sockets have closed.
+ * pair; `onGone` is called once both sockets have closed, `onTurn` at each request turn.
  */
-function relay(client: Socket, target: Socket, delayMs: number, onGone: () => void): () => void {
+function relay(client: Socket, target: Socket, delayMs: number, onGone: () => void, onTurn: () => void): () => void {
+  // A client's bytes after the server's (or its first ones) open a request turn.
+  let answered = true;
+  client.on('data', () => {
+    if (answered) onTurn();
+    answered = false;
+  });
+  target.on('data', () => (answered = true));
   const pipes = [pipeWithDelay(client, target, delayMs), pipeWithDelay(target, client, delayMs)];
   const destroy = (): void => {
     for (const pipe of pipes) pipe.stop();
@@ -157,6 +177,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   }
   const pairs = new Set<() => void>();
   let closing = false;
+  let requestTurns = 0;
   // Half-open on both sides, so that a client's end does not end its side before the delayed reply.
   const server = createServer({ allowHalfOpen: true }, (client) => {
     if (closing) {
@@ -164,7 +185,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       return;
     }
     const target = createConnection({ host: targetHost, port: targetPort, allowHalfOpen: true });
-    const destroy = relay(client, target, oneWayDelayMs, () => pairs.delete(destroy));
+    const destroy = relay(client, target, oneWayDelayMs, () => pairs.delete(destroy), () => requestTurns++);
     pairs.add(destroy);
   });
   server.listen(0, host);
@@ -175,6 +196,9 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   return {
     host,
     port,
+    get requestTurns() {
+      return requestTurns;
+    },
     close() {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,6 +3,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fileSystemOf } from './file-system.ts';
 import { wrapText } from './text-width.ts';
 import { loadAtEnd, loadAtStart, type LoadStart, type MachineLoad } from './machine-load.ts';
 
@@ -185,22 +186,10 @@ export function describeHarness(env: Pick<Environment, 'commit' | 'commitSource'
   return env.commitSource === undefined || env.commitSource === 'git' ? env.commit : `${env.commit}, read from ${env.commitSource}`;
 }
 
-/** "<dir> on <type>" for the temporary folder, from the longest mount point above it in /proc/mounts; undefined where unknown. */
+/** "<dir> on <type>" for the temporary folder (see `file-system.ts`); undefined where unknown. */
 function tempFileSystem(): string | undefined {
-  try {
-    const dir = realpathSync.native(os.tmpdir());
-    let best: { point: string; type: string } | undefined;
-    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
-      const [, rawPoint, type] = line.split(' ');
-      if (rawPoint === undefined || type === undefined) continue;
-      const point = rawPoint.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-      const inside = point === '/' || dir === point || dir.startsWith(`${point}/`);
-      if (inside && (best === undefined || point.length >= best.point.length)) best = { point, type };
-    }
-    return best === undefined ? undefined : `${dir} on ${best.type}`;
-  } catch {
-    return undefined;
-  }
+  const found = fileSystemOf(os.tmpdir());
+  return found === undefined ? undefined : `${found.dir} on ${found.type}`;
 }
 
 function readFirstLine(path: string): string | undefined {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { markdownTable } from 'markdown-table';
 import writeFileAtomic from 'write-file-atomic';
 import { columnsFor, legend, tableGroups, tableTitle } from './columns.ts';
+import { rowNotes } from './table.ts';
 import { oneLine as reason } from '../runners/one-line.ts';
 import { describeHarness, type Environment } from './environment.ts';
 import { describeLoad } from './machine-load.ts';
@@ -52,7 +53,8 @@ export function renderMarkdown(report: Report): string {
     if (first === undefined) return '';
     const columns = columnsFor(first.workload);
     const table = markdownTable([columns.map((c) => c.header), ...group.map((row) => columns.map((c) => escape(c.cell(row))))]);
-    return `## ${tableTitle(group)}\n\n${table}\n`;
+    const notes = rowNotes(group).map((line) => `- ${escape(line)}`);
+    return `## ${tableTitle(group)}\n\n${table}\n${notes.length === 0 ? '' : `\n${notes.join('\n')}\n`}`;
   });
   const reference = renderReferenceMarkdown(report.references ?? []);
   return `${header.join('\n')}\n${tables.join('\n')}\n${legend}\n${reference === '' ? '' : `\n${reference}`}`;

@@ -44,6 +44,14 @@ function leftOut(all: readonly Column[], shown: readonly Column[]): string {
   return `Not shown: ${hidden.map((c) => c.id).join(', ')}. --wide shows every column; --columns chooses them by these ids, e.g. --columns ${columnIds.slice(0, 3).join(',')}; the Markdown and JSON have every figure.`;
 }
 
+/**
+ * The notes the strategies told a table's rows (see `ResultRow.notes`), one line each:
+ * "note: <strategy> (<runner>): <text>"; none when no row has one.
+ */
+export function rowNotes(rows: readonly ResultRow[]): string[] {
+  return rows.flatMap((row) => (row.notes ?? []).map((text) => `note: ${row.strategy} (${row.runner}): ${text}`));
+}
+
 /** Columns of several tables, each id once, in first-seen order. */
 function union(lists: readonly (readonly Column[])[]): Column[] {
   const out: Column[] = [];
@@ -70,7 +78,8 @@ export function renderTerminal(rows: readonly ResultRow[], layout: TerminalLayou
       group.map((row) => columns.map((c) => c.cell(row))),
       layout.width,
     );
-    return `${wrap(tableTitle(group))}\n${fitted}`;
+    const notes = rowNotes(group).map(wrap);
+    return `${wrap(tableTitle(group))}\n${fitted}${notes.length === 0 ? '' : `\n${notes.join('\n')}`}`;
   });
   const unstable = rows.some((row) => rowInstability(row).length > 0);
   const notes = [leftOut(union(all), union(shown)), legendFor(union(shown), unstable, rows.some(notConverged), rows.some((r) => busyRepetitions(r) > 0))].filter((n) => n !== '').map(wrap);

@@ -28,6 +28,7 @@ import { sleepExact } from '../coordination/sleep.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import { FileStore } from '../workloads/store.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { notesPath, writeNote } from '../evidence/run-notes.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import { workloads } from '../workloads/registry.ts';
 
@@ -48,7 +49,8 @@ export default async function client({ config, clientId, input, share, hold }: C
   const workload = workloads[config.workload];
   const store = new FileStore(config.dbPath, config.latency);
   const log = new CriticalSectionLog(config.log);
-  const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM) });
+  const notes = notesPath(config.dbPath);
+  const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM), note: (text) => writeNote(notes, text) });
   let requests = 0;
   let successes = 0;
   let tornReadsOutside = 0;

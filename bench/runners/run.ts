@@ -25,6 +25,10 @@ import { brokerLeftovers, engineState, type BrokerLeftovers, type EngineState } 
 import { engineOf } from '../engines/availability.ts';
 import { runNamespace } from '../engines/namespace.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
+import { countServerRoundTrips, type ServerRoundTrips } from '../evidence/server-round-trips.ts';
+import { withRunName } from '../engines/dead-run-namespaces.ts';
+import { notesPath, readNotes } from '../evidence/run-notes.ts';
+import { fileSystemOf } from '../reports/file-system.ts';
 import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
 import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
@@ -139,6 +143,10 @@ export interface CompletedRun {
   readonly history: readonly CriticalSectionRecord[] | null;
   /** Why the run is incorrect; empty when it is correct. */
   readonly problems: readonly string[];
+  /** What the strategy told the harness about how it ran (`ClientEnv.note`), each once; absent or empty: nothing. Never part of the verdict. */
+  readonly notes?: readonly string[];
+  /** The file system type of the run's folder, where its db file, SQLite database and locks were ("ext4", "tmpfs"); null or absent: unknown. */
+  readonly folderFileSystem?: string | null;
 }
 
 /** A run that could not finish: a client or the strategy threw, or it timed out. */
@@ -341,6 +349,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
   let dir: string | null = null;
   let server: EngineState | null = null;
   let broker: BrokerLeftovers | null = null;
+  let roundTrips: ServerRoundTrips | null = null;
   try {
     dir = await makeRunFolder();
     const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
@@ -349,12 +358,16 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     const stateEngine = engineOf(strategy);
     if (stateEngine !== null) server = engineState(stateEngine, services, namespace);
     if (strategy.broker !== undefined) broker = brokerLeftovers(strategy.broker, services, namespace);
-    return await measure(settings, strategy, dir, guards, { namespace, services, server });
+    // The clients' PostgreSQL connections name the run, so a dead run's can be found and ended (see `engines/dead-run-namespaces.ts`).
+    const named = { ...services, postgres: withRunName(services.postgres, namespace) };
+    roundTrips = await countServerRoundTrips(strategy, named);
+    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? named, server, roundTrips });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
+    await roundTrips?.close();
     // The run's keys, schema, bucket or queue go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
     for (const place of [server, broker]) {
       if (place === null) continue;
@@ -374,6 +387,8 @@ interface RunPlace {
   readonly namespace: string;
   readonly services: ServiceUrls;
   readonly server: EngineState | null;
+  /** Counts the clients' round trips to the server a strategy says its critical section runs in; null: it says not. */
+  readonly roundTrips: ServerRoundTrips | null;
 }
 
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
@@ -438,12 +453,14 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let fleet: Fleet | null = null;
   let failure: unknown = null;
   let outcomes: ClientOutcome[] = [];
+  let serverTurns: number | null = null;
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
     fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error) }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
+    place.roundTrips?.mark();
     const released = since(config.clockBase);
     clients.release();
     let stoppedAt = 0;
@@ -457,6 +474,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
+    serverTurns = place.roundTrips?.sinceMark() ?? null;
     const cpuMs = clients.cpuMs();
     // The evidence is read before the strategy's teardown runs.
     const shown = await guards.guard(clients.evidence());
@@ -512,7 +530,8 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     outcomes,
     finalState: evidence.finalState,
     prints: evidence.prints,
+    serverTurns,
   });
   const { log: analysis, check, linearizable, reasons: problems } = judgement;
-  return { status: 'completed', workDir: dir, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
+  return { status: 'completed', workDir: dir, notes: readNotes(notesPath(dbPath)), folderFileSystem: fileSystemOf(dir)?.type ?? null, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
 }

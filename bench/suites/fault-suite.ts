@@ -222,7 +222,7 @@ export function faultTitle(settings: FaultSuiteSettings): string {
 const pauseLegend =
   'pause: the victim is stopped after its read and before its write, until another client enters its critical section or 3 s pass, then resumed; recovery runs from the stop. ' +
   'stale writes accepted: runs in which the resumed victim\'s write was accepted although another client had entered and committed inside its critical section (it had lost its lock). ' +
-  'fencing: each write carries the grant\'s fencing token and the store refuses one older than a token it accepted; the refused holder asks for the lock again.';
+  'fencing: each write carries the grant\'s fencing token and the store refuses any but the latest granted (a stale holder is refused even before the new holder has written); the refused holder asks for the lock again.';
 
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +

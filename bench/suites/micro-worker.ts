@@ -249,7 +249,7 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
       const config = task.config;
       const strategy = strategies[config.strategy as StrategyName];
       const store = new FileStore(config.dbPath, config.latency);
-      const session = await strategy.connect({ share: task.share, store, execute: createExecutor(config) });
+      const session = await strategy.connect({ share: task.share, store, execute: createExecutor(config), note: () => undefined });
       try {
         if (task.kind === 'session-timed') {
           const op = { clientId: task.clientId, slot: 0, input: 0, workUs: 0 };

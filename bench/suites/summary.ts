@@ -5,9 +5,10 @@ import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { loadedStrategy } from '../runners/strategy-loader.ts';
 import type { LatencyName } from '../workloads/latency.ts';
-import type { RunResult, RunSettings } from '../runners/run.ts';
+import type { CompletedRun, RunResult, RunSettings } from '../runners/run.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import { precisionOf, type RowPrecision } from './precision.ts';
+import { stateLocationOn } from '../reports/file-system.ts';
 import type { RepetitionLoad } from '../reports/load-sampler.ts';
 import type { KeptHistory } from '../histories/run-history.ts';
 
@@ -67,7 +68,13 @@ export interface ResultRow {
    * defect of the strategy (for `none`, and `optimistic` on ordered-print, it is the expected result).
    */
   readonly covered: boolean;
+  /** The strategy's "state lives in", its "(disk)" told as the run folder's file system was ("in memory: tmpfs"; see `reports/file-system.ts`). */
   readonly stateLocation: string;
+  /**
+   * What the strategy told the row about how it ran (a fallback it took: see `ClientEnv.note`),
+   * each once over the completed repetitions; absent when none. Never part of the verdict.
+   */
+  readonly notes?: readonly string[];
   readonly latency: LatencyName;
   /** Where the clients ran: worker threads of one process, or processes of their own. */
   readonly runner: RunnerName;
@@ -246,7 +253,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     paradigm: strategy.paradigm,
     guarantee: strategy.guarantee,
     covered: strategy.guarantee === 'mutual exclusion' || strategy.guarantee === workloads[settings.workload].needs,
-    stateLocation: strategy.stateLocation,
+    stateLocation: stateLocationOn(strategy.stateLocation, completed.find((run) => run.folderFileSystem != null)?.folderFileSystem ?? undefined),
+    ...notesOf(completed),
     latency: settings.latency.name,
     runner,
     clients: settings.clients,
@@ -292,6 +300,12 @@ function keptHistoryOf(runs: readonly RunResult[], tickets: number): KeptHistory
 }
 
 /** Over repetitions: `no` before `unknown` before `yes`; null when none was checked. */
+/** The notes of the completed runs, each once in first-told order, as the row's `notes`; {} when none. */
+function notesOf(runs: readonly CompletedRun[]): { notes?: readonly string[] } {
+  const notes = [...new Set(runs.flatMap((run) => run.notes ?? []))];
+  return notes.length === 0 ? {} : { notes };
+}
+
 function worstLinearizable(records: readonly RunRecord[]): ResultRow['linearizable'] {
   const seen = records.map((r) => r.linearizable);
   if (seen.includes('no')) return 'no';

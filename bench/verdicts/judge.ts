@@ -14,8 +14,8 @@ import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
 
-/** The promises of a strategy the verdict holds it to: what it guarantees and where it says its critical section runs. */
-export type Promises = Pick<Strategy, 'guarantee' | 'order' | 'runsIn'>;
+/** The promises of a strategy the verdict holds it to: what it guarantees, where it says its critical section runs, and the store that would run it. */
+export type Promises = Pick<Strategy, 'guarantee' | 'order' | 'runsIn' | 'stateStore'>;
 
 /** Everything one run's verdict is drawn from. Times in ms on the run's clock. */
 export interface RunEvidence {
@@ -32,6 +32,12 @@ export interface RunEvidence {
   /** The store as read once the last client answered. */
   readonly finalState: Evidence['finalState'];
   readonly prints: Prints;
+  /**
+   * For a strategy that says its critical section runs inside a server: the request turns its
+   * clients took to that server from their release to their last answer (see
+   * `evidence/server-round-trips.ts`); null or absent: not counted (the strategy says no such thing).
+   */
+  readonly serverTurns?: number | null;
 }
 
 /** What {@link judge} concludes: the verdict, its reasons, and the figures it read them from. */
@@ -52,10 +58,11 @@ export const SHORT_HOLD_TOLERANCE_MS = 1;
 
 /**
  * Clients told something other than what their critical section's body returned: a success for
- * a failure, or an answer with no body behind it. Compared per slot, from the harness's own stamps.
+ * a failure or a failure for a success. Compared per slot, from the harness's own stamps, where a
+ * body returned; an answer with no body behind it is an early answer (see {@link earlyAnswers}).
  */
 export function mismatchedAnswers(records: readonly CriticalSectionRecord[]): number {
-  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && r.outcome !== r.body).length;
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && (r.body === 1 || r.body === 0) && r.outcome !== r.body).length;
 }
 
 /** Whether a run is judged as one whose critical sections ran inside a server: the strategy says so, and no body ran in a client. */
@@ -64,12 +71,15 @@ export function judgedInServer(strategy: Promises, records: readonly CriticalSec
 }
 
 /**
- * Answers given before their body's exit stamp: a client told its result while its critical
- * section had not ended, or had not even begun (the answer first, the body afterwards or never
- * finished). Only slots whose body started in a client (attempts > 0) have an exit to compare.
+ * Answers given before their critical section ended: a client told a result ("bought" or "sold
+ * out") while its body had not ended, had not begun, or never ran at all (no enter stamp stands
+ * behind the answer: the answer first, the body afterwards or never). An answer counts as behind
+ * its section only when the slot holds an enter, an exit of that same attempt (not before the
+ * enter), and the exit at or before the answer. Only for runs whose bodies run in a client.
  */
 export function earlyAnswers(records: readonly CriticalSectionRecord[]): number {
-  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && r.attempts > 0 && !(r.exit <= r.complete)).length;
+  const behind = (r: CriticalSectionRecord) => Number.isFinite(r.enter) && r.enter <= r.exit && r.exit <= r.complete;
+  return records.filter((r) => (r.outcome === 1 || r.outcome === 0) && Number.isFinite(r.complete) && !behind(r)).length;
 }
 
 /**
@@ -116,6 +126,25 @@ export function uncoveredPurchases(records: readonly CriticalSectionRecord[], ti
   const told = records.filter((r) => r.outcome === 1).length;
   const gone = tickets - figures.finalCount;
   return told > figures.sold && told > gone ? told - Math.max(gone, figures.sold) : 0;
+}
+
+/**
+ * Why a strategy's claim that its critical section runs inside a server (`runsIn` `server`) is
+ * refused by the evidence, or null when it is not refused (or not made). A store no server holds
+ * (the db file, SQLite) runs no operation; an operation a server runs whole is one round trip, so
+ * more request turns than answered operations is a protocol of several steps run in the client,
+ * spared the simulated latencies and faults a client-side critical section is put through.
+ */
+export function serverClaimRefused(strategy: Promises, records: readonly CriticalSectionRecord[], serverTurns: number | null): string | null {
+  if (strategy.runsIn !== 'server') return null;
+  if (strategy.stateStore !== 'redis' && strategy.stateStore !== 'postgres') {
+    return `claims its critical section runs inside the server, but its state is in ${strategy.stateStore === 'sqlite' ? 'an SQLite database' : 'the db file'}, where no server runs an operation`;
+  }
+  const operations = records.filter((r) => Number.isFinite(r.complete)).length;
+  if (serverTurns !== null && serverTurns > operations) {
+    return `claims its critical section runs inside the server, but its ${operations} operations took ${serverTurns} round trips to the server (one each for an operation the server runs whole)`;
+  }
+  return null;
 }
 
 /**
@@ -192,6 +221,8 @@ export function judge(evidence: RunEvidence): Judgement {
   const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
   if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
   if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
+  const refused = bodiesHere > 0 ? null : serverClaimRefused(strategy, evidence.records, evidence.serverTurns ?? null);
+  if (refused !== null) problems.push(refused);
   const linearizable = evidence.workload === 'ticket-rush' ? checkTicketRush(evidence.records, evidence.tickets) : null;
   if (linearizable?.verdict === 'no') problems.push(`not linearizable: ${linearizable.window.join('; ')}`);
   return { verdict: problems.length === 0 ? 'correct' : 'incorrect', reasons: problems, log: analysis, check, linearizable, inServer };

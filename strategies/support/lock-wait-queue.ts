@@ -24,7 +24,10 @@ export type Attempt<T> = { readonly acquired: true; readonly value: T } | { read
  * processes the heads race for the lock; within a thread they are served in order.
  *
  * The watcher runs while any session of this thread has the queue open ({@link open},
- * {@link close}), so it is set up before a run starts, not on a client's first wait.
+ * {@link close}), so it is set up before a run starts, not on a client's first wait. Where it
+ * cannot run (`fs.watch` throws or fails: inotify instances or watches exhausted, a file system
+ * without events) the waiters only poll, and each session that opened the queue with a `note` is
+ * told so once, with the reason.
  */
 export class LockWaitQueue {
   /** Each waiter's turn: called with the change count at which the previous head acquired, or null. */
@@ -34,6 +37,10 @@ export class LockWaitQueue {
   /** Times the lock was seen freed so far, and the head's wake-up for the next one. */
   private changes = 0;
   private wake: (() => void) | null = null;
+  /** Why the lock's changes are not watched (the waiters only poll); null while they are. */
+  private unwatched: string | null = null;
+  /** The notes of the sessions that have the queue open, told when the watcher cannot run. */
+  private readonly notes = new Set<(text: string) => void>();
 
   /**
    * `lockPath`: the entry whose changes may mean a release (watched in its parent directory).
@@ -44,16 +51,25 @@ export class LockWaitQueue {
     private readonly lockPath: string,
     private readonly fallbackPollMs: number,
     private readonly freed: () => boolean = () => !existsSync(lockPath),
+    private readonly watchFor: typeof watch = watch,
   ) {}
 
-  /** A session of this thread starts using the queue. */
-  open(): void {
+  /**
+   * A session of this thread starts using the queue. `note`: told (once, now or later) when the
+   * lock's changes cannot be watched and its waiters only poll, with the reason.
+   */
+  open(note?: (text: string) => void): void {
+    if (note !== undefined) this.notes.add(note);
     if (this.sessions++ === 0) this.startWatching();
+    else if (this.unwatched !== null) note?.(this.unwatched);
   }
 
   /** A session of this thread is done with the queue; the last one stops the watcher. */
   close(): void {
-    if (--this.sessions === 0) this.stopWatching();
+    if (--this.sessions === 0) {
+      this.stopWatching();
+      this.notes.clear();
+    }
   }
 
   /**
@@ -129,16 +145,28 @@ export class LockWaitQueue {
 
   private startWatching(): void {
     const name = basename(this.lockPath);
+    this.unwatched = null;
     try {
-      this.watcher = watch(dirname(this.lockPath), { persistent: false }, (_event, filename) => {
+      this.watcher = this.watchFor(dirname(this.lockPath), { persistent: false }, (_event, filename) => {
         // A change that leaves the lock in place (its creation, an mtime refresh) frees nothing.
         if ((filename === null || filename === name) && this.freed()) this.released();
       });
       // Without events the fallback poll still serves.
-      this.watcher.on('error', () => this.stopWatching());
-    } catch {
+      this.watcher.on('error', (error) => {
+        this.stopWatching();
+        this.pollOnly(error);
+      });
+    } catch (error) {
       this.watcher = null;
+      this.pollOnly(error);
     }
+  }
+
+  /** The waiters only poll from now on: every session's note is told why. */
+  private pollOnly(error: unknown): void {
+    const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+    this.unwatched = `file-change events unavailable (fs.watch: ${reason}): waiters polled the lock every ${this.fallbackPollMs} ms instead of waking at its release`;
+    for (const note of this.notes) note(this.unwatched);
   }
 
   private stopWatching(): void {
@@ -150,10 +178,10 @@ export class LockWaitQueue {
 const queues = new Map<string, LockWaitQueue>();
 
 /** This thread's wait queue for the lock at `lockPath` (see the {@link LockWaitQueue} constructor). */
-export function lockWaitQueue(lockPath: string, fallbackPollMs: number, freed?: () => boolean): LockWaitQueue {
+export function lockWaitQueue(lockPath: string, fallbackPollMs: number, freed?: () => boolean, watchFor?: typeof watch): LockWaitQueue {
   let queue = queues.get(lockPath);
   if (queue === undefined) {
-    queue = new LockWaitQueue(lockPath, fallbackPollMs, freed);
+    queue = new LockWaitQueue(lockPath, fallbackPollMs, freed, watchFor);
     queues.set(lockPath, queue);
   }
   return queue;

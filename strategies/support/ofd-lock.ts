@@ -35,14 +35,17 @@ export class OfdLock {
   private readonly signal: number;
   private readonly queue: LockWaitQueue;
 
-  /** Opens `path` (created if absent) and its release signal, and starts this thread's waiting queue. */
-  constructor(path: string) {
+  /**
+   * Opens `path` (created if absent) and its release signal, and starts this thread's waiting
+   * queue; `note` is told if its waiters can only poll (see {@link LockWaitQueue.open}).
+   */
+  constructor(path: string, note?: (text: string) => void) {
     // Read-write (a write lock needs it), not append: Linux's `pwrite` appends under O_APPEND.
     this.fd = openSync(path, constants.O_RDWR | constants.O_CREAT);
     this.signal = openSync(`${path}.released`, constants.O_WRONLY | constants.O_CREAT);
     // Any change to the signal file is a release.
     this.queue = lockWaitQueue(`${path}.released`, OFD_FALLBACK_POLL_MS, () => true);
-    this.queue.open();
+    this.queue.open(note);
   }
 
   /** Takes the lock, runs `then` while holding it, and resolves with its result; `then` must call {@link release}. */

@@ -87,7 +87,7 @@ export function sqliteStrategy(name: string, wait: Wait, description: string): S
       db.pragma('busy_timeout = 0');
       const turn = localTurn(`sqlite:${path}`);
       // The kernel queue: an OFD lock on a file beside the database, one open file description per client.
-      const queue = wait === 'kernel queue' ? new OfdLock(`${path}-queue`) : null;
+      const queue = wait === 'kernel queue' ? new OfdLock(`${path}-queue`, env.note) : null;
       const transaction = async (op: Operation): Promise<OpResult> => {
         await beginImmediate(db);
         try {
