@@ -13,6 +13,7 @@ import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { processLayout } from './process-layout.ts';
+import type { ProcessPool } from './process-pool.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
@@ -105,7 +106,8 @@ export interface CompletedRun {
   readonly runner: RunnerName;
   /**
    * From the first client thread or process started to the last one ended, ms: for processes,
-   * the figure the tutorial's own program measures (start-up included); null if unknown.
+   * the figure the tutorial's own program measures (start-up included); null if unknown, or when
+   * the run's client processes came from a pool (see `runOnce`): they were started before it.
    */
   readonly programWallMs: number | null;
   /** The run's temporary directory, removed by the time the result is returned. */
@@ -332,8 +334,13 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
  * clean-up after a first one is added to its message. The only rejections are an
  * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once
  * for settings that ask for a fault in a timed run.
+ *
+ * Under the processes runner, `pool` lends the run client processes kept from earlier runs and
+ * takes back those that ended the run cleanly (see `process-pool.ts`): the run's state is still
+ * all its own, but its processes are not started for it, so it has no program wall. Without a pool
+ * (or under threads) the run starts its clients and ends them.
  */
-export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
+export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool: ProcessPool | null = null): Promise<RunResult> {
   const timed = settings.timed ?? null;
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
   const guards = new RunGuards(signal, runDeadlineMs(settings));
@@ -345,7 +352,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
     if (strategy.stateStore === 'redis' || strategy.stateStore === 'postgres') server = engineState(strategy.stateStore, services, namespace);
-    return await measure(settings, strategy, dir, guards, { namespace, services, server });
+    return await measure(settings, strategy, dir, guards, { namespace, services, server }, pool);
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
@@ -372,7 +379,7 @@ interface RunPlace {
 }
 
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
-async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace): Promise<CompletedRun> {
+async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace, pool: ProcessPool | null): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
   const runner = runners[settings.runner ?? 'threads'];
@@ -436,7 +443,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error) }));
+    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error), pool: runner.name === 'processes' ? pool : null }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
     const released = since(config.clockBase);
