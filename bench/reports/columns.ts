@@ -127,7 +127,7 @@ const common: readonly Column[] = [
     // `?? null`: rows written before the figure existed lack it.
     cell: (r) => formatSpread(r.programWallMs ?? null),
     headline: false,
-    note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures).",
+    note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures); under processes, from the repetitions that started their own processes (a row's first: the later ones reuse them, with fresh state).",
   },
   {
     id: 'cpu',

@@ -53,6 +53,12 @@ export interface RunRecord {
   readonly linearizable: 'yes' | 'no' | 'unknown' | null;
   /** Other processes' CPU during this repetition, sampled while it ran (see `reports/load-sampler.ts`); absent when not sampled. */
   readonly load?: RepetitionLoad;
+  /**
+   * First client thread or process started to the last one ended, ms, start-up included; null
+   * when the repetition failed or ran in client processes kept from an earlier one (see
+   * `runners/process-pool.ts`); absent in files written before processes were kept.
+   */
+  readonly programWallMs?: number | null;
 }
 
 /** One strategy on one workload, latency profile and client count, over its repetitions. */
@@ -101,7 +107,9 @@ export interface ResultRow {
   readonly cpuMs: Spread | null;
   /**
    * From the first client thread or process started to the last one ended, ms: under the
-   * processes runner the figure the tutorial's own program measures, start-up included.
+   * processes runner the figure the tutorial's own program measures, start-up included, from the
+   * repetitions that started their own processes (in the suite, a row's first; the others reuse
+   * kept processes and have none: see each run's `programWallMs`).
    */
   readonly programWallMs: Spread | null;
   /** From the release to the first critical section's enter, ms. */
@@ -203,6 +211,7 @@ function record(run: RunResult, repetition: number): RunRecord {
     aborts: run.log.aborts,
     figures,
     linearizable: run.linearizable?.verdict ?? null,
+    programWallMs: run.programWallMs,
   };
 }
 
