@@ -28,6 +28,7 @@ import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
 import type { ProcessLayout } from './process-layout.ts';
 import { startClientProcess, type ClientProcess } from './process-pool.ts';
 import { oneLine } from './one-line.ts';
+import { claimsSlots } from './run-config.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
@@ -324,7 +325,7 @@ export const processesRunner: Runner = {
         const parts = members.map((m) => (m.finished === null ? null : { log: m.finished.log, claimed: m.finished.claimed }));
         // Only owner threads of this process write here: most runs have nothing to merge.
         const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
-        const records = mergeLogs(parts, layout, owned, config.timed !== null);
+        const records = mergeLogs(parts, layout, owned, claimsSlots(config));
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
         return Promise.resolve({ records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) });
       },

@@ -12,7 +12,7 @@ import { makeRunFolder } from './run-folder.ts';
 import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
-import { processLayout } from './process-layout.ts';
+import { processGroups, processLayout } from './process-layout.ts';
 import type { ProcessPool } from './process-pool.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
@@ -55,8 +55,14 @@ export interface RunSettings {
   readonly staggerMs: number;
   /** A fault to inject into client 0 (see `fault.ts`); null: none. */
   readonly fault: FaultName | null;
-  /** Absent or null: each client makes one request (the tutorial's shape); otherwise a timed run. No fault with a timed run. */
+  /** Absent or null: each client makes `requestsPerClient` requests; otherwise a timed run. No fault with a timed run. */
   readonly timed?: TimedRun | null;
+  /**
+   * Requests each client makes one after another (not with a timed run); absent: 1, the
+   * tutorial's shape. More make a run long enough to measure where one request each is over in
+   * milliseconds (the suite's zero-latency rows, see `suites/run-length.ts`). No fault with more than one.
+   */
+  readonly requestsPerClient?: number;
   /** Busy work inside and outside each critical section; absent: none. */
   readonly work?: BusyWork;
   /** Keep the run's records in its result (for `--history`); absent: dropped once judged. */
@@ -343,6 +349,9 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
 export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool: ProcessPool | null = null): Promise<RunResult> {
   const timed = settings.timed ?? null;
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
+  const perClient = settings.requestsPerClient ?? 1;
+  if (!Number.isInteger(perClient) || perClient < 1) throw new Error(`requests per client must be a whole number from 1, not ${perClient}`);
+  if (perClient > 1 && (timed !== null || settings.fault !== null)) throw new Error('a run with more than one request per client is neither timed nor faulted');
   const guards = new RunGuards(signal, runDeadlineMs(settings));
   let dir: string | null = null;
   let server: EngineState | null = null;
@@ -388,9 +397,14 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   const sqlitePath = sqlitePathFor(dbPath);
   if (strategy.stateStore === 'sqlite') createSqliteState(sqlitePath, workload.initialState(settings.tickets));
   if (place.server !== null) await guards.guard(guards.within(place.server.create(workload.initialState(settings.tickets)), SETUP_TIMEOUT_MS, `creating the run's state in ${strategy.stateStore ?? 'its server'}`));
-  const slots = timed === null ? settings.clients : TIMED_LOG_SLOTS;
+  const perClient = settings.requestsPerClient ?? 1;
+  const claims = timed !== null || perClient > 1;
   const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
-  const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, timed !== null, slots) : null;
+  // Room for every request of a counted run: in each process, for its largest group of clients.
+  const groups = processGroups(settings.clients, spread, settings.fault !== null);
+  const largestGroup = Math.max(...groups.map((g) => g.length));
+  const slots = timed !== null ? TIMED_LOG_SLOTS : perClient === 1 ? settings.clients : perClient * (runner.name === 'processes' ? largestGroup * groups.length : settings.clients);
+  const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, claims, slots) : null;
   const config: RunConfig = {
     workload: settings.workload,
     strategy: settings.strategy,
@@ -399,6 +413,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     clients: settings.clients,
     finishers: settings.clients,
     timed,
+    requestsPerClient: perClient,
     work: settings.work ?? NO_WORK,
     threads: settings.threads,
     tickets: settings.tickets,
@@ -415,7 +430,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     namespace: place.namespace,
     fencing: settings.fencing ?? false,
     // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
-    prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients).buffer : join(dir, 'prints.log'),
+    prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients * perClient).buffer : join(dir, 'prints.log'),
     barrier: StartBarrier.create().buffer,
     finish: FinishLine.create().buffer,
     stop: StopSignal.create().buffer,
@@ -423,7 +438,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
   // Under processes the clients stamp their requests in their own logs; an owner thread here reads
   // each one-request slot's client and canonical input from this one.
-  if (layout !== null && timed === null) {
+  if (layout !== null && !claims) {
     const own = new CriticalSectionLog(config.log);
     inputs.forEach((input, clientId) => own.assign(clientId, clientId, input));
   }
@@ -475,6 +490,9 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
           : await new FileStore(dbPath, settings.latency).load();
     evidence = { ...shown, finalState };
     const records = shown.records;
+    // A counted run whose log ran out of room would end early without a word: every request must be there.
+    const made = outcomes.reduce((sum, o) => sum + o.requests, 0);
+    if (perClient > 1 && made !== settings.clients * perClient) throw new Error(`the clients made ${made} requests, not ${settings.clients} × ${perClient}: the event log ran out of room or a client stopped early`);
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);
