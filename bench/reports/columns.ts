@@ -244,12 +244,14 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   const latency = latencyProfiles[first.latency];
   const rush = first.workload === 'ticket-rush';
   const tickets = rush ? ` · ${plural(first.tickets, 'ticket')}` : '';
+  const each = first.requestsPerClient ?? 1;
+  const requests = each > 1 ? ` · ${plural(each, rush ? 'purchase' : 'print pair')} per client, one after another` : '';
   const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
   const placements = [...new Set(rows.map((row) => placement(row)))];
   const rtt = (first.rttMs ?? 0) > 0 ? ` · servers behind a simulated ${formatNumber(first.rttMs ?? 0)} ms round trip` : '';
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
-    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${rtt} · ` +
+    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${requests}${rtt} · ` +
     `${repetitionsText(rows)}`
   );
 }

@@ -6,6 +6,7 @@ import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runner
 import type { HistorySink } from './history-writer.ts';
 import { MIN_REPETITIONS } from './precision.ts';
 import { runRounds } from './rounds.ts';
+import { requestsPerClient } from './run-length.ts';
 import { ProcessPool } from '../runners/process-pool.ts';
 import { startLoadSampler, type RepetitionLoad } from '../reports/load-sampler.ts';
 import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
@@ -107,6 +108,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
           seed: suite.seed + repetition - 1,
           staggerMs: 0,
           fault: null,
+          requestsPerClient: requestsPerClient(latency, clients),
           services,
           rttMs: suite.rttMs,
           fencing: suite.fencing ?? false,
