@@ -16,10 +16,12 @@ const base: RunSettings = { workload: 'ticket-rush', strategy: 'flock', clients:
 
 describe('run length', () => {
   it('keeps the tutorial\'s one request per client at doc and quick, and makes zero runs reach the critical sections it names', () => {
-    expect(requestsPerClient('doc', 50)).toBe(1);
-    expect(requestsPerClient('quick', 3)).toBe(1);
-    expect(requestsPerClient('zero', 50) * 50).toBeGreaterThanOrEqual(ZERO_CRITICAL_SECTIONS);
-    expect(requestsPerClient('zero', 3) * 3).toBeGreaterThanOrEqual(ZERO_CRITICAL_SECTIONS);
+    for (const runner of ['threads', 'processes'] as const) {
+      expect(requestsPerClient('doc', 50, runner)).toBe(1);
+      expect(requestsPerClient('quick', 3, runner)).toBe(1);
+      expect(requestsPerClient('zero', 50, runner) * 50).toBeGreaterThanOrEqual(ZERO_CRITICAL_SECTIONS[runner]);
+      expect(requestsPerClient('zero', 3, runner) * 3).toBeGreaterThanOrEqual(ZERO_CRITICAL_SECTIONS[runner]);
+    }
   });
 
   it.each(['threads', 'processes'] as const)('judges every request of a run with several per client (%s): all tickets sold once, none missing', async (runner) => {

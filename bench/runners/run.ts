@@ -184,14 +184,15 @@ export function noProgressLimitMs(s: RunSettings): number {
 
 /**
  * The most a whole run may take, ms, whatever else happens: the start (setup and barrier), a
- * timed run's window, then every client's critical section one after another at four times its
- * longest nominal length plus 50 ms of coordination each, and 30 s to spare. A run past it has
+ * timed run's window, then every request's critical section (one per client, or
+ * `requestsPerClient`) one after another at four times its longest nominal length plus 50 ms of
+ * coordination each, and 30 s to spare. A run past it has
  * made progress too slowly to be measuring anything (or not at all) and fails.
  */
 export function runDeadlineMs(s: RunSettings): number {
   const longest = s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs;
   const timed = s.timed === null || s.timed === undefined ? 0 : s.timed.warmupMs + s.timed.measureMs;
-  return SETUP_TIMEOUT_MS + START_TIMEOUT_MS + timed + s.clients * (4 * longest + 50) + 30_000;
+  return SETUP_TIMEOUT_MS + START_TIMEOUT_MS + timed + s.clients * (s.requestsPerClient ?? 1) * (4 * longest + 50) + 30_000;
 }
 
 /** How often the watchdog looks at the log, ms. */

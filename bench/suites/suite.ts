@@ -108,7 +108,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
           seed: suite.seed + repetition - 1,
           staggerMs: 0,
           fault: null,
-          requestsPerClient: requestsPerClient(latency, clients),
+          requestsPerClient: requestsPerClient(latency, clients, runner),
           services,
           rttMs: suite.rttMs,
           fencing: suite.fencing ?? false,
