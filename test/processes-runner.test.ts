@@ -6,6 +6,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { processGroups } from '../bench/runners/process-layout.ts';
+import { ProcessPool } from '../bench/runners/process-pool.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
 import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
 import { columnsFor } from '../bench/reports/columns.ts';
@@ -143,6 +144,40 @@ describe('the processes runner', () => {
     await expect.poll(() => clientProcesses().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
     interrupt.abort();
     await expect(running).rejects.toThrow('interrupted');
+    expect(clientProcesses()).toEqual([]);
+  });
+
+  it('reuses pooled processes run after run, each run judged on its own state: correct, oversold, correct again', async () => {
+    const pool = new ProcessPool();
+    onTestFinished(() => pool.close());
+    const first = completed(await runOnce({ ...base, strategy: 'flock', clients: 6, tickets: 6 }, undefined, pool));
+    expect(first.problems).toEqual([]);
+    expect(pool.size).toBe(6);
+    // Without coordination and with a read latency, the six buyers of the one ticket all see it.
+    const unsafe = completed(await runOnce({ ...base, strategy: 'none', clients: 6, tickets: 1, latency: latencyProfiles.quick }, undefined, pool));
+    expect(unsafe.check.figures).toMatchObject({ oversold: 5 });
+    const again = completed(await runOnce({ ...base, strategy: 'flock', clients: 6, tickets: 6 }, undefined, pool));
+    expect(again.problems).toEqual([]);
+    expect(again.check.figures).toMatchObject({ sold: 6, oversold: 0, finalCount: 0, lostUpdates: 0 });
+    expect(again.log.missing).toBe(0);
+    expect(again.log.repeated).toBe(0);
+    expect(pool.started).toBe(6);
+    // Neither started nor ended by the run: no program wall.
+    expect(again.programWallMs).toBeNull();
+    await pool.close();
+    expect(clientProcesses()).toEqual([]);
+  });
+
+  it('never gives back a fault\'s victim: the next pooled run starts a process in its place', async () => {
+    const pool = new ProcessPool();
+    onTestFinished(() => pool.close());
+    const crash = completed(await runOnce({ ...base, strategy: 'flock', clients: 4, tickets: 4, latency: latencyProfiles.quick, fault: 'crash-in-cs' }, undefined, pool));
+    expect(crash.fault?.killedAt).not.toBeNull();
+    expect(pool.size).toBe(3);
+    const next = completed(await runOnce({ ...base, strategy: 'flock', clients: 4, tickets: 4 }, undefined, pool));
+    expect(next.problems).toEqual([]);
+    expect(pool.started).toBe(5);
+    await pool.close();
     expect(clientProcesses()).toEqual([]);
   });
 });

@@ -80,3 +80,28 @@ describe('ticket-rush check', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('ordered-print check, several requests per client', () => {
+  const made = (clients: number, each: number): ClientOutcome[] => Array.from({ length: clients }, (_, clientId) => ({ ...outcome(clientId, true), requests: each }));
+
+  it('accepts every pair adjacent, the clients in any order', () => {
+    const prints = printed([[1, 'running'], [1, 'done'], [0, 'running'], [0, 'done'], [1, 'running'], [1, 'done'], [0, 'running'], [0, 'done']]);
+    const { figures, problems } = orderedPrint.check(evidence({ clients: 2, outcomes: made(2, 2), prints }));
+    expect(figures).toEqual({ workload: 'ordered-print', interleaved: 0 });
+    expect(problems).toEqual([]);
+  });
+
+  it('flags a pair split by another client\'s print, even after adjacent ones', () => {
+    const prints = printed([[0, 'running'], [0, 'done'], [1, 'running'], [1, 'done'], [0, 'running'], [1, 'running'], [0, 'done'], [1, 'done']]);
+    const { figures, problems } = orderedPrint.check(evidence({ clients: 2, outcomes: made(2, 2), prints }));
+    expect(figures).toEqual({ workload: 'ordered-print', interleaved: 2 });
+    expect(problems).toContain('2 of 2 clients interleaved');
+  });
+
+  it('flags a request whose prints are missing', () => {
+    const prints = printed([[0, 'running'], [0, 'done'], [1, 'running'], [1, 'done'], [0, 'running'], [0, 'done'], [1, 'running']]);
+    const { problems } = orderedPrint.check(evidence({ clients: 2, outcomes: made(2, 2), prints }));
+    expect(problems).toContain('7 lines printed, expected 8');
+    expect(problems).toContain('1 clients printed "running" and "done" different numbers of times');
+  });
+});

@@ -90,6 +90,7 @@ function configFor(strategy: StrategyName, dbPath: string, clients: number, runn
     clients,
     finishers: clients,
     timed: null,
+    requestsPerClient: 1,
     work: NO_WORK,
     threads: 2,
     tickets: 0,

@@ -127,7 +127,7 @@ const common: readonly Column[] = [
     // `?? null`: rows written before the figure existed lack it.
     cell: (r) => formatSpread(r.programWallMs ?? null),
     headline: false,
-    note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures).",
+    note: "program wall: the first client thread or process started to the last one ended, start-up included (the figure the tutorial's own program measures); under processes, from the repetitions that started their own processes (a row's first: the later ones reuse them, with fresh state).",
   },
   {
     id: 'cpu',
@@ -244,12 +244,14 @@ export function tableTitle(rows: readonly ResultRow[]): string {
   const latency = latencyProfiles[first.latency];
   const rush = first.workload === 'ticket-rush';
   const tickets = rush ? ` · ${plural(first.tickets, 'ticket')}` : '';
+  const each = first.requestsPerClient ?? 1;
+  const requests = each > 1 ? ` · ${plural(each, rush ? 'purchase' : 'print pair')} per client, one after another` : '';
   const nominal = rush ? `read ${latency.readMs} ms, write ${latency.writeMs} ms` : `sleep 0–${latency.printMaxMs} ms`;
   const placements = [...new Set(rows.map((row) => placement(row)))];
   const rtt = (first.rttMs ?? 0) > 0 ? ` · servers behind a simulated ${formatNumber(first.rttMs ?? 0)} ms round trip` : '';
   return (
     `${first.workload} · latency ${latency.name} (${nominal}) · ` +
-    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${rtt} · ` +
+    `${plural(first.clients, 'client')} ${placements.join('; ')}${tickets}${requests}${rtt} · ` +
     `${repetitionsText(rows)}`
   );
 }

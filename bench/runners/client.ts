@@ -5,9 +5,9 @@
  * 1. open the strategy session (its first-use costs are paid here, before the start);
  * 2. arrive at the start barrier and wait for the release;
  * 3. run the workload's client: its work outside the critical section, then the critical section
- *    through the strategy, with the request time logged first. Once (the tutorial's shape), or,
- *    in a timed run, again and again until the stop signal, each request in a slot it claims and
- *    started as a task of its own;
+ *    through the strategy, with the request time logged first. Once (the tutorial's shape), or
+ *    `requestsPerClient` times, or, in a timed run, again and again until the stop signal; when
+ *    more than once, each request in a slot it claims and started as a task of its own;
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
  *    `finish-line.ts`), and report its outcome at the session hold (see `session-hold.ts`);
  * 5. wait there, its session open, until the runner has read the evidence and the final state and
@@ -73,15 +73,17 @@ export default async function client({ config, clientId, input, share, hold }: C
   };
   try {
     await new StartBarrier(config.barrier).arriveAndWait();
-    if (config.timed === null) {
+    if (config.timed === null && config.requestsPerClient === 1) {
       await sleepExact(clientId * config.staggerMs);
       // Under a fault the others ask only once the victim is inside: they are all waiting when it fails.
       if (config.fault !== null && clientId !== VICTIM) await new FaultGate(config.faultGate).victimInside();
       spinFor(config.work.outsideUs);
       await request(clientId);
     } else {
+      await sleepExact(clientId * config.staggerMs);
       const stop = new StopSignal(config.stop);
-      while (!stop.raised) {
+      // Timed: until the stop signal; otherwise `requestsPerClient` requests.
+      while (config.timed !== null ? !stop.raised : requests < config.requestsPerClient) {
         spinFor(config.work.outsideUs);
         const slot = log.claim();
         if (slot < 0) break;

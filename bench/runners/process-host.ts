@@ -12,8 +12,11 @@
  * Once its clients have answered their last requests it reports (`finished`, with its log and
  * counts) and holds their sessions open (see `session-hold.ts`) until the runner, having read the
  * evidence and the final state, says `close`; then its clients close their sessions and it ends
- * (`closed`, or `failed` if a close threw). If the runner goes away (the IPC channel closes) it
- * exits at once, so no client process outlives its run. A terminal's Ctrl-C reaches the
+ * (`closed`, or `failed` if a close threw). A `start` message with `stay` set keeps the process
+ * for the next run once it said `closed` (see `process-pool.ts`): everything a run uses (event log,
+ * barrier, finish line, stop signal, fault gate, session hold, the clients' sessions) is made anew
+ * from the next `start`; without `stay`, or after `failed`, it ends. If the runner goes away (the
+ * IPC channel closes) it exits at once, so no client process outlives its run. A terminal's Ctrl-C reaches the
  * whole process group: the process ignores SIGINT and SIGHUP and leaves its ending to the runner.
  */
 import { StartBarrier } from '../coordination/barrier.ts';
@@ -55,7 +58,7 @@ async function host(start: StartMessage): Promise<FromProcess> {
   let letGo: () => void = () => undefined;
   const closing = new Promise<void>((resolve) => (letGo = resolve));
   let cpuAtRelease = process.cpuUsage();
-  process.on('message', (message: ToProcess) => {
+  current = (message: ToProcess) => {
     if (message.type === 'release') {
       cpuAtRelease = process.cpuUsage();
       barrier.release();
@@ -63,7 +66,7 @@ async function host(start: StartMessage): Promise<FromProcess> {
     else if (message.type === 'victim-inside') gate.markInside();
     else if (message.type === 'resume') gate.markKilled();
     else if (message.type === 'close') letGo();
-  });
+  };
   const tasks = start.clients.map((c) => client({ config, clientId: c.clientId, input: c.input, share: c.share, hold: hold.buffer }));
   const all = Promise.all(tasks);
   all.catch(() => undefined);
@@ -109,13 +112,30 @@ function leave(message: FromProcess, code: number): void {
   else process.send(message, exit);
 }
 
+/** Where the messages of the run in progress go; null between runs, when only a `start` is taken. */
+let current: ((message: ToProcess) => void) | null = null;
+
 process.on('SIGINT', () => undefined);
 process.on('SIGHUP', () => undefined);
 // The runner went away: end at once.
 process.on('disconnect', () => process.exit(1));
-process.once('message', (start: StartMessage) => {
-  host(start).then(
-    (finished) => leave(finished, 0),
+process.on('message', (message: ToProcess) => {
+  if (current !== null) {
+    current(message);
+    return;
+  }
+  if (message.type !== 'start') return;
+  current = () => undefined;
+  host(message).then(
+    (closed) => {
+      if (!message.stay) {
+        leave(closed, 0);
+        return;
+      }
+      // Ready for the next run's start before the runner hears that this one is over.
+      current = null;
+      send(closed);
+    },
     (error: unknown) => leave({ type: 'failed', error: oneLine(error) }, 1),
   );
 });

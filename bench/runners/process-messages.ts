@@ -2,7 +2,7 @@
  * The messages between the `processes` runner and its client processes, over the IPC channel of
  * `child_process.fork` (V8 serialisation, so a bigint and a typed array travel as they are).
  *
- * Runner → process: `start` once, then `release`, `stop` (timed runs), `victim-inside` (fault
+ * Runner → process: `start` (once, or once per run for a process kept in a pool), then `release`, `stop` (timed runs), `victim-inside` (fault
  * runs: the other clients may now ask), `resume` (pause-in-cs: sent to the stopped victim just
  * before SIGCONT; it may go on with its write) and `close` (the evidence is read: the clients may
  * close their sessions). Process → runner: `arrived` (every client of the process waits at the
@@ -38,6 +38,8 @@ export interface StartMessage {
   readonly slots: number;
   /** A compiled module to load the strategy from, when it is not a registered one. */
   readonly strategyModule: string | null;
+  /** After `closed`, wait for the next run's `start` (a pooled process, see `process-pool.ts`) instead of ending. */
+  readonly stay: boolean;
 }
 
 export type ToProcess = StartMessage | { readonly type: 'release' } | { readonly type: 'stop' } | { readonly type: 'victim-inside' } | { readonly type: 'resume' } | { readonly type: 'close' };

@@ -13,16 +13,22 @@
  * are merged here, outside the measured window. The processes keep their clients' sessions open
  * until the runner has read the evidence and the final state, then close them on its `close`. The watchdog reads the progress each process
  * reports, at most every 100 ms and once more, in full, with its `finished` message.
+ *
+ * With a pool in its plan (see `process-pool.ts`) the runner takes its processes from the pool and
+ * gives back those whose clients closed their sessions cleanly (never a fault's victim); a run
+ * without one starts its processes and ends them, and only such a run has a program wall (first
+ * fork to last exit: start-up included, the figure the tutorial's own program measures).
  */
 import { startSentinel } from './orphan-sentinel.ts';
-import { fork, type ChildProcess } from 'node:child_process';
 import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FilePrintLog } from '../evidence/print-log.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
 import type { ProcessLayout } from './process-layout.ts';
+import { startClientProcess, type ClientProcess } from './process-pool.ts';
 import { oneLine } from './one-line.ts';
+import { claimsSlots } from './run-config.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
@@ -31,7 +37,7 @@ import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner 
 const EXIT_WAIT_MS = 5_000;
 
 interface Member {
-  readonly child: ChildProcess;
+  readonly process: ClientProcess;
   readonly clients: readonly number[];
   readonly hasVictim: boolean;
   arrived: boolean;
@@ -40,9 +46,12 @@ interface Member {
   finished: Extract<FromProcess, { type: 'finished' }> | null;
   /** What went wrong after `finished`: a session's close that threw. */
   closeError: string | null;
-  exited: Promise<void>;
-  /** Last lines the process wrote to stderr, for an error message. */
-  stderr: string;
+  /** Resolves once the process said `closed` or `failed`, or ended. */
+  readonly ended: Promise<void>;
+  /** It said `closed`: its clients closed their sessions, and a pooled process waits for the next run. */
+  closed: boolean;
+  /** Takes this run's listeners off the process (a pooled process outlives the run). */
+  detach(): void;
 }
 
 /**
@@ -177,16 +186,14 @@ export const processesRunner: Runner = {
     if (config.fault !== null) void ownerGate.victimInside().then(() => victimIsInside(null));
     const { log: _log, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _gate, ...portable } = config;
     let sentinel: { stop(): void } | null = null;
-    const members: Member[] = groups.map((clients) => {
-      const child = fork(program, [], {
-        execArgv: [],
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        // Its own process group: a terminal's Ctrl-C reaches the runner, which ends the children itself.
-        detached: true,
-      });
+    const processes = plan.pool === null ? groups.map(() => startClientProcess(program)) : plan.pool.take(groups.length, program);
+    const members: Member[] = groups.map((clients, i) => {
+      const clientProcess = processes[i] as ClientProcess;
+      const { child } = clientProcess;
+      let resolveEnded: () => void = () => undefined;
+      const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
       const member: Member = {
-        child,
+        process: clientProcess,
         clients,
         hasVictim: victimAlone && clients.includes(VICTIM),
         arrived: false,
@@ -194,12 +201,12 @@ export const processesRunner: Runner = {
         completed: 0,
         finished: null,
         closeError: null,
-        stderr: '',
-        exited: new Promise<void>((resolve) => child.once('close', () => resolve())),
+        ended,
+        closed: false,
+        detach: () => undefined,
       };
-      child.stderr?.on('data', (chunk: Buffer) => (member.stderr = (member.stderr + chunk.toString()).slice(-2_000)));
-      child.on('error', (error) => failFinished(new Error(`a client process could not run: ${oneLine(error)}`)));
-      child.on('message', (message: FromProcess) => {
+      const onError = (error: Error) => failFinished(new Error(`a client process could not run: ${oneLine(error)}`));
+      const onMessage = (message: FromProcess) => {
         switch (message.type) {
           case 'arrived':
             member.arrived = true;
@@ -225,26 +232,44 @@ export const processesRunner: Runner = {
             }
             break;
           case 'closed':
+            member.closed = true;
+            resolveEnded();
             break;
           case 'failed':
+            resolveEnded();
             if (member.finished !== null) member.closeError = message.error;
             else failFinished(new Error(message.error));
             break;
         }
-      });
-      child.once('exit', () => (lastExit = since(config.clockBase)));
+      };
+      const onExit = () => (lastExit = since(config.clockBase));
       // 'close' comes after the IPC channel is drained: a 'finished' sent just before the exit has arrived by then.
-      child.once('close', (code, signal) => {
+      const onClose = (code: number | null, signal: NodeJS.Signals | null) => {
+        resolveEnded();
         if (closing || member.finished !== null || (member.hasVictim && victimKilled)) return;
-        const said = member.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
+        const said = clientProcess.stderr().trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0];
         failFinished(new Error(`client process ${child.pid ?? '?'} ended (${signal ?? `exit code ${code ?? '?'}`}) before its clients finished${said === undefined ? '' : `: ${said.trim()}`}`));
-      });
+      };
+      child.on('error', onError);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.once('close', onClose);
+      // A process that ended before this run took it (a pooled one) has no 'close' to come.
+      if (child.exitCode !== null || child.signalCode !== null) queueMicrotask(() => onClose(child.exitCode, child.signalCode));
+      member.detach = () => {
+        child.off('error', onError);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        child.off('close', onClose);
+      };
       return member;
     });
     const post = (member: Member, message: ToProcess) => {
-      if (member.child.connected) member.child.send(message, (error) => error && !closing && plan.fail(new Error(`a message to a client process failed: ${oneLine(error)}`)));
+      const { child } = member.process;
+      if (child.connected) child.send(message, (error) => error && !closing && plan.fail(new Error(`a message to a client process failed: ${oneLine(error)}`)));
     };
-    members.forEach((member, i) => post(member, { type: 'start', config: portable, clients: shares[i] ?? [], slots, strategyModule }));
+    const stay = plan.pool !== null;
+    members.forEach((member, i) => post(member, { type: 'start', config: portable, clients: shares[i] ?? [], slots, strategyModule, stay }));
     const finished = allFinished.then(() => members.flatMap<ClientOutcome>((m) => m.finished?.outcomes ?? []));
     finished.catch(() => undefined);
 
@@ -274,22 +299,22 @@ export const processesRunner: Runner = {
         const victim = members.find((m) => m.hasVictim);
         if (victim === undefined) return;
         victimKilled = true;
-        victim.child.kill('SIGKILL');
-        await victim.exited;
+        victim.process.child.kill('SIGKILL');
+        await victim.process.exited;
         // An owner thread running the victim's body goes on once the client is dead.
         ownerGate.markKilled();
       },
       pauseVictim() {
         // Should this process die while the victim is stopped, the sentinel ends the run's clients.
-        sentinel ??= startSentinel(members.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid])));
-        members.find((m) => m.hasVictim)?.child.kill('SIGSTOP');
+        sentinel ??= startSentinel(members.flatMap((m) => (m.process.child.pid === undefined ? [] : [m.process.child.pid])));
+        members.find((m) => m.hasVictim)?.process.child.kill('SIGSTOP');
       },
       resumeVictim() {
         const victim = members.find((m) => m.hasVictim);
         if (victim === undefined) return;
         // The message waits in the pipe until the process runs again.
         post(victim, { type: 'resume' });
-        victim.child.kill('SIGCONT');
+        victim.process.child.kill('SIGCONT');
       },
       cpuMs() {
         const cpu = process.cpuUsage();
@@ -300,7 +325,7 @@ export const processesRunner: Runner = {
         const parts = members.map((m) => (m.finished === null ? null : { log: m.finished.log, claimed: m.finished.claimed }));
         // Only owner threads of this process write here: most runs have nothing to merge.
         const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
-        const records = mergeLogs(parts, layout, owned, config.timed !== null);
+        const records = mergeLogs(parts, layout, owned, claimsSlots(config));
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
         return Promise.resolve({ records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) });
       },
@@ -314,23 +339,31 @@ export const processesRunner: Runner = {
         if (config.fault === 'pause-in-cs') ownerGate.markAnotherEntered();
         const errors: string[] = [];
         if (reported) {
-          // The evidence is read: the clients close their sessions, and their processes end.
+          // The evidence is read: the clients close their sessions, and their processes end (or, pooled, wait for the next run).
           const held = members.filter((m) => m.finished !== null);
           for (const member of held) post(member, { type: 'close' });
           let closeTimer: NodeJS.Timeout | undefined;
-          const slow = await Promise.race([Promise.all(held.map((m) => m.exited)).then(() => false), new Promise<boolean>((resolve) => (closeTimer = setTimeout(() => resolve(true), SESSION_CLOSE_MS)))]);
+          const done = Promise.all(held.map((m) => (stay ? m.ended : m.process.exited)));
+          const slow = await Promise.race([done.then(() => false), new Promise<boolean>((resolve) => (closeTimer = setTimeout(() => resolve(true), SESSION_CLOSE_MS)))]);
           clearTimeout(closeTimer);
           if (slow) errors.push(`the clients' sessions did not close within ${SESSION_CLOSE_MS / 1000} s of the run's end`);
           errors.push(...new Set(held.flatMap((m) => (m.closeError === null ? [] : [`closing a client's session: ${m.closeError}`]))));
         }
-        for (const member of members) if (member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
-        const gone = Promise.all(members.map((m) => m.exited));
+        // Back to the pool: a process whose clients closed their sessions cleanly, never a fault's victim (killed, stopped or stuck).
+        const kept = plan.pool === null ? [] : members.filter((m) => m.closed && m.closeError === null && !m.hasVictim);
+        for (const member of kept) member.detach();
+        plan.pool?.give(kept.map((m) => m.process));
+        const ending = members.filter((m) => !kept.includes(m));
+        for (const { process: p } of ending) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+        const gone = Promise.all(ending.map((m) => m.process.exited));
         let timer: NodeJS.Timeout | undefined;
         const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), EXIT_WAIT_MS)))]);
         clearTimeout(timer);
+        for (const member of ending) member.detach();
         return late ? [...errors, `client processes did not exit within ${EXIT_WAIT_MS / 1000} s of SIGKILL`] : errors;
       },
-      programWallMs: () => lastExit - started,
+      // Only processes started for this run and ended by it have a program wall: a pooled one neither starts nor ends here.
+      programWallMs: () => (plan.pool === null ? lastExit - started : null),
     };
   },
 };

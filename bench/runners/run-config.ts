@@ -21,8 +21,10 @@ export interface RunConfig {
   readonly clients: number;
   /** Clients that meet at this thread's or process's finish line (see `finish-line.ts`). */
   readonly finishers: number;
-  /** null: each client makes one request; otherwise clients make requests until the stop signal (see `TimedRun`). */
+  /** null: each client makes `requestsPerClient` requests; otherwise clients make requests until the stop signal (see `TimedRun`). */
   readonly timed: TimedRun | null;
+  /** Requests each client makes one after another in a run that is not timed: 1 is the tutorial's shape. */
+  readonly requestsPerClient: number;
   /** Busy work inside and outside each critical section. */
   readonly work: BusyWork;
   /** Worker threads in the client pool. */
@@ -70,6 +72,14 @@ export interface RunConfig {
 export interface TimedRun {
   readonly warmupMs: number;
   readonly measureMs: number;
+}
+
+/**
+ * Whether the run's clients claim their event-log slots one request at a time (a timed run, or
+ * more than one request per client) rather than each owning the slot of its id.
+ */
+export function claimsSlots(config: Pick<RunConfig, 'timed' | 'requestsPerClient'>): boolean {
+  return config.timed !== null || config.requestsPerClient > 1;
 }
 
 declare const executorSeed: unique symbol;

@@ -12,7 +12,8 @@ import { makeRunFolder } from './run-folder.ts';
 import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
-import { processLayout } from './process-layout.ts';
+import { processGroups, processLayout } from './process-layout.ts';
+import type { ProcessPool } from './process-pool.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
@@ -59,8 +60,14 @@ export interface RunSettings {
   readonly staggerMs: number;
   /** A fault to inject into client 0 (see `fault.ts`); null: none. */
   readonly fault: FaultName | null;
-  /** Absent or null: each client makes one request (the tutorial's shape); otherwise a timed run. No fault with a timed run. */
+  /** Absent or null: each client makes `requestsPerClient` requests; otherwise a timed run. No fault with a timed run. */
   readonly timed?: TimedRun | null;
+  /**
+   * Requests each client makes one after another (not with a timed run); absent: 1, the
+   * tutorial's shape. More make a run long enough to measure where one request each is over in
+   * milliseconds (the suite's zero-latency rows, see `suites/run-length.ts`). No fault with more than one.
+   */
+  readonly requestsPerClient?: number;
   /** Busy work inside and outside each critical section; absent: none. */
   readonly work?: BusyWork;
   /** Keep the run's records in its result (for `--history`); absent: dropped once judged. */
@@ -110,7 +117,8 @@ export interface CompletedRun {
   readonly runner: RunnerName;
   /**
    * From the first client thread or process started to the last one ended, ms: for processes,
-   * the figure the tutorial's own program measures (start-up included); null if unknown.
+   * the figure the tutorial's own program measures (start-up included); null if unknown, or when
+   * the run's client processes came from a pool (see `runOnce`): they were started before it.
    */
   readonly programWallMs: number | null;
   /** The run's temporary directory, removed by the time the result is returned. */
@@ -185,14 +193,15 @@ export function noProgressLimitMs(s: RunSettings): number {
 
 /**
  * The most a whole run may take, ms, whatever else happens: the start (setup and barrier), a
- * timed run's window, then every client's critical section one after another at four times its
- * longest nominal length plus 50 ms of coordination each, and 30 s to spare. A run past it has
+ * timed run's window, then every request's critical section (one per client, or
+ * `requestsPerClient`) one after another at four times its longest nominal length plus 50 ms of
+ * coordination each, and 30 s to spare. A run past it has
  * made progress too slowly to be measuring anything (or not at all) and fails.
  */
 export function runDeadlineMs(s: RunSettings): number {
   const longest = s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs;
   const timed = s.timed === null || s.timed === undefined ? 0 : s.timed.warmupMs + s.timed.measureMs;
-  return SETUP_TIMEOUT_MS + START_TIMEOUT_MS + timed + s.clients * (4 * longest + 50) + 30_000;
+  return SETUP_TIMEOUT_MS + START_TIMEOUT_MS + timed + s.clients * (s.requestsPerClient ?? 1) * (4 * longest + 50) + 30_000;
 }
 
 /** How often the watchdog looks at the log, ms. */
@@ -341,10 +350,18 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
  * clean-up after a first one is added to its message. The only rejections are an
  * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once
  * for settings that ask for a fault in a timed run.
+ *
+ * Under the processes runner, `pool` lends the run client processes kept from earlier runs and
+ * takes back those that ended the run cleanly (see `process-pool.ts`): the run's state is still
+ * all its own, but its processes are not started for it, so it has no program wall. Without a pool
+ * (or under threads) the run starts its clients and ends them.
  */
-export async function runOnce(settings: RunSettings, signal?: AbortSignal): Promise<RunResult> {
+export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool: ProcessPool | null = null): Promise<RunResult> {
   const timed = settings.timed ?? null;
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
+  const perClient = settings.requestsPerClient ?? 1;
+  if (!Number.isInteger(perClient) || perClient < 1) throw new Error(`requests per client must be a whole number from 1, not ${perClient}`);
+  if (perClient > 1 && (timed !== null || settings.fault !== null)) throw new Error('a run with more than one request per client is neither timed nor faulted');
   const guards = new RunGuards(signal, runDeadlineMs(settings));
   let dir: string | null = null;
   let server: EngineState | null = null;
@@ -361,7 +378,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal): Prom
     // The clients' PostgreSQL connections name the run, so a dead run's can be found and ended (see `engines/dead-run-namespaces.ts`).
     const named = { ...services, postgres: withRunName(services.postgres, namespace) };
     roundTrips = await countServerRoundTrips(strategy, named);
-    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? named, server, roundTrips });
+    return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? named, server, roundTrips }, pool);
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
@@ -392,7 +409,7 @@ interface RunPlace {
 }
 
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
-async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace): Promise<CompletedRun> {
+async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace, pool: ProcessPool | null): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
   const runner = runners[settings.runner ?? 'threads'];
@@ -401,9 +418,14 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   const sqlitePath = sqlitePathFor(dbPath);
   if (strategy.stateStore === 'sqlite') createSqliteState(sqlitePath, workload.initialState(settings.tickets));
   if (place.server !== null) await guards.guard(guards.within(place.server.create(workload.initialState(settings.tickets)), SETUP_TIMEOUT_MS, `creating the run's state in ${strategy.stateStore ?? 'its server'}`));
-  const slots = timed === null ? settings.clients : TIMED_LOG_SLOTS;
+  const perClient = settings.requestsPerClient ?? 1;
+  const claims = timed !== null || perClient > 1;
   const spread = runner.name === 'threads' ? settings.threads : (settings.processes ?? settings.clients);
-  const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, timed !== null, slots) : null;
+  // Room for every request of a counted run: in each process, for its largest group of clients.
+  const groups = processGroups(settings.clients, spread, settings.fault !== null);
+  const largestGroup = Math.max(...groups.map((g) => g.length));
+  const slots = timed !== null ? TIMED_LOG_SLOTS : perClient === 1 ? settings.clients : perClient * (runner.name === 'processes' ? largestGroup * groups.length : settings.clients);
+  const layout = runner.name === 'processes' ? processLayout(settings.clients, spread, settings.fault !== null, claims, slots) : null;
   const config: RunConfig = {
     workload: settings.workload,
     strategy: settings.strategy,
@@ -412,6 +434,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     clients: settings.clients,
     finishers: settings.clients,
     timed,
+    requestsPerClient: perClient,
     work: settings.work ?? NO_WORK,
     threads: settings.threads,
     tickets: settings.tickets,
@@ -428,7 +451,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     namespace: place.namespace,
     fencing: settings.fencing ?? false,
     // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
-    prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients).buffer : join(dir, 'prints.log'),
+    prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients * perClient).buffer : join(dir, 'prints.log'),
     barrier: StartBarrier.create().buffer,
     finish: FinishLine.create().buffer,
     stop: StopSignal.create().buffer,
@@ -436,7 +459,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   const inputs = workload.inputs(settings.clients, settings.latency, settings.seed);
   // Under processes the clients stamp their requests in their own logs; an owner thread here reads
   // each one-request slot's client and canonical input from this one.
-  if (layout !== null && timed === null) {
+  if (layout !== null && !claims) {
     const own = new CriticalSectionLog(config.log);
     inputs.forEach((input, clientId) => own.assign(clientId, clientId, input));
   }
@@ -457,7 +480,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error) }));
+    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error), pool: runner.name === 'processes' ? pool : null }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
     place.roundTrips?.mark();
@@ -491,6 +514,9 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
           : await new FileStore(dbPath, settings.latency).load();
     evidence = { ...shown, finalState };
     const records = shown.records;
+    // A counted run whose log ran out of room would end early without a word: every request must be there.
+    const made = outcomes.reduce((sum, o) => sum + o.requests, 0);
+    if (perClient > 1 && made !== settings.clients * perClient) throw new Error(`the clients made ${made} requests, not ${settings.clients} × ${perClient}: the event log ran out of room or a client stopped early`);
     const threadOf = [...outcomes].sort((a, b) => a.clientId - b.clientId).map((o) => o.thread);
     const threads = new Map<number, number>();
     for (const o of outcomes) threads.set(o.thread, (threads.get(o.thread) ?? 0) + 1);

@@ -10,6 +10,7 @@ import type { PrintLine, Prints } from '../evidence/print-log.ts';
 import type { StrategyHost } from '../../strategies/strategy.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ProcessLayout } from './process-layout.ts';
+import type { ProcessPool } from './process-pool.ts';
 import type { RunConfig } from './run-config.ts';
 
 export type RunnerName = 'threads' | 'processes';
@@ -33,6 +34,8 @@ export interface FleetPlan {
   readonly layout: ProcessLayout | null;
   /** Fails the run with `error` (a thread or process that died, a stray message). */
   readonly fail: (error: Error) => void;
+  /** Client processes kept between runs (processes runner, see `process-pool.ts`); null: the run starts its own and ends them. */
+  readonly pool: ProcessPool | null;
 }
 
 /** What the event log and the prints show once the clients have finished. */
@@ -82,8 +85,8 @@ export interface Fleet {
    * gone. Never rejects: what went wrong (a session's close that threw or did not end) is returned.
    */
   close(): Promise<string[]>;
-  /** From the first thread or process started to the last one ended (after `close`), ms. */
-  programWallMs(): number;
+  /** From the first thread or process started to the last one ended (after `close`), ms; null when the run took its processes from a pool and gave them back (no start-up, no end). */
+  programWallMs(): number | null;
 }
 
 /** How long the clients have to close their sessions once the runner lets them, ms. */

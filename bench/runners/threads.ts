@@ -18,6 +18,7 @@ import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ClientTask } from './client.ts';
 import { FaultGate, VICTIM } from './fault.ts';
 import { oneLine } from './one-line.ts';
+import { claimsSlots } from './run-config.ts';
 import { destroyForGood } from './pool-end.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
@@ -110,7 +111,7 @@ export const threadsRunner: Runner = {
       },
       evidence: () =>
         Promise.resolve({
-          records: log.records(config.timed === null ? config.clients : log.claimed),
+          records: log.records(claimsSlots(config) ? log.claimed : config.clients),
           logFull: config.timed !== null && log.claimed >= log.slots,
           prints: printsAsNow(new PrintLog(config.prints as SharedArrayBuffer)),
         }),

@@ -6,6 +6,8 @@ import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runner
 import type { HistorySink } from './history-writer.ts';
 import { MIN_REPETITIONS } from './precision.ts';
 import { runRounds } from './rounds.ts';
+import { requestsPerClient } from './run-length.ts';
+import { ProcessPool } from '../runners/process-pool.ts';
 import { startLoadSampler, type RepetitionLoad } from '../reports/load-sampler.ts';
 import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
 import { delayedServices } from '../engines/delayed-services.ts';
@@ -62,7 +64,9 @@ export interface Progress {
 
 /**
  * Runs the suite in rounds: in each round every row still measuring runs once, the strategies one
- * after another, each in a fresh pool or fresh processes; the order rotates by one strategy per
+ * after another, each in a fresh pool of threads or, under processes, in freshly started
+ * processes for a row's first repetition and in processes kept from earlier runs of the group for
+ * the others (fresh state every time); the order rotates by one strategy per
  * round, so no strategy always runs first or after the same neighbour. From round `minRepeat` on, a
  * row whose median wall time is known within 1% (or 2 ms) at 95% drops out of later rounds (see
  * `precision.ts`); the others run until the cap, `repeat`. A strategy out of a runner's reach is not run there: its row
@@ -104,6 +108,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
           seed: suite.seed + repetition - 1,
           staggerMs: 0,
           fault: null,
+          requestsPerClient: requestsPerClient(latency, clients, runner),
           services,
           rttMs: suite.rttMs,
           fencing: suite.fencing ?? false,
@@ -113,27 +118,35 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
         const loads = new Map<StrategyName, RepetitionLoad[]>(suite.strategies.map((s) => [s, []]));
         const minimum = Math.min(suite.minRepeat ?? MIN_REPETITIONS, suite.repeat);
         const groupEnd = done + suite.repeat * suite.strategies.length;
-        await runRounds(
-          reachable,
-          { minimum, cap: suite.repeat },
-          async (strategy, repetition) => {
-            const settings = settingsOf(strategy, repetition);
-            onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-            const sampler = await startLoadSampler();
-            let result: RunResult;
-            try {
-              result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal);
-            } finally {
-              loads.get(strategy)?.push(await sampler.stop());
-            }
-            await histories?.record(settings, repetition, result);
-            results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
-            done++;
-            return result.status === 'completed' ? result.wallMs : null;
-          },
-          // The rounds a row will not run count as done.
-          (_, repetitions) => (done += suite.repeat - repetitions),
-        );
+        // Under processes, a row's first repetition starts its client processes and ends them (its
+        // program wall, start-up included, is the tutorial's figure); the later ones reuse processes
+        // kept in this group's pool, each with fresh state (see `process-pool.ts`).
+        const pool = runner === 'processes' ? new ProcessPool() : null;
+        try {
+          await runRounds(
+            reachable,
+            { minimum, cap: suite.repeat },
+            async (strategy, repetition) => {
+              const settings = settingsOf(strategy, repetition);
+              onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
+              const sampler = await startLoadSampler();
+              let result: RunResult;
+              try {
+                result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal, repetition === 1 ? null : pool);
+              } finally {
+                loads.get(strategy)?.push(await sampler.stop());
+              }
+              await histories?.record(settings, repetition, result);
+              results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
+              done++;
+              return result.status === 'completed' ? result.wallMs : null;
+            },
+            // The rounds a row will not run count as done.
+            (_, repetitions) => (done += suite.repeat - repetitions),
+          );
+        } finally {
+          await pool?.close();
+        }
         // Rows not run here (out of reach, skipped) count as done too.
         done = groupEnd;
         const group = suite.strategies.map((strategy) =>

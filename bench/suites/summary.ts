@@ -55,6 +55,12 @@ export interface RunRecord {
   readonly linearizable: 'yes' | 'no' | 'unknown' | null;
   /** Other processes' CPU during this repetition, sampled while it ran (see `reports/load-sampler.ts`); absent when not sampled. */
   readonly load?: RepetitionLoad;
+  /**
+   * First client thread or process started to the last one ended, ms, start-up included; null
+   * when the repetition failed or ran in client processes kept from an earlier one (see
+   * `runners/process-pool.ts`); absent in files written before processes were kept.
+   */
+  readonly programWallMs?: number | null;
 }
 
 /** One strategy on one workload, latency profile and client count, over its repetitions. */
@@ -79,6 +85,8 @@ export interface ResultRow {
   /** Where the clients ran: worker threads of one process, or processes of their own. */
   readonly runner: RunnerName;
   readonly clients: number;
+  /** Requests each client made one after another in a repetition (the tutorial: 1; see `suites/run-length.ts`); absent in files written before it could be more. */
+  readonly requestsPerClient?: number;
   /** The simulated network round trip to the servers, ms (0: direct; absent in rows written before it existed). */
   readonly rttMs?: number;
   /** Worker threads of the client pool (threads runner). */
@@ -109,7 +117,9 @@ export interface ResultRow {
   readonly cpuMs: Spread | null;
   /**
    * From the first client thread or process started to the last one ended, ms: under the
-   * processes runner the figure the tutorial's own program measures, start-up included.
+   * processes runner the figure the tutorial's own program measures, start-up included, from the
+   * repetitions that started their own processes (in the suite, a row's first; the others reuse
+   * kept processes and have none: see each run's `programWallMs`).
    */
   readonly programWallMs: Spread | null;
   /** From the release to the first critical section's enter, ms. */
@@ -218,6 +228,7 @@ function record(run: RunResult, repetition: number): RunRecord {
     aborts: run.log.aborts,
     figures,
     linearizable: run.linearizable?.verdict ?? null,
+    programWallMs: run.programWallMs,
   };
 }
 
@@ -245,6 +256,8 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
   const completed = runs.flatMap((run) => (run.status === 'completed' ? [run] : []));
   const worst = worstOf(records);
   const walls = completed.map((run) => run.wallMs);
+  const perClient = settings.requestsPerClient ?? 1;
+  const requests = settings.clients * perClient;
   const strategy = (strategies as Record<string, Strategy>)[settings.strategy] ?? loadedStrategy(settings.strategy);
   if (strategy === undefined) throw new Error(`no strategy named ${settings.strategy}`);
   return {
@@ -258,6 +271,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     latency: settings.latency.name,
     runner,
     clients: settings.clients,
+    requestsPerClient: perClient,
     rttMs: settings.rttMs ?? 0,
     threads: settings.threads,
     processes: runner === 'processes' ? processGroups(settings.clients, settings.processes ?? settings.clients, settings.fault !== null).length : null,
@@ -267,7 +281,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     precision: notRun !== null ? null : precisionOf(walls),
     busyRepetitions: sampled.length === 0 ? null : sampled.filter((l) => l.busy).length,
     wallMs: spread(walls),
-    throughput: spread(walls.map((ms) => settings.clients / (ms / 1000))),
+    throughput: spread(walls.map((ms) => requests / (ms / 1000))),
     cpuMs: spread(completed.map((run) => run.cpuMs)),
     programWallMs: spread(completed.flatMap((run) => (run.programWallMs === null ? [] : [run.programWallMs]))),
     firstEnterMs: spread(completed.flatMap((run) => (run.firstEnterMs === null ? [] : [run.firstEnterMs]))),
@@ -281,7 +295,7 @@ export function summarise(settings: RunSettings, runs: readonly RunResult[], not
     linearizable: worstLinearizable(records),
     violations: strategy.guarantee === 'serializable commits' || notRun !== null ? null : (worst?.violations ?? null),
     violationsNote: violationsNote(strategy, notRun, worst),
-    commits: completed.reduce((sum, run) => sum + settings.clients - run.log.missing, 0),
+    commits: completed.reduce((sum, run) => sum + requests - run.log.missing, 0),
     aborts: completed.reduce((sum, run) => sum + run.log.aborts, 0),
     maxRetries: completed.reduce((most, run) => Math.max(most, run.log.maxRetries), 0),
     inversions: completed.reduce((most, run) => Math.max(most, run.log.inversions), 0),
