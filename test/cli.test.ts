@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
-import { strategyNames } from '../strategies/registry.ts';
+import { strategies, strategyNames } from '../strategies/registry.ts';
+import { listing } from '../bench/commands/bench.ts';
+import { displayWidth } from '../bench/reports/text-width.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-test-'));
@@ -71,6 +73,14 @@ describe('npm run bench: bad command lines', () => {
 });
 
 describe('npm run bench: good command lines', () => {
+  it('--list fits the output width: at 80 and 100 columns no line is wider, every description kept', () => {
+    for (const width of [80, 100]) {
+      const text = listing(width);
+      expect(Math.max(...text.split('\n').map((l) => displayWidth(l)))).toBeLessThanOrEqual(width);
+      for (const name of strategyNames) expect(text.replace(/\s+/g, ' ')).toContain(strategies[name].description.replace(/\s+/g, ' '));
+    }
+  });
+
   it('--list names every strategy with its paradigm', async () => {
     const { code, stdout } = await bench('--list');
     expect(code).toBe(0);

@@ -27,7 +27,8 @@ import { refreshHtmlReport } from '../reports/html-report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
 import { MIN_REPETITIONS } from '../suites/precision.ts';
 import type { ResultRow } from '../suites/summary.ts';
-import { renderTerminal } from '../reports/table.ts';
+import { outputWidth, renderTerminal } from '../reports/table.ts';
+import { wrapText } from '../reports/text-width.ts';
 import { columnsOption, terminalLayout, wideOption } from '../reports/column-choice.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from '../workloads/registry.ts';
@@ -211,16 +212,20 @@ function parse(argv: readonly string[]): Parsed {
   return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args, requireServices };
 }
 
-function listing(): string {
+/** `--list` for an output `width` columns wide: each name, then its description wrapped under it (hanging indent), so no line is wider than `width`. */
+export function listing(width: number): string {
+  const indent = 19;
+  const entry = (name: string, ...texts: string[]) =>
+    texts.flatMap((text) => wrapText(text, Math.max(20, width - indent))).map((line, i) => `${i === 0 ? `  ${name.padEnd(indent - 3)} ` : ' '.repeat(indent)}${line}`);
   const lines = ['workloads:'];
-  for (const name of workloadNames) lines.push(`  ${name.padEnd(16)} ${workloads[name].description}`);
+  for (const name of workloadNames) lines.push(...entry(name, workloads[name].description));
   lines.push('strategies:');
   for (const name of strategyNames) {
     const s = strategies[name];
-    lines.push(`  ${name.padEnd(16)} ${s.description}`, `  ${''.padEnd(16)} ${s.paradigm}; state: ${s.stateLocation}; reach: ${s.reach}`);
+    lines.push(...entry(name, s.description, `${s.paradigm}; state: ${s.stateLocation}; reach: ${s.reach}`));
   }
   lines.push('latency profiles:');
-  for (const name of latencyNames) lines.push(`  ${name.padEnd(16)} ${latencyProfiles[name].description}`);
+  for (const name of latencyNames) lines.push(...entry(name, latencyProfiles[name].description));
   return `${lines.join('\n')}\n`;
 }
 
@@ -238,7 +243,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return usageExitCode(error);
   }
   if (parsed.mode === 'list') {
-    process.stdout.write(listing());
+    process.stdout.write(listing(outputWidth(process.stdout)));
     return 0;
   }
 

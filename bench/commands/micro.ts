@@ -32,6 +32,7 @@ import { latencyProfiles } from '../workloads/latency.ts';
 import { analyseLog } from '../evidence/log-analysis.ts';
 import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from '../suites/micro-worker.ts';
 import { parseArguments, withConventions } from './options.ts';
+import { clearProgress, showStep } from './progress.ts';
 import { PrintLog } from '../evidence/print-log.ts';
 import { interruptible, InterruptedError } from './interrupt.ts';
 import { checkTemporaryFolder } from './preflight.ts';
@@ -513,10 +514,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return interruptible(async (signal) => {
     const started = environmentAtStart();
-    const rows = await runMicro((what) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${what}`);
-    }, signal);
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    // Each step fitted to the terminal: a line that wraps is not rewritten in place but left on screen.
+    const rows = await runMicro(showStep, signal).finally(clearProgress);
     const report: MicroReport = { schema: 'sync-bench/micro@1', environment: finishEnvironment(started), rows };
     // Saved before shown: a closed or broken output loses nothing that was measured.
     const saved = await saveReport({ json: null, isDefault: true }, report, 'micro', { 'micro.md': renderMicroMarkdown(report) });

@@ -35,6 +35,15 @@ export function showProgress(done: number, total: number, what: string, elapsedM
   process.stderr.write(`\r\x1b[K${progressText(done, total, what, elapsedMs, process.stderr.columns || 80)}`);
 }
 
+/**
+ * Writes `what` alone as the progress line, rewritten in place, on a terminal only, shortened with
+ * "…" to the terminal's width less one column (a wrapped line would be left behind on screen).
+ */
+export function showStep(what: string): void {
+  if (!process.stderr.isTTY) return;
+  process.stderr.write(`\r\x1b[K${shorten(what, Math.max(1, (process.stderr.columns || 80) - 1))}`);
+}
+
 /** Clears the progress line, if one was written. */
 export function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');

@@ -18,6 +18,7 @@ import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { nextMessage } from '../../strategies/support/message-port.ts';
 import { StartBarrier } from '../coordination/barrier.ts';
 import { since } from '../coordination/clock.ts';
+import { ipcEcho } from './ipc-echo.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from '../runners/executor.ts';
 import type { RunConfig } from '../runners/run-config.ts';
@@ -170,17 +171,11 @@ export default async function micro(task: MicroTask): Promise<PerOp | number> {
     case 'ipc-ping': {
       // A one-character message to a forked process that echoes it over the IPC channel, until the echo arrives.
       const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
-      const echo = () => new Promise((resolve, reject) => child.once('message', resolve).once('error', reject));
+      const echo = ipcEcho(child);
       try {
-        const first = echo();
-        child.send('x');
-        await first;
+        await echo('x');
         return await timed(task.batch, async () => {
-          for (let i = 0; i < task.batch; i++) {
-            const back = echo();
-            child.send('x');
-            await back;
-          }
+          for (let i = 0; i < task.batch; i++) await echo('x');
         });
       } finally {
         child.kill();
