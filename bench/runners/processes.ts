@@ -47,7 +47,7 @@ interface Member {
 }
 
 /**
- * What another log stamped for a slot (an owner thread in the runner's process, or a client
+ * What another log stamped for a slot (an owner: a thread of the runner's process, or a process of its own; or a client
  * process that does not host the slot), added to the client's record: the body's stamps where the
  * client's process has none, the attempts and aborts of both (a body run in both places is
  * counted twice, and judged).
