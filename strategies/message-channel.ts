@@ -35,6 +35,8 @@ export const messageChannel: Strategy = {
   order: 'arrival',
   onHolderCrash:
     "the desk sees the holder's port or socket close and re-issues the token from the state last persisted to the db file",
+  onOwnerCrash:
+    "none: clients waiting at the desk fail ('the token desk thread is gone'), the holder finishes its section but cannot hand the token back, and nobody restarts the desk; the db file keeps what holders persisted",
   stateLocation: 'memory of the token holder',
   reach: 'processes of one machine',
 

@@ -23,6 +23,8 @@ export const queueOwner: Strategy = {
   order: 'arrival',
   onHolderCrash:
     "unaffected: the owner applies the dead client's request and replies to a closed port or socket; if the owner itself dies, every waiting client fails with 'the queue owner thread is gone'",
+  onOwnerCrash:
+    "none: every waiting client's request fails ('the queue owner thread is gone'), and nobody restarts the owner; what it persisted before each reply stays in the db file",
   stateLocation: 'memory of the owner thread',
   reach: 'processes of one machine',
 

@@ -127,6 +127,14 @@ export interface Strategy {
    */
   readonly recoversFromCrash?: boolean;
   /**
+   * What the strategy does when its owner dies (the thread or process its clients send their
+   * requests to: a queue owner, a token desk), shown in the `crash-owner` table. Absent: it has no
+   * owner, and its `crash-owner` rows are "not applicable" (see `bench/faults/crash-owner.ts`).
+   */
+  readonly onOwnerCrash?: string;
+  /** Whether it restarts a dead owner by itself; absent: false, and its `crash-owner` rows say "no recovery". */
+  readonly recoversFromOwnerCrash?: boolean;
+  /**
    * Which store the harness prepares and reads the final state from: the run's JSON db file
    * (absent or `db file`), an SQLite database beside it (`sqlite`, see
    * `bench/workloads/sqlite-store.ts`), or a server: `redis`, `postgres` or `nats` (a JetStream

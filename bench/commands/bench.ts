@@ -359,8 +359,8 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   clearProgress();
   throwIfInterrupted(signal);
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
-  // The default crash and pause runs each have their results file.
-  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : 'faults';
+  // The default crash, pause and owner-crash runs each have their results file.
+  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : parsed.suite.fault === 'crash-owner' ? 'crash-owner' : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
   const problems = rows.flatMap((row) => {

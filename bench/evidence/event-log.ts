@@ -14,7 +14,7 @@
  * | input      | the operation's input  | the client, with the request: the canonical operation the body runs |
  * | body       | 1 success, 0 not       | the harness: what the committed body returned |
  * | complete   | ms on the shared clock | the client, when `session.run` settled       |
- * | outcome    | 1 success, 0 not, -1 threw | the client: what `session.run` told it   |
+ * | outcome    | 1 success, 0 not, -1 threw, -2 timed out | the client: what `session.run` told it (time-outs: crash-owner only) |
  *
  * request/complete/outcome are the client's view (a history: invoke, completion, result);
  * enter/exit/body are what happened inside.
@@ -62,7 +62,7 @@ export interface CriticalSectionRecord {
   readonly body: number;
   /** When the client's `session.run` settled (NaN if it never did: the client died or the run ended first). */
   readonly complete: number;
-  /** What `session.run` told the client: 1 success, 0 not, -1 it threw (NaN if it never settled). */
+  /** What `session.run` told the client: 1 success, 0 not, -1 it threw, -2 the client gave up waiting (NaN if it never settled). */
   readonly outcome: number;
 }
 
@@ -169,13 +169,14 @@ export class CriticalSectionLog {
   }
 
   /**
-   * The client's `session.run` settled: with success or not, or it threw (`outcome` null). An
+   * The client's `session.run` settled: with success or not, or it threw (`outcome` null), or the
+   * client gave up waiting for it (`'timed out'`, crash-owner only). An
    * answer is progress too: a critical section that runs inside a server has no body here.
    */
-  complete(slot: number, at: number, outcome: boolean | null): void {
-    this.times[slot * FIELDS + OUTCOME] = outcome === null ? -1 : outcome ? 1 : 0;
+  complete(slot: number, at: number, outcome: boolean | null | 'timed out'): void {
+    this.times[slot * FIELDS + OUTCOME] = outcome === null ? -1 : outcome === 'timed out' ? -2 : outcome ? 1 : 0;
     this.times[slot * FIELDS + COMPLETE] = at;
-    if (outcome !== null) Atomics.add(this.events, 3, 1);
+    if (typeof outcome === 'boolean') Atomics.add(this.events, 3, 1);
   }
 
   /** The attempt that entered last aborted: count it and forget its enter time. */

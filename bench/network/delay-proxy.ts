@@ -12,7 +12,10 @@
  * it is due, then on event-loop turns (timers wake on whole milliseconds): it is held at least the
  * delay and little more, plus any event-loop lag, at the cost of a busy event loop in the last 2 ms.
  *
- * Not simulated: bandwidth limits, loss, reordering, jitter, the round trip of the TCP handshake
+ * A connection can be partitioned (`partition`): silent both ways, no FIN and no RST, its bytes
+ * held or dropped, until it is healed (see {@link PartitionMode}).
+ *
+ * Not simulated: bandwidth limits, loss (outside a partition), reordering, jitter, the round trip of the TCP handshake
  * (the proxy connects to the target as soon as a client connects) and the kernel's segment sizes.
  *
  * It also counts request turns (see {@link DelayProxy.requestTurns}): how many times a client sent
@@ -54,6 +57,14 @@ export interface DelayProxy {
   readonly requestTurns: number;
   /** Stops listening and destroys every connection, with whatever it still holds; never hangs. */
   close(): Promise<void>;
+  /** Connections accepted so far (the index {@link partition} takes is their order, from 0). */
+  connections(): number;
+  /**
+   * Silences connection `index` both ways (see {@link PartitionMode}) until the returned
+   * partition is healed; the other connections go on. Throws a RangeError for a connection not
+   * accepted yet.
+   */
+  partition(index: number, mode: PartitionMode): Partition;
 }
 
 /** One direction of a connection: what arrives on `from` is written to `to` after `delayMs`. */
@@ -63,10 +74,32 @@ interface DelayedPipe {
 }
 
 /**
+ * A partition of one connection (see {@link DelayProxy.partition}): `hold` keeps every byte and
+ * end that arrives either way until the heal, then sends them on in order, as TCP retransmission
+ * would after a short outage; `drop` discards them for good (the stream resumes after the heal
+ * with a gap, as after an outage longer than the peers' retransmission). Either way nothing is
+ * closed or reset meanwhile: a side that closes during the partition is closed on the other side
+ * only at the heal.
+ */
+export type PartitionMode = 'hold' | 'drop';
+
+/** A partition in force; `heal` ends it (idempotent). */
+export interface Partition {
+  heal(): void;
+}
+
+/** Whether a connection is silent now, shared by its two pipes and its close handlers. */
+interface Silence {
+  mode: PartitionMode | null;
+  /** Deliveries postponed until the heal (hold), in arrival order. */
+  readonly parked: (() => void)[];
+}
+
+/**
  * Forwards `from` to `to`, each chunk (and the end, as `null`) `delayMs` after its arrival, in
  * order. When `to` buffers more than its high-water mark, `from` is paused until `to` drains.
  */
-function pipeWithDelay(from: Socket, to: Socket, delayMs: number): DelayedPipe {
+function pipeWithDelay(from: Socket, to: Socket, delayMs: number, silence: Silence): DelayedPipe {
   const held: { dueAt: number; chunk: Buffer | null }[] = [];
   let timer: { cancel(): void } | undefined;
   // A timer for all but the last 2 ms, then event-loop turns until due: timers wake on whole
@@ -112,6 +145,11 @@ function pipeWithDelay(from: Socket, to: Socket, delayMs: number): DelayedPipe {
   };
 
   const arrive = (chunk: Buffer | null): void => {
+    if (silence.mode === 'drop') return;
+    if (silence.mode === 'hold') {
+      silence.parked.push(() => arrive(chunk));
+      return;
+    }
     if (delayMs === 0) {
       deliver(chunk);
       return;
@@ -136,7 +174,7 @@ function pipeWithDelay(from: Socket, to: Socket, delayMs: number): DelayedPipe {
  * Joins `client` and `target` with a delayed pipe each way. Returns the function that destroys the
  * pair; `onGone` is called once both sockets have closed, `onTurn` at each request turn.
  */
-function relay(client: Socket, target: Socket, delayMs: number, onGone: () => void, onTurn: () => void): () => void {
+function relay(client: Socket, target: Socket, delayMs: number, silence: Silence, onGone: () => void, onTurn: () => void): () => void {
   // A client's bytes after the server's (or its first ones) open a request turn.
   let answered = true;
   client.on('data', () => {
@@ -144,11 +182,16 @@ function relay(client: Socket, target: Socket, delayMs: number, onGone: () => vo
     answered = false;
   });
   target.on('data', () => (answered = true));
-  const pipes = [pipeWithDelay(client, target, delayMs), pipeWithDelay(target, client, delayMs)];
-  const destroy = (): void => {
+  const pipes = [pipeWithDelay(client, target, delayMs, silence), pipeWithDelay(target, client, delayMs, silence)];
+  const destroyNow = (): void => {
     for (const pipe of pipes) pipe.stop();
     client.destroy();
     target.destroy();
+  };
+  // During a partition a close is not seen across it: it waits for the heal.
+  const destroy = (): void => {
+    if (silence.mode === null) destroyNow();
+    else silence.parked.push(destroyNow);
   };
   let open = 2;
   for (const socket of [client, target]) {
@@ -158,7 +201,8 @@ function relay(client: Socket, target: Socket, delayMs: number, onGone: () => vo
     socket.once('close', () => {
       // A socket that closes after its peer's end has queued that end for the other side, behind
       // the data before it; one that closes without it (a reset, a refusal) takes the pair down.
-      if (!socket.readableEnded) destroy();
+      // During a partition even an orderly close is not seen across it until the heal.
+      if (!socket.readableEnded || silence.mode !== null) destroy();
       if (--open === 0) {
         destroy();
         onGone();
@@ -176,6 +220,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     throw new RangeError(`the one-way delay must be a finite number of milliseconds ≥ 0, not ${oneWayDelayMs}`);
   }
   const pairs = new Set<() => void>();
+  const silences: Silence[] = [];
   let closing = false;
   let requestTurns = 0;
   // Half-open on both sides, so that a client's end does not end its side before the delayed reply.
@@ -185,7 +230,9 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       return;
     }
     const target = createConnection({ host: targetHost, port: targetPort, allowHalfOpen: true });
-    const destroy = relay(client, target, oneWayDelayMs, () => pairs.delete(destroy), () => requestTurns++);
+    const silence: Silence = { mode: null, parked: [] };
+    silences.push(silence);
+    const destroy = relay(client, target, oneWayDelayMs, silence, () => pairs.delete(destroy), () => requestTurns++);
     pairs.add(destroy);
   });
   server.listen(0, host);
@@ -199,8 +246,26 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     get requestTurns() {
       return requestTurns;
     },
+    connections: () => silences.length,
+    partition(index, mode) {
+      const silence = silences[index];
+      if (silence === undefined) throw new RangeError(`no connection ${index}: ${silences.length} accepted so far`);
+      silence.mode = mode;
+      return {
+        heal() {
+          if (silence.mode === null) return;
+          silence.mode = null;
+          for (const deliver of silence.parked.splice(0)) deliver();
+        },
+      };
+    },
     close() {
       closing = true;
+      for (const silence of silences) {
+        silence.mode = null;
+        // What waited for a heal runs now (a close across the partition among it), before every pair is destroyed.
+        for (const deliver of silence.parked.splice(0)) deliver();
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const destroy of pairs) destroy();
       pairs.clear();

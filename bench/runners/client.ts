@@ -20,6 +20,7 @@ import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
 import { FaultGate, VICTIM } from './fault.ts';
+import { OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { SessionHold } from '../coordination/session-hold.ts';
 import type { OpResult } from '../workloads/operation.ts';
@@ -44,6 +45,17 @@ export interface ClientTask {
   readonly hold: SharedArrayBuffer;
 }
 
+/** A request not answered within {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} under crash-owner. */
+class OwnerCrashTimeout extends Error {}
+
+/** `running`, or an {@link OwnerCrashTimeout} once {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} passed (what it settles to later is dropped). */
+function withinOwnerCrashTimeout<T>(running: Promise<T>): Promise<T> {
+  running.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new OwnerCrashTimeout()), OWNER_CRASH_REQUEST_TIMEOUT_MS)));
+  return Promise.race([running, late]).finally(() => clearTimeout(timer));
+}
+
 export default async function client({ config, clientId, input, share, hold }: ClientTask): Promise<ClientOutcome> {
   const strategy = await loadStrategy(config.strategy, config.strategyModule);
   const workload = workloads[config.workload];
@@ -61,9 +73,16 @@ export default async function client({ config, clientId, input, share, hold }: C
     requests++;
     let result: OpResult;
     try {
-      result = await session.run({ clientId, slot, input, workUs: config.work.insideUs });
+      const running = session.run({ clientId, slot, input, workUs: config.work.insideUs });
+      result = config.fault === 'crash-owner' ? await withinOwnerCrashTimeout(running) : await running;
     } catch (error) {
+      if (error instanceof OwnerCrashTimeout) {
+        log.complete(slot, since(config.clockBase), 'timed out');
+        return;
+      }
       log.complete(slot, since(config.clockBase), null);
+      // Under crash-owner a client that lost its owner is told so, and the run goes on to its end.
+      if (config.fault === 'crash-owner') return;
       throw error;
     }
     // What the client was told, and when: its history (invoke = the request stamp).

@@ -63,7 +63,12 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     log.enter(slot, threadId, since(config.clockBase));
     // A paused victim is resumed as soon as another client gets in (see `strike` in run.ts).
     if (config.fault === 'pause-in-cs' && op.clientId !== VICTIM) gate.markAnotherEntered();
-    if (config.fault === 'pause-in-cs' && op.clientId === VICTIM) {
+    if (config.fault === 'crash-owner' && op.clientId === VICTIM) {
+      // The victim's section holds the owner (or the token) while the owner is killed; it goes on
+      // once the runner says so (in an owner that was killed, never).
+      gate.markInside();
+      await gate.victimKilled();
+    } else if (config.fault === 'pause-in-cs' && op.clientId === VICTIM) {
       // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
       if (inVictimThread) access = pausingBeforeWrite(access, gate);
       else gate.markInside();

@@ -8,9 +8,10 @@
  */
 
 import { waitWhileEquals } from '../coordination/atomics-wait.ts';
+import { crashOwner } from '../faults/crash-owner.ts';
 
 /** The faults the harness can inject. */
-export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs';
+export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs' | 'crash-owner';
 
 export const faults: Record<FaultName, string> = {
   'crash-in-cs':
@@ -18,14 +19,15 @@ export const faults: Record<FaultName, string> = {
   'hang-in-cs': 'the victim never leaves its critical section, though its thread stays alive: a stuck holder',
   'pause-in-cs':
     "the victim's process is stopped (SIGSTOP) inside its critical section, after its read and before its write, until another client has entered its critical section or 3 s passed, then resumed (SIGCONT): a holder that stalls (a GC pause, a swapped-out VM) and writes what it read before; processes runner only",
+  'crash-owner': crashOwner.description,
 };
 
 /** How long a paused victim stays stopped when no other client enters meanwhile, ms. */
 export const PAUSE_LIMIT_MS = 3_000;
 
-/** Whether the victim of `fault` is part of the run to its end: a paused one resumes and finishes; a crashed or stuck one never does. */
+/** Whether the victim of `fault` is part of the run to its end: a paused one resumes and finishes, and under crash-owner it is not the one that dies; a crashed or stuck one never does. */
 export function victimFinishes(fault: FaultName | null): boolean {
-  return fault === null || fault === 'pause-in-cs';
+  return fault === null || fault === 'pause-in-cs' || fault === 'crash-owner';
 }
 
 export const faultNames = Object.keys(faults) as FaultName[];

@@ -14,6 +14,11 @@ export interface OwnerTaskControl {
 export interface OwnerThread {
   /** Asks the owner task to return, waits for it, and ends its thread. */
   stop(): Promise<void>;
+  /**
+   * Terminates the owner's thread at once, as a crash would (no finally runs, its ports and
+   * sockets close); a later `stop` then only releases what is left, and does not reject.
+   */
+  kill(): Promise<void>;
 }
 
 /**
@@ -27,16 +32,17 @@ export interface OwnerThread {
  * `Atomics.wait`, so an owner must never be idle between tasks.
  *
  * Rejects if the task fails or returns before it is ready. `stop` rejects, after stopping the
- * thread, if the task failed while the run went on: the run then fails, naming it.
+ * thread, if the task failed while the run went on: the run then fails, naming it. `execArgv`:
+ * the thread's Node options; absent, the TypeScript loader's (a compiled module needs none).
  */
-export async function startOwnerThread(module: URL, data: object, transfer: readonly Transferable[]): Promise<OwnerThread> {
+export async function startOwnerThread(module: URL, data: object, transfer: readonly Transferable[], execArgv: readonly string[] = tsWorkerExecArgv): Promise<OwnerThread> {
   const pool = new Piscina({
     filename: fileURLToPath(module),
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
     idleTimeout: 60_000,
-    execArgv: tsWorkerExecArgv,
+    execArgv: [...execArgv],
   });
   // A pool 'error' (a late message, a worker that died between tasks) would otherwise be thrown
   // on the main thread: it is kept, and stop() reports it.
@@ -55,8 +61,15 @@ export async function startOwnerThread(module: URL, data: object, transfer: read
     await destroyForGood(pool);
     throw error;
   }
+  let killed = false;
   return {
+    async kill() {
+      killed = true;
+      control.close();
+      await destroyForGood(pool);
+    },
     async stop() {
+      if (killed) return;
       control.postMessage('stop');
       let failure: unknown = null;
       await task.catch((error: unknown) => (failure = error));

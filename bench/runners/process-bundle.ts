@@ -17,6 +17,7 @@ import type { Strategy } from '../../strategies/strategy.ts';
 
 const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/sync-bench/', import.meta.url));
 const hostEntry = fileURLToPath(new URL('./process-host.ts', import.meta.url));
+const ownerHostEntry = fileURLToPath(new URL('./owner-host.ts', import.meta.url));
 
 const built = new Map<string, Promise<string>>();
 
@@ -58,6 +59,17 @@ function bundle(entry: string | { contents: string; resolveDir: string }, name: 
 /** The path of the compiled client-process program. */
 export function processHostBundle(): Promise<string> {
   return bundle(hostEntry, 'process-host');
+}
+
+/** The path of the compiled owner-process program (see `owner-host.ts`). */
+export function ownerHostBundle(): Promise<string> {
+  return bundle(ownerHostEntry, 'owner-host');
+}
+
+/** An owner task's module (a queue owner, a token desk) given by file URL, compiled for an owner process: its `file://` URL. */
+export async function compiledOwnerModule(url: string): Promise<string> {
+  const path = await bundle(fileURLToPath(url), 'owner');
+  return pathToFileURL(path).href;
 }
 
 /** A strategy module given by file URL (tests), compiled for the client processes: its `file://` URL. */

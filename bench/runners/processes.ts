@@ -31,6 +31,7 @@ import { oneLine } from './one-line.ts';
 import { claimsSlots } from './run-config.ts';
 import { compiledRegisteredStrategy, compiledStrategyModule, processHostBundle } from './process-bundle.ts';
 import type { FromProcess, ProcessClient, ToProcess } from './process-messages.ts';
+import { runOwners } from './run-owners.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 
 /** How long a process has to exit after SIGKILL before the runner stops waiting for it, ms. */
@@ -55,7 +56,7 @@ interface Member {
 }
 
 /**
- * What another log stamped for a slot (an owner thread in the runner's process, or a client
+ * What another log stamped for a slot (an owner: a thread of the runner's process, or a process of its own; or a client
  * process that does not host the slot), added to the client's record: the body's stamps where the
  * client's process has none, the attempts and aborts of both (a body run in both places is
  * counted twice, and judged).
@@ -292,7 +293,7 @@ export const processesRunner: Runner = {
       },
       finished,
       requests: () => members.reduce((sum, m) => sum + m.requests, 0),
-      completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress,
+      completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress + runOwners(config).reduce((sum, o) => sum + o.completed(), 0),
       victimInside: () => inside,
       anotherEntered: () => another,
       async killVictim() {
@@ -321,13 +322,22 @@ export const processesRunner: Runner = {
         const own = (cpu.user + cpu.system) / 1000 - releasedCpu;
         return own + members.reduce((sum, m) => sum + (m.finished?.cpuMs ?? 0), 0);
       },
-      evidence() {
+      async evidence() {
         const parts = members.map((m) => (m.finished === null ? null : { log: m.finished.log, claimed: m.finished.claimed }));
-        // Only owner threads of this process write here: most runs have nothing to merge.
-        const owned = ownerLog.eventCount === 0 ? [] : ownerLog.records(layout.slots);
+        // Owner threads of this process stamp here, owner processes in logs of their own (see `owner-process.ts`): most runs have nothing to merge.
+        const sources = ownerLog.eventCount === 0 ? [] : [ownerLog.records(layout.slots)];
+        for (const owner of runOwners(config)) {
+          const bytes = await owner.stamps();
+          if (bytes === null) continue;
+          const buffer = new SharedArrayBuffer(bytes.byteLength);
+          new Uint8Array(buffer).set(bytes);
+          const log = new CriticalSectionLog(buffer);
+          if (log.eventCount > 0) sources.push(log.records(layout.slots));
+        }
+        const owned = sources.reduce<CriticalSectionRecord[]>((all, source) => (all.length === 0 ? source : all.map((r, slot) => withOwnerPart(r, source[slot]))), []);
         const records = mergeLogs(parts, layout, owned, claimsSlots(config));
         const logFull = config.timed !== null && members.some((m) => m.finished !== null && m.finished.claimed >= slots);
-        return Promise.resolve({ records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) });
+        return { records, logFull, prints: printsAsNow(new FilePrintLog(config.prints as string)) };
       },
       async close() {
         closing = true;

@@ -1,6 +1,7 @@
 import type { Strategy } from '../../strategies/strategy.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
 import type { FaultName } from './fault.ts';
+import { crashOwnerLimit } from '../faults/crash-owner.ts';
 import type { RunnerName } from './runner.ts';
 
 /**
@@ -21,6 +22,10 @@ export function outOfReach(strategy: Strategy, runner: RunnerName, workload?: Wo
   }
   if (fault === 'pause-in-cs' && runner === 'threads') {
     return 'not applicable to pause-in-cs under threads: SIGSTOP stops a whole process, and a worker thread cannot be stopped alone';
+  }
+  if (fault === 'crash-owner') {
+    const limit = crashOwnerLimit(strategy);
+    if (limit !== null) return limit;
   }
   if (fault !== undefined && fault !== null && strategy.runsIn === 'server') {
     return `not applicable to ${fault}: the critical section runs inside the server, where no client can fail in it`;

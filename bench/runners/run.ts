@@ -34,6 +34,7 @@ import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
 import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
 import { loadStrategy } from './strategy-loader.ts';
+import { runOwners } from './run-owners.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
@@ -107,6 +108,8 @@ export interface FaultOutcome {
   readonly victimRetried: boolean | null;
   /** pause-in-cs: whether the victim's write after its pause was refused (fenced off), retried or not; null for the other faults (absent before it existed). */
   readonly victimRefused?: boolean | null;
+  /** crash-owner: where the owners killed ran ("the owner thread", "owner process PID"); null for the other faults (absent before it existed). */
+  readonly owners?: readonly string[] | null;
   /** From the kill to the first critical section another client entered after it; null if none did. */
   readonly recoveryMs: number | null;
 }
@@ -315,7 +318,7 @@ const STRIKE_WAIT_MS = 5_000;
  * then terminates the victim's thread (crash), leaves it stuck (hang), or stops its process until
  * another client enters (pause). Returns when it killed or stopped it.
  */
-async function strike(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards): Promise<number | null> {
+async function strike(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards, killOwners: () => Promise<void>): Promise<number | null> {
   const deadline = Date.now() + STRIKE_WAIT_MS;
   await Promise.race([clients.victimInside(), guards.sleep(STRIKE_WAIT_MS)]);
   // Every client, the victim included, asks once before anything else happens to it.
@@ -323,6 +326,12 @@ async function strike(fault: FaultName, clients: Fleet, count: number, base: big
   await guards.sleep(20);
   if (fault === 'hang-in-cs') return null;
   const killedAt = since(base);
+  if (fault === 'crash-owner') {
+    // The owner dies, not the victim: once it is gone the victim's section goes on where it can.
+    await killOwners();
+    clients.resumeVictim();
+    return killedAt;
+  }
   if (fault === 'pause-in-cs') {
     // Stopped until another client enters its critical section (the victim's lock passed on while
     // it still holds it) or the limit: resumed then, its write lands before the new holder's, as
@@ -493,8 +502,15 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       clients.stop();
     }
     let killedAt: number | null = null;
+    let killedOwners: readonly string[] | null = settings.fault === 'crash-owner' ? [] : null;
     if (settings.fault !== null) {
-      killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards));
+      const killOwners = async () => {
+        const owners = runOwners(config);
+        if (owners.length === 0) throw new Error('crash-owner: the strategy started no owner the harness can kill (see strategies/support/owner-endpoints.ts)');
+        killedOwners = owners.map((o) => o.where);
+        await Promise.all(owners.map((o) => o.kill()));
+      };
+      killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards, killOwners));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
     serverTurns = place.roundTrips?.sinceMark() ?? null;
@@ -529,7 +545,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null, victimRefused: settings.fault === 'pause-in-cs' ? victimRefused(records) : null },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null, victimRefused: settings.fault === 'pause-in-cs' ? victimRefused(records) : null, owners: killedOwners },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {

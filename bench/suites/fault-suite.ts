@@ -14,6 +14,7 @@ import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import { judgeFaultRuns } from '../verdicts/fault-verdict.ts';
+import { judgeOwnerCrashRuns, OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
 import type { ServiceUrls } from '../engines/services.ts';
@@ -62,6 +63,12 @@ export interface FaultRow {
   readonly fencing?: boolean | null;
   /** pause-in-cs: repetitions whose paused victim's stale write was accepted (see `FaultOutcome.staleWrites`); null otherwise. */
   readonly staleWrites?: number | null;
+  /** crash-owner: purchases told "bought" that the store does not show, over the runs; null if none ended or another fault. */
+  readonly acknowledgedLost?: number | null;
+  /** crash-owner: purchases applied more than once, over the runs; null if none ended or another fault. */
+  readonly appliedTwice?: number | null;
+  /** crash-owner: the state after a restart ("no recovery: …" where the strategy restarts nothing), per distinct outcome. */
+  readonly afterRestart?: readonly string[];
 }
 
 /** The fault JSON file's top level (`--fault … --json PATH`, `results/faults.json`). */
@@ -111,10 +118,16 @@ export async function runFaultSuite(
           fault: suite.fault,
           services: suite.services,
           fencing,
+          // crash-owner is judged from what each client was told (see `faults/crash-owner.ts`).
+          keepHistory: suite.fault === 'crash-owner',
         };
         onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
         runs.push(await runOnce(settings, signal));
         done++;
+      }
+      if (suite.fault === 'crash-owner') {
+        rows.push(crashOwnerRow(strategy, runner, runs, suite.tickets));
+        continue;
       }
       const verdict = judgeFaultRuns(runs, { fault: suite.fault, guarantee: strategies[strategy].guarantee, tickets: suite.tickets });
       rows.push({
@@ -135,6 +148,26 @@ export async function runFaultSuite(
   }
   if (suite.fault === 'crash-in-cs' && suite.runners.includes('processes')) rows.push(await pythonCrashRow(suite, signal));
   return rows;
+}
+
+/** One strategy's crash-owner row from its runs (see `faults/crash-owner.ts`). */
+function crashOwnerRow(strategy: StrategyName, runner: RunnerName, runs: readonly RunResult[], tickets: number): FaultRow {
+  const s = strategies[strategy];
+  const verdict = judgeOwnerCrashRuns(runs, tickets, s.recoversFromOwnerCrash === true);
+  return {
+    strategy,
+    runner,
+    fault: 'crash-owner',
+    design: s.onOwnerCrash ?? '',
+    repetitions: runs.length,
+    othersFinished: verdict.ended,
+    recoveryMs: null,
+    consistent: verdict.consistent,
+    userSees: verdict.clientsSee,
+    acknowledgedLost: verdict.ended === 0 ? null : verdict.acknowledgedLost,
+    appliedTwice: verdict.ended === 0 ? null : verdict.appliedTwice,
+    afterRestart: verdict.afterRestart,
+  };
 }
 
 /** The name of the tutorial's program in the fault table. */
@@ -175,8 +208,22 @@ const pauseColumns: readonly FaultColumn[] = [
   { header: 'stale writes accepted (runs)', cell: (r) => (r.staleWrites === null || r.staleWrites === undefined ? '–' : `${r.staleWrites} of ${r.othersFinished}`) },
 ];
 
+/** The columns of crash-owner: what the clients saw, what was lost or applied twice, and the state after a restart. */
+const ownerColumns: readonly FaultColumn[] = [
+  { header: 'strategy', cell: (r) => r.strategy },
+  { header: 'runner', cell: (r) => r.runner },
+  { header: 'designed recovery from an owner crash', cell: (r) => r.design },
+  { header: 'runs ended', cell: (r) => `${r.othersFinished} of ${r.repetitions}` },
+  { header: 'what the clients see', cell: (r) => r.userSees.join(' | ') },
+  { header: 'acknowledged purchases lost', cell: (r) => (r.acknowledgedLost === null || r.acknowledgedLost === undefined ? '–' : String(r.acknowledgedLost)) },
+  { header: 'purchases applied twice', cell: (r) => (r.appliedTwice === null || r.appliedTwice === undefined ? '–' : String(r.appliedTwice)) },
+  { header: 'state after a restart', cell: (r) => (r.afterRestart ?? []).join(' | ') || '–' },
+  { header: 'state consistent', cell: (r) => (r.consistent === null ? '–' : r.consistent ? 'yes' : 'NO') },
+];
+
 /** The columns of a fault's table. */
 function columnsOf(fault: FaultName): readonly FaultColumn[] {
+  if (fault === 'crash-owner') return ownerColumns;
   return fault === 'pause-in-cs' ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
 }
 
@@ -229,13 +276,27 @@ const faultLegend =
   'state consistent (– when no run finished): the run\'s verdict found no problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged), the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
 
+const ownerLegend =
+  'runs ended: runs in which every client got an answer, an error or a time-out (' + `${OWNER_CRASH_REQUEST_TIMEOUT_MS / 1000} s` + ') and the run ended, degraded or not. ' +
+  'what the clients see: per run, requests answered (bought or sold out), failed with an error, timed out, never answered; and purchases the store shows that no client was told of. ' +
+  'acknowledged purchases lost: clients told "bought" beyond the tickets gone from the store, summed over the runs. ' +
+  'applied twice: bodies committed more than once, or tickets gone beyond every request that may have been applied. ' +
+  'state after a restart: "no recovery" where the strategy restarts no owner, with the persisted state a restarted owner would load. ' +
+  'state consistent: no acknowledged purchase lost, none applied twice, nothing oversold, and the store parses.';
+
+/** The legend under a fault's table. */
+function legendOf(fault: FaultName): string {
+  if (fault === 'crash-owner') return ownerLegend;
+  return fault === 'pause-in-cs' ? `${pauseLegend} ${faultLegend}` : faultLegend;
+}
+
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */
 export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[], width: number = outputWidth()): string {
   const shown = columnsOf(settings.fault);
   const fitted = shown.map((c, i) => ({ header: c.header, key: i === 0 }));
   const table = renderFitted(fitted, rows.map((row) => shown.map((c) => c.cell(row))), width);
   const wrap = (text: string) => wrapText(text, width).join('\n');
-  const legend = settings.fault === 'pause-in-cs' ? `${pauseLegend} ${faultLegend}` : faultLegend;
+  const legend = legendOf(settings.fault);
   return `${wrap(faultTitle(settings))}\n${table}\n${wrap(legend)}\n`;
 }
 
@@ -246,7 +307,7 @@ export function renderFaultMarkdown(report: FaultReport): string {
   const table = markdownTable([shown.map((c) => c.header), ...report.rows.map((row) => shown.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
   const pause = report.settings.fault === 'pause-in-cs';
   return [
-    pause ? '# Faults: a lock holder stalls inside its critical section' : '# Faults: a lock holder dies inside its critical section',
+    pause ? '# Faults: a lock holder stalls inside its critical section' : report.settings.fault === 'crash-owner' ? '# Faults: the owner dies while its clients wait' : '# Faults: a lock holder dies inside its critical section',
     '',
     `Generated by \`npm run bench -- ${report.command}\` on ${env.date}.`,
     '',
@@ -259,7 +320,7 @@ export function renderFaultMarkdown(report: FaultReport): string {
     '',
     table,
     '',
-    pause ? `${pauseLegend} ${faultLegend}` : faultLegend,
+    legendOf(report.settings.fault),
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startOwnerThread } from '../../bench/runners/owner-thread.ts';
+import { addRunOwner } from '../../bench/runners/run-owners.ts';
 import type { StrategyConfig } from '../../bench/runners/run-config.ts';
 import type { StrategyHost } from '../strategy.ts';
 import { portLink, portPeer, serveSocket, socketLink, type ClientPeer, type OwnerLink } from './owner-link.ts';
@@ -24,27 +25,47 @@ interface PortShare {
 export type OwnerChannels = { readonly ports: readonly MessagePort[] } | { readonly socketPath: string };
 
 /**
- * The strategy's setup: starts the owner thread `module` (see `startOwnerThread`) with `data` and
- * its channels, and hands each client its end: a port, or the socket's path (`socketName` in the
- * run's directory). Rejects as `startOwnerThread` does.
+ * The harness's owner processes (`bench/runners/owner-process.ts`), imported by URL at run time:
+ * a bundle of a client or owner process, which never runs a setup, leaves them out.
+ */
+const ownerProcessUrl = new URL('../../bench/runners/owner-process.ts', import.meta.url).href;
+
+/**
+ * The strategy's setup: starts the owner task `module` with `data` and its channels, and hands
+ * each client its end: a port, or the socket's path (`socketName` in the run's directory). Under
+ * the threads runner the owner is a thread of the runner's process (see `startOwnerThread`); under
+ * the processes runner it is a process of its own (see `startOwnerProcess`), so that it can die
+ * alone. Either is recorded as the run's owner (see `run-owners.ts`). Rejects as they do.
  */
 export async function startOwner(module: URL, data: object, config: StrategyConfig, socketName: string): Promise<StrategyHost> {
+  const seed = config.executor as unknown as object;
   if (config.runner === 'processes') {
     const socketPath = join(dirname(config.dbPath), socketName);
-    const owner = await startOwnerThread(module, { ...data, socketPath }, []);
+    const { startOwnerProcess } = (await import(ownerProcessUrl)) as typeof import('../../bench/runners/owner-process.ts');
+    const owner = await startOwnerProcess(module, { ...data, socketPath }, seed as Parameters<typeof startOwnerProcess>[2]);
     return { forClient: () => ({ data: socketPath, transfer: [] }), teardown: () => owner.stop() };
   }
   const channels = Array.from({ length: config.clients }, () => new MessageChannel());
   const ports = channels.map((c) => c.port1);
   const owner = await startOwnerThread(module, { ...data, ports }, ports);
   const id = randomUUID();
+  const forget = addRunOwner(seed, {
+    where: 'the owner thread',
+    pid: null,
+    completed: () => 0,
+    stamps: () => Promise.resolve(null),
+    kill: () => owner.kill(),
+  });
   return {
     forClient(clientId) {
       const port = channels[clientId]?.port2;
       if (port === undefined) throw new RangeError(`no client ${clientId}`);
       return { data: { port, owner: id } satisfies PortShare, transfer: [port] };
     },
-    teardown: () => owner.stop(),
+    teardown() {
+      forget();
+      return owner.stop();
+    },
   };
 }
 
