@@ -1,4 +1,3 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { sleepExact } from '../bench/coordination/sleep.ts';
@@ -7,6 +6,7 @@ import { parseState } from '../bench/engines/redis-state.ts';
 import { ConflictError, isConflict, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';
+import { sharedNats } from './support/nats-connection.ts';
 
 /** The JetStream API error of an update whose expected revision is not the key's last one. */
 export const WRONG_LAST_SEQUENCE = 10071;
@@ -91,8 +91,8 @@ export const natsKvCas: Strategy = {
 
   async connect(env) {
     const share = env.share as KvShare;
-    const nc: NatsConnection = await connect({ servers: share.url });
-    const kv = await new Kvm(jetstream(nc)).open(share.bucket);
+    const use = await sharedNats(share.url);
+    const kv = await new Kvm(jetstream(use.connection)).open(share.bucket);
     return {
       async run(op) {
         for (;;) {
@@ -103,7 +103,7 @@ export const natsKvCas: Strategy = {
           }
         }
       },
-      close: () => nc.close(),
+      close: () => use.release(),
     };
   },
 };

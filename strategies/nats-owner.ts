@@ -1,9 +1,9 @@
-import { connect } from '@nats-io/transport-node';
 import { brokerNames } from '../bench/engines/broker-names.ts';
 import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
 import type { Strategy } from './strategy.ts';
 import type { OwnerAnswer } from './support/rabbitmq-owner-service.ts';
+import { sharedNats } from './support/nats-connection.ts';
 
 /** What each client gets: where the NATS server is, the run's request subject and how long to wait for a reply. */
 interface NatsOwnerShare {
@@ -49,7 +49,8 @@ export const natsOwner: Strategy = {
 
   async connect(env) {
     const share = env.share as NatsOwnerShare;
-    const nc = await connect({ servers: share.url });
+    const use = await sharedNats(share.url);
+    const nc = use.connection;
     return {
       async run(op) {
         let answer: OwnerAnswer;
@@ -61,7 +62,7 @@ export const natsOwner: Strategy = {
         if ('error' in answer) throw new Error(`nats-owner owner: ${answer.error}`);
         return answer.result;
       },
-      close: () => nc.close(),
+      close: () => use.release(),
     };
   },
 };

@@ -12,7 +12,7 @@ import { latencyProfiles } from '../bench/workloads/latency.ts';
 import type { WorkloadName } from '../bench/workloads/registry.ts';
 import type { StrategyName } from '../strategies/registry.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
-import { serversUp } from './fixtures/services.ts';
+import { brokersUp, serversUp } from './fixtures/services.ts';
 
 interface Mutant {
   readonly name: string;
@@ -23,6 +23,8 @@ interface Mutant {
   readonly settings?: Partial<RunSettings>;
   /** It keeps its state in a server: skipped where the servers do not answer (see `fixtures/services.ts`). */
   readonly needsServers?: boolean;
+  /** RabbitMQ and NATS must answer (skipped where they do not, as `needsServers`). */
+  readonly needsBrokers?: boolean;
 }
 
 /**
@@ -60,13 +62,15 @@ const mutants: readonly Mutant[] = [
   { name: 'claims-server-fake-lock', workload: 'ordered-print', caughtBy: /claims its critical section runs inside the server, but \d+ bodies ran in the client/, runners: both, settings: { clients: 4 } },
   { name: 'serves-last-first', workload: 'ticket-rush', caughtBy: /\d+ FIFO inversions: a client entered before one that asked earlier on its thread or process/, runners: both, settings: { clients: 12, tickets: 12, threads: 1, processes: 1 } },
   { name: 'owner-serves-last-first', workload: 'ticket-rush', caughtBy: /\d+ FIFO inversions: a client entered before one that asked earlier on its thread or process/, runners: both, settings: { clients: 24, tickets: 24, threads: 2, processes: 2 } },
+  { name: 'acks-before-storing', workload: 'ticket-rush', caughtBy: /mutual-exclusion violations|lost updates|oversold/, runners: both, settings: { tickets: 5 }, needsBrokers: true },
+  { name: 'cas-ignores-revision', workload: 'ticket-rush', caughtBy: /oversold|lost updates|not linearizable/, runners: both, needsBrokers: true },
   { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
 ];
 
 const cases = mutants.flatMap((m) => m.runners.map((runner) => [m.name, runner, m] as const));
 
 describe.each(cases)('broken strategy %s (%s runner)', (name, runner, mutant) => {
-  it.skipIf(mutant.needsServers === true && !serversUp)(`is judged not correct, by ${String(mutant.caughtBy)}`, async () => {
+  it.skipIf((mutant.needsServers === true && !serversUp) || (mutant.needsBrokers === true && !brokersUp))(`is judged not correct, by ${String(mutant.caughtBy)}`, async () => {
     const result = await runOnce({
       workload: mutant.workload,
       strategy: name as StrategyName,

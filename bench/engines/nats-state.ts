@@ -7,7 +7,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import type { ReadResult } from '../workloads/operation.ts';
 import { brokerNames } from './broker-names.ts';
 import { parseState } from './redis-state.ts';
@@ -16,7 +16,7 @@ import { parseState } from './redis-state.ts';
 const HARNESS_TIMEOUT_MS = 5_000;
 
 /** The bucket's settings: one revision kept per key (a compare-and-set needs only the latest). */
-export const BUCKET_OPTIONS = { history: 1 } as const;
+export const BUCKET_OPTIONS = { history: 1, storage: StorageType.Memory } as const;
 
 async function withConnection<T>(url: string, work: (nc: NatsConnection) => Promise<T>): Promise<T> {
   const nc = await connect({ servers: url, timeout: HARNESS_TIMEOUT_MS, reconnect: false });
