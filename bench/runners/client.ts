@@ -19,7 +19,7 @@ import { spinFor } from '../coordination/busy-work.ts';
 import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
-import { FaultGate, VICTIM } from './fault.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { SessionHold } from '../coordination/session-hold.ts';
 import type { OpResult } from '../workloads/operation.ts';

@@ -16,7 +16,7 @@ import { PrintLog } from '../evidence/print-log.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ClientTask } from './client.ts';
-import { FaultGate, VICTIM } from './fault.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
 import { oneLine } from './one-line.ts';
 import { destroyForGood } from './pool-end.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
@@ -96,13 +96,13 @@ export const threadsRunner: Runner = {
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
       anotherEntered: () => gate.anotherEntered(),
-      pauseVictim() {
-        throw new Error('pause-in-cs needs the processes runner: a worker thread cannot be stopped alone');
-      },
-      resumeVictim: () => undefined,
-      async killVictim() {
-        if (victimPool !== null) await destroyForGood(victimPool);
-        gate.markKilled();
+      // A worker thread cannot be stopped alone: no pause (see `victimLacks`).
+      victim: {
+        async kill() {
+          if (victimPool !== null) await destroyForGood(victimPool);
+          gate.markKilled();
+        },
+        proceed: () => gate.markKilled(),
       },
       cpuMs() {
         const cpu = process.cpuUsage(cpuAtRelease);

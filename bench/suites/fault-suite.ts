@@ -5,7 +5,7 @@ import { wrapText } from '../reports/text-width.ts';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
-import { faults, type FaultName } from '../runners/fault.ts';
+import { faults, type FaultName } from '../faults/registry.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { InterruptedError } from '../runners/interrupted.ts';
 import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
@@ -80,7 +80,8 @@ export async function runFaultSuite(
   signal?: AbortSignal,
 ): Promise<FaultRow[]> {
   const started = Date.now();
-  const variants = (s: StrategyName) => (suite.fault === 'pause-in-cs' && strategies[s].fencing === true ? 2 : 1);
+  const fault = faults[suite.fault];
+  const variants = (s: StrategyName) => (fault.fencingBothWays && strategies[s].fencing === true ? 2 : 1);
   const total = suite.runners.length * suite.strategies.reduce((sum, s) => sum + variants(s), 0) * suite.repeat;
   let done = 0;
   const rows: FaultRow[] = [];
@@ -94,7 +95,7 @@ export async function runFaultSuite(
         continue;
       }
       // A pause is run without fencing and, where the strategy's store can fence, with it.
-      for (const fencing of suite.fault === 'pause-in-cs' && strategies[strategy].fencing === true ? [false, true] : [false]) {
+      for (const fencing of fault.fencingBothWays && strategies[strategy].fencing === true ? [false, true] : [false]) {
       const runs: RunResult[] = [];
       for (let repetition = 1; repetition <= suite.repeat; repetition++) {
         const settings: RunSettings = {
@@ -127,7 +128,7 @@ export async function runFaultSuite(
         recoveryMs: verdict.recoveryMs,
         consistent: verdict.consistent,
         userSees: verdict.userSees,
-        fencing: suite.fault === 'pause-in-cs' ? fencing : null,
+        fencing: fault.fencingBothWays ? fencing : null,
         staleWrites: verdict.staleWrites,
       });
       }
@@ -169,7 +170,7 @@ interface FaultColumn {
   readonly cell: (r: FaultRow) => string;
 }
 
-/** The columns of pause-in-cs only: fencing, and the stale writes it is there to refuse. */
+/** The columns of a fault run both ways (pause-in-cs): fencing, and the stale writes it is there to refuse. */
 const pauseColumns: readonly FaultColumn[] = [
   { header: 'fencing', cell: (r) => (r.fencing === true ? 'yes' : r.fencing === false ? 'no' : '–') },
   { header: 'stale writes accepted (runs)', cell: (r) => (r.staleWrites === null || r.staleWrites === undefined ? '–' : `${r.staleWrites} of ${r.othersFinished}`) },
@@ -177,7 +178,7 @@ const pauseColumns: readonly FaultColumn[] = [
 
 /** The columns of a fault's table. */
 function columnsOf(fault: FaultName): readonly FaultColumn[] {
-  return fault === 'pause-in-cs' ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
+  return faults[fault].fencingBothWays ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
 }
 
 const columns: readonly FaultColumn[] = [
@@ -213,21 +214,22 @@ function placement(settings: FaultSuiteSettings): string {
 export function faultTitle(settings: FaultSuiteSettings): string {
   const latency = latencyProfiles[settings.latency];
   return (
-    `fault ${settings.fault} (${faults[settings.fault]}) · ticket-rush · latency ${latency.name} ` +
+    `fault ${settings.fault} (${faults[settings.fault].description}) · ticket-rush · latency ${latency.name} ` +
     `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${plural(settings.clients, 'client')} (${placement(settings)}) · ` +
     `${plural(settings.tickets, 'ticket')} · ${plural(settings.repeat, 'repetition')}`
   );
 }
 
-const pauseLegend =
-  'pause: the victim is stopped after its read and before its write, until another client enters its critical section or 3 s pass, then resumed; recovery runs from the stop. ' +
-  'stale writes accepted: runs in which the resumed victim\'s write was accepted although another client had entered and committed inside its critical section (it had lost its lock). ' +
-  'fencing: each write carries the grant\'s fencing token and the store refuses one older than a token it accepted; the refused holder asks for the lock again.';
-
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
   'state consistent (– when no run finished): the run\'s verdict found no problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged), the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
+
+/** The legend under a fault's table: its own columns', then every fault table's. */
+function legendOf(fault: FaultName): string {
+  const own = faults[fault].legend;
+  return own === undefined ? faultLegend : `${own} ${faultLegend}`;
+}
 
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */
 export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly FaultRow[], width: number = outputWidth()): string {
@@ -235,7 +237,7 @@ export function renderFaultTerminal(settings: FaultSuiteSettings, rows: readonly
   const fitted = shown.map((c, i) => ({ header: c.header, key: i === 0 }));
   const table = renderFitted(fitted, rows.map((row) => shown.map((c) => c.cell(row))), width);
   const wrap = (text: string) => wrapText(text, width).join('\n');
-  const legend = settings.fault === 'pause-in-cs' ? `${pauseLegend} ${faultLegend}` : faultLegend;
+  const legend = legendOf(settings.fault);
   return `${wrap(faultTitle(settings))}\n${table}\n${wrap(legend)}\n`;
 }
 
@@ -244,9 +246,8 @@ export function renderFaultMarkdown(report: FaultReport): string {
   const env = report.environment;
   const shown = columnsOf(report.settings.fault);
   const table = markdownTable([shown.map((c) => c.header), ...report.rows.map((row) => shown.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
-  const pause = report.settings.fault === 'pause-in-cs';
   return [
-    pause ? '# Faults: a lock holder stalls inside its critical section' : '# Faults: a lock holder dies inside its critical section',
+    faults[report.settings.fault].heading,
     '',
     `Generated by \`npm run bench -- ${report.command}\` on ${env.date}.`,
     '',
@@ -259,7 +260,7 @@ export function renderFaultMarkdown(report: FaultReport): string {
     '',
     table,
     '',
-    pause ? `${pauseLegend} ${faultLegend}` : faultLegend,
+    legendOf(report.settings.fault),
     '',
   ].join('\n');
 }

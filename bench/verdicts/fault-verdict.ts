@@ -5,7 +5,7 @@
  */
 import { max, median, min } from 'simple-statistics';
 import type { Guarantee } from '../../strategies/strategy.ts';
-import type { FaultName } from '../runners/fault.ts';
+import type { FaultName } from '../faults/registry.ts';
 import type { CompletedRun, RunResult } from '../runners/run.ts';
 
 /** A central figure with its spread over repetitions. */

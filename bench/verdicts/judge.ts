@@ -10,7 +10,8 @@ import type { CriticalSectionRecord } from '../evidence/event-log.ts';
 import { analyseAnswers, analyseLog, type LogAnalysis } from '../evidence/log-analysis.ts';
 import type { Prints } from '../evidence/print-log.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
-import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
+import { VICTIM } from '../faults/fault-gate.ts';
+import { victimFinishes, type FaultName } from '../faults/registry.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
 
