@@ -12,6 +12,7 @@
 import type { Strategy } from '../../strategies/strategy.ts';
 import type { ServiceUrls } from '../engines/services.ts';
 import type { RunnerName } from '../runners/runner.ts';
+import type { CompletedRun } from '../runners/run.ts';
 
 /** What a runner may be able to do to the victim client. */
 export type VictimAction = 'kill' | 'pause';
@@ -43,6 +44,8 @@ export type VictimHold = 'until-killed' | 'forever' | 'before-write';
 export interface FaultStage {
   /** The servers the runs use instead of the suite's (the fault's private ones); absent: the suite's. */
   readonly services?: Partial<ServiceUrls>;
+  /** Why the stage cannot serve `strategy` (its private server would not start), or null; absent: it serves every one. */
+  skipped?(strategy: Strategy): string | null;
   /** Ends whatever the stage started and removes what it made; never rejects. */
   close(): Promise<void>;
 }
@@ -62,6 +65,10 @@ export interface StrikeContext<Stage extends FaultStage = FaultStage> {
   requests(): number;
   /** Clients of the run, the victim included. */
   readonly clients: number;
+  /** The strategy under test. */
+  readonly strategy: Strategy;
+  /** Lets the other clients ask for their critical sections without waiting for the victim to be inside (a strategy with no client-side critical section). */
+  letOthersAsk(): void;
   /** Now, on the run's clock. */
   now(): number;
   /** Resolves after `ms`; never, once the run has ended. */
@@ -100,4 +107,6 @@ export interface Fault<Stage extends FaultStage = FaultStage> {
   strike(context: StrikeContext<Stage>): Promise<number | null>;
   /** Heals what it struck (resumes, restarts); absent: nothing heals. */
   heal?(context: StrikeContext<Stage>): Promise<void>;
+  /** What a user saw in one finished run, for the fault table; absent: the table's wording for a holder's fault (see `verdicts/fault-verdict.ts`). */
+  userSees?(run: CompletedRun, tickets: number): string;
 }

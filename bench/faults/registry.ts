@@ -6,13 +6,15 @@ import type { Fault } from './fault.ts';
 import { crashInCs } from './crash-in-cs.ts';
 import { hangInCs } from './hang-in-cs.ts';
 import { pauseInCs } from './pause-in-cs.ts';
+import { crashServer } from './crash-server.ts';
 
-export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs';
+export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs' | 'crash-server';
 
 export const faults: Record<FaultName, Fault> = {
   'crash-in-cs': crashInCs,
   'hang-in-cs': hangInCs,
   'pause-in-cs': pauseInCs,
+  'crash-server': crashServer,
 };
 
 export const faultNames = Object.keys(faults) as FaultName[];

@@ -5,7 +5,9 @@
  * 1. open the strategy session (its first-use costs are paid here, before the start);
  * 2. arrive at the start barrier and wait for the release;
  * 3. run the workload's client: its work outside the critical section, then the critical section
- *    through the strategy, with the request time logged first. Once (the tutorial's shape), or,
+ *    through the strategy, with the request time logged first (a request that timed out or lost
+ *    its connection is logged with its outcome unknown, and the client goes on: see
+ *    `outcome-unknown.ts`). Once (the tutorial's shape), or,
  *    in a timed run, again and again until the stop signal, each request in a slot it claims and
  *    started as a task of its own;
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
@@ -19,6 +21,7 @@ import { spinFor } from '../coordination/busy-work.ts';
 import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
+import { outcomeUnknown } from './outcome-unknown.ts';
 import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { SessionHold } from '../coordination/session-hold.ts';
@@ -51,6 +54,7 @@ export default async function client({ config, clientId, input, share, hold }: C
   const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM) });
   let requests = 0;
   let successes = 0;
+  let unknown = 0;
   let tornReadsOutside = 0;
   let tornReadsInside = 0;
   const request = async (slot: number) => {
@@ -61,8 +65,12 @@ export default async function client({ config, clientId, input, share, hold }: C
     try {
       result = await session.run({ clientId, slot, input, workUs: config.work.insideUs });
     } catch (error) {
+      // Its outcome unknown in the history (Jepsen's info): applied or not, nobody told the client.
       log.complete(slot, since(config.clockBase), null);
-      throw error;
+      // A request that timed out or lost its connection is one the client goes on from; any other error is the strategy's, and fails the run.
+      if (!outcomeUnknown(error)) throw error;
+      unknown++;
+      return;
     }
     // What the client was told, and when: its history (invoke = the request stamp).
     log.complete(slot, since(config.clockBase), result.success);
@@ -95,7 +103,7 @@ export default async function client({ config, clientId, input, share, hold }: C
     // Under a crash or a hang the victim never finishes (a paused one does).
     await new FinishLine(config.finish).arriveAndWait(config.finishers);
     // In a process of its own (processes runner) a client's "thread" is its process.
-    const outcome = { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
+    const outcome = { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end, unknown };
     // Reported with the session open: what its close() does comes after the evidence is read.
     const sessions = new SessionHold(hold);
     sessions.report(outcome);

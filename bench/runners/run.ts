@@ -296,13 +296,16 @@ class RunGuards {
  * Injects the fault (see `faults/`): waits for its moment, strikes, heals. Returns when it struck
  * (the kill, the stop), or null if it did nothing a recovery is measured from (a hang).
  */
-async function inject(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards, stage: FaultStage): Promise<number | null> {
+async function inject(fault: FaultName, clients: Fleet, config: RunConfig, strategy: Strategy, guards: RunGuards, stage: FaultStage): Promise<number | null> {
+  const base = config.clockBase;
   const context: StrikeContext = {
+    strategy,
+    letOthersAsk: () => new FaultGate(config.faultGate).markInside(),
     victim: clients.victim,
     victimInside: () => clients.victimInside(),
     anotherEntered: () => clients.anotherEntered(),
     requests: () => clients.requests(),
-    clients: count,
+    clients: config.clients,
     now: () => since(base),
     sleep: (ms) => guards.sleep(ms),
     stage,
@@ -454,7 +457,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     }
     let killedAt: number | null = null;
     if (settings.fault !== null) {
-      killedAt = await guards.guard(inject(settings.fault, clients, settings.clients, config.clockBase, guards, settings.faultStage ?? NO_STAGE));
+      killedAt = await guards.guard(inject(settings.fault, clients, config, strategy, guards, settings.faultStage ?? NO_STAGE));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
     const cpuMs = clients.cpuMs();

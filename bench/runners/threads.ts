@@ -17,6 +17,7 @@ import { StopSignal } from '../coordination/stop-signal.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ClientTask } from './client.ts';
 import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
+import { victimFinishes } from '../faults/registry.ts';
 import { oneLine } from './one-line.ts';
 import { destroyForGood } from './pool-end.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
@@ -61,7 +62,9 @@ export const threadsRunner: Runner = {
     const log = new CriticalSectionLog(config.log);
     const barrier = new StartBarrier(config.barrier);
     const gate = new FaultGate(config.faultGate);
-    const taskConfig = { ...config, finishers: poolClients };
+    // A victim that takes part to the end (paused, or held across a server's crash) is waited for like any client.
+    const victimStays = victimAlone && !victimFinishes(config.fault);
+    const taskConfig = { ...config, finishers: victimStays ? poolClients : config.clients };
     const hold = SessionHold.create(config.clients);
     const tasks = inputs.map((input, clientId) => {
       const share = host.forClient(clientId);
@@ -70,12 +73,12 @@ export const threadsRunner: Runner = {
       return runner.run(task, { transferList: share.transfer as never });
     });
     for (const task of tasks) task.catch(() => undefined);
-    const waited = victimAlone ? tasks.filter((_, id) => id !== VICTIM) : tasks;
+    const waited = victimStays ? tasks.filter((_, id) => id !== VICTIM) : tasks;
     // A client's task ends only after the hold lets go: before that, it ends only by failing.
     let reported = false;
-    const finished = Promise.race([hold.allReported(poolClients), Promise.all(waited).then(() => hold.outcomes())]).then((outcomes) => {
+    const finished = Promise.race([hold.allReported(waited.length), Promise.all(waited).then(() => hold.outcomes())]).then((outcomes) => {
       reported = true;
-      return outcomes.filter((o) => !victimAlone || o.clientId !== VICTIM);
+      return outcomes.filter((o) => !victimStays || o.clientId !== VICTIM);
     });
     finished.catch(() => undefined);
     let cpuAtRelease = process.cpuUsage();

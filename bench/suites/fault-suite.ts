@@ -6,6 +6,7 @@ import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
 import { faults, type FaultName } from '../faults/registry.ts';
+import { NO_STAGE, type FaultStage } from '../faults/fault.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { InterruptedError } from '../runners/interrupted.ts';
 import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
@@ -79,8 +80,27 @@ export async function runFaultSuite(
   onProgress: (p: Progress) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<FaultRow[]> {
+  const fault = faults[suite.fault];
+  // What the fault sets up for the whole suite (private servers), removed whatever happens.
+  const prepared = fault.prepare === undefined ? NO_STAGE : await fault.prepare(signal);
+  try {
+    return await runRows(suite, typeof prepared === 'string' ? null : prepared, typeof prepared === 'string' ? prepared : null, onProgress, signal);
+  } finally {
+    if (typeof prepared !== 'string') await prepared.close();
+  }
+}
+
+/** The rows of {@link runFaultSuite} on `stage` (null: it could not be set up, for `unprepared`). */
+async function runRows(
+  suite: FaultSuiteSettings,
+  stage: FaultStage | null,
+  unprepared: string | null,
+  onProgress: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<FaultRow[]> {
   const started = Date.now();
   const fault = faults[suite.fault];
+  const services = { ...suite.services, ...stage?.services };
   const variants = (s: StrategyName) => (fault.fencingBothWays && strategies[s].fencing === true ? 2 : 1);
   const total = suite.runners.length * suite.strategies.reduce((sum, s) => sum + variants(s), 0) * suite.repeat;
   let done = 0;
@@ -88,7 +108,7 @@ export async function runFaultSuite(
   for (const runner of suite.runners) {
     for (const strategy of suite.strategies) {
       const limit = outOfReach(strategies[strategy], runner, 'ticket-rush', suite.fault);
-      const skipped = suite.skipped[strategy];
+      const skipped = unprepared !== null ? `skipped: ${unprepared}` : (stage?.skipped?.(strategies[strategy]) ?? (fault.strikes === 'server' ? undefined : suite.skipped[strategy]));
       if (limit !== null || skipped !== undefined) {
         done += suite.repeat * variants(strategy);
         rows.push({ strategy, runner, fault: suite.fault, design: limit ?? skipped ?? '', repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [limit !== null ? 'not applicable' : 'skipped'] });
@@ -110,8 +130,9 @@ export async function runFaultSuite(
           seed: repetition,
           staggerMs: 0,
           fault: suite.fault,
-          services: suite.services,
+          services,
           fencing,
+          faultStage: stage ?? undefined,
         };
         onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
         runs.push(await runOnce(settings, signal));

@@ -171,7 +171,10 @@ export function judge(evidence: RunEvidence): Judgement {
   if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
     problems.push(`${analysis.violations} mutual-exclusion violations`);
   }
-  if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
+  // A client told its request's outcome is unknown (its connection died, it timed out) was answered as truthfully as it could be: its section may or may not have committed.
+  const unknown = judged.filter((r) => r.outcome === -1 && Number.isFinite(r.complete) && (inServer || r.attempts - r.aborts === 0)).length;
+  const missing = analysis.missing - unknown;
+  if (missing > 0) problems.push(inServer ? `${missing} clients never answered` : `${missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems.filter((p) => p !== victimSale(evidence, check)));
   if (!inServer) problems.push(...bodyProblems(judged, evidence.records, analysis));
