@@ -14,7 +14,7 @@ import { runnerNames, type RunnerName } from '../bench/runners/runner.ts';
 import { strategies, strategyNames, type StrategyName } from '../strategies/registry.ts';
 import { nextMessage, PeerGoneError } from '../strategies/support/message-port.ts';
 import { leaseMsFor } from '../strategies/support/engine-share.ts';
-import { PAUSE_LIMIT_MS } from '../bench/runners/fault.ts';
+import { PAUSE_LIMIT_MS } from '../bench/faults/pause-in-cs.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
 import { canRun } from './fixtures/services.ts';
 

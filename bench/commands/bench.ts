@@ -10,7 +10,7 @@ import { plural } from '../reports/columns.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { historyWriter } from '../suites/history-writer.ts';
 import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
-import { faultNames } from '../runners/fault.ts';
+import { faultNames } from '../faults/registry.ts';
 import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
@@ -187,7 +187,7 @@ function parse(argv: readonly string[]): Parsed {
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
       services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && fault !== 'hang-in-cs', args, requireServices };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs'), args, requireServices };
   }
 
   const suite: Probed<SuiteSettings> = {

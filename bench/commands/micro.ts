@@ -27,7 +27,7 @@ import { formatNumber, plural } from '../reports/columns.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { describeHarness, environmentAtStart, finishEnvironment, type Environment } from '../reports/environment.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
-import { FaultGate } from '../runners/fault.ts';
+import { FaultGate } from '../faults/fault-gate.ts';
 import { latencyProfiles } from '../workloads/latency.ts';
 import { analyseLog } from '../evidence/log-analysis.ts';
 import { TIME_MS, WARMUP_MS, type MicroTask, type PerOp } from '../suites/micro-worker.ts';

@@ -16,7 +16,7 @@ const CLAIMED = 0;
 const WRITTEN = 1;
 const LET_GO = 2;
 const CELLS = 4;
-const FIELDS = 7;
+const FIELDS = 8;
 
 export class SessionHold {
   private readonly cells: Int32Array;
@@ -27,7 +27,7 @@ export class SessionHold {
     this.rows = new Float64Array(buffer, CELLS * 4);
   }
 
-  /** A hold for `clients` clients: 16 + 56 × `clients` bytes. */
+  /** A hold for `clients` clients: 16 + 64 × `clients` bytes. */
   static create(clients: number): SessionHold {
     return new SessionHold(new SharedArrayBuffer(CELLS * 4 + clients * FIELDS * 8));
   }
@@ -36,7 +36,7 @@ export class SessionHold {
   report(outcome: ClientOutcome): void {
     const row = Atomics.add(this.cells, CLAIMED, 1);
     if ((row + 1) * FIELDS > this.rows.length) throw new Error(`the session hold has room for ${this.rows.length / FIELDS} clients`);
-    this.rows.set([outcome.clientId, outcome.thread, outcome.requests, outcome.successes, outcome.tornReadsOutside, outcome.tornReadsInside, outcome.end], row * FIELDS);
+    this.rows.set([outcome.clientId, outcome.thread, outcome.requests, outcome.successes, outcome.tornReadsOutside, outcome.tornReadsInside, outcome.end, outcome.unknown ?? 0], row * FIELDS);
     Atomics.add(this.cells, WRITTEN, 1);
     Atomics.notify(this.cells, WRITTEN);
   }
@@ -59,7 +59,7 @@ export class SessionHold {
     const out: ClientOutcome[] = [];
     for (let row = 0; row < Atomics.load(this.cells, WRITTEN); row++) {
       const at = (field: number) => this.rows[row * FIELDS + field] ?? Number.NaN;
-      out.push({ clientId: at(0), thread: at(1), requests: at(2), successes: at(3), tornReadsOutside: at(4), tornReadsInside: at(5), end: at(6) });
+      out.push({ clientId: at(0), thread: at(1), requests: at(2), successes: at(3), tornReadsOutside: at(4), tornReadsInside: at(5), end: at(6), unknown: at(7) });
     }
     return out;
   }

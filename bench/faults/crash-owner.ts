@@ -12,23 +12,58 @@
  * state after a restart is the state they persisted (what a restarted owner would load).
  *
  * What the clients see: a request that throws is recorded as an error, one not answered within
- * {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} as a time-out, and the client goes on to its end: the
- * run ends, degraded, instead of failing on the first client that lost its owner.
+ * {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} as a time-out; both are outcomes nobody knows (Jepsen's
+ * `info`, see `runners/outcome-unknown.ts`: the owner may have applied it before it died), and the
+ * client goes on to its end: the run ends, degraded, instead of failing on the first client that
+ * lost its owner. The table keeps errors and time-outs apart (the event log's outcomes -1 and
+ * {@link TIMED_OUT}).
  *
  * Applies to strategies with an owner (`onOwnerCrash`); the others' rows are "not applicable".
  */
 import type { Strategy } from '../../strategies/strategy.ts';
 import type { CriticalSectionRecord } from '../evidence/event-log.ts';
 import type { RunResult } from '../runners/run.ts';
-
-export const crashOwner = {
-  name: 'crash-owner',
-  description:
-    "the strategy's owner (the thread or process the clients send their requests to) is killed while the victim is inside its critical section and every other client waits: its process sent SIGKILL (processes runner; its thread stopped first so its stamps can be read) or its thread terminated (threads runner); nobody restarts it",
-} as const;
+import { everyClientWaits } from './every-client-waits.ts';
+import type { Fault } from './fault.ts';
 
 /** How long a client waits for an answer under crash-owner before it gives up (a time-out), ms. */
 export const OWNER_CRASH_REQUEST_TIMEOUT_MS = 5_000;
+
+export const crashOwner: Fault = {
+  name: 'crash-owner',
+  description:
+    "the strategy's owner (the thread or process the clients send their requests to) is killed while the victim is inside its critical section and every other client waits: its process sent SIGKILL (processes runner; its thread stopped first so its stamps can be read) or its thread terminated (threads runner); nobody restarts it",
+  strikes: 'owner',
+  heading: '# Faults: the owner dies while its clients wait',
+  // The whole legend of its own table (see `suites/fault-suite.ts`): none of the holder faults' columns.
+  legend:
+    'runs ended: runs in which every client got an answer, an error or a time-out (' + `${OWNER_CRASH_REQUEST_TIMEOUT_MS / 1000} s` + ') and the run ended, degraded or not. ' +
+    'what the clients see: per run, requests answered (bought or sold out), failed with an error, timed out (errors and time-outs are outcomes nobody knows: applied or not), never answered; and purchases the store shows that no client was told of. ' +
+    'acknowledged purchases lost: clients told "bought" beyond the tickets gone from the store, summed over the runs. ' +
+    'applied twice: bodies committed more than once, or tickets gone beyond every request that may have been applied. ' +
+    'state after a restart: "no recovery" where the strategy restarts no owner, with the persisted state a restarted owner would load. ' +
+    'state consistent: no acknowledged purchase lost, none applied twice, nothing oversold, and the store parses.',
+  victimHolds: 'until-told',
+  // The owner dies, not the victim: it takes part to the end.
+  victimFinishes: true,
+  needs: [],
+  fencingBothWays: false,
+  keepsHistory: true,
+  notApplicable: (strategy) => crashOwnerLimit(strategy),
+  when: everyClientWaits,
+  async strike(context) {
+    const owners = context.owners();
+    if (owners.length === 0) throw new Error('crash-owner: the strategy started no owner the harness can kill (see strategies/support/owner-endpoints.ts)');
+    const at = context.now();
+    await Promise.all(owners.map((o) => o.kill()));
+    return at;
+  },
+  // Nothing restarts the owner; once it is gone the victim's section goes on where it can (a holder of message-channel's token).
+  heal(context) {
+    context.victim.proceed();
+    return Promise.resolve();
+  },
+};
 
 /** The event log's outcome of a request given up after {@link OWNER_CRASH_REQUEST_TIMEOUT_MS}. */
 export const TIMED_OUT = -2;

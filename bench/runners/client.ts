@@ -5,9 +5,11 @@
  * 1. open the strategy session (its first-use costs are paid here, before the start);
  * 2. arrive at the start barrier and wait for the release;
  * 3. run the workload's client: its work outside the critical section, then the critical section
- *    through the strategy, with the request time logged first. Once (the tutorial's shape), or
- *    `requestsPerClient` times, or, in a timed run, again and again until the stop signal; when
- *    more than once, each request in a slot it claims and started as a task of its own;
+ *    through the strategy, with the request time logged first (a request that timed out or lost
+ *    its connection is logged with its outcome unknown, and the client goes on: see
+ *    `outcome-unknown.ts`). Once (the tutorial's shape), or `requestsPerClient` times, or, in a
+ *    timed run, again and again until the stop signal; when more than once, each request in a
+ *    slot it claims and started as a task of its own;
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
  *    `finish-line.ts`), and report its outcome at the session hold (see `session-hold.ts`);
  * 5. wait there, its session open, until the runner has read the evidence and the final state and
@@ -19,7 +21,9 @@ import { spinFor } from '../coordination/busy-work.ts';
 import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
-import { FaultGate, VICTIM } from './fault.ts';
+import { outcomeUnknown } from './outcome-unknown.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
+import { faults } from '../faults/registry.ts';
 import { OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { SessionHold } from '../coordination/session-hold.ts';
@@ -45,8 +49,14 @@ export interface ClientTask {
   readonly hold: SharedArrayBuffer;
 }
 
-/** A request not answered within {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} under crash-owner. */
-class OwnerCrashTimeout extends Error {}
+/** A request not answered within {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} under crash-owner: a time-out, its outcome unknown (see `outcome-unknown.ts`). */
+class OwnerCrashTimeout extends Error {
+  override readonly name = 'TimeoutError';
+
+  constructor() {
+    super(`no answer within ${OWNER_CRASH_REQUEST_TIMEOUT_MS} ms: the owner may be gone`);
+  }
+}
 
 /** `running`, or an {@link OwnerCrashTimeout} once {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} passed (what it settles to later is dropped). */
 function withinOwnerCrashTimeout<T>(running: Promise<T>): Promise<T> {
@@ -65,6 +75,9 @@ export default async function client({ config, clientId, input, share, hold }: C
   const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM), note: (text) => writeNote(notes, text) });
   let requests = 0;
   let successes = 0;
+  let unknown = 0;
+  // A fault that kills the owner (crash-owner): a request waits at most OWNER_CRASH_REQUEST_TIMEOUT_MS, and whatever it throws leaves its outcome unknown.
+  const ownerStruck = config.fault !== null && faults[config.fault].strikes === 'owner';
   let tornReadsOutside = 0;
   let tornReadsInside = 0;
   const request = async (slot: number) => {
@@ -74,16 +87,17 @@ export default async function client({ config, clientId, input, share, hold }: C
     let result: OpResult;
     try {
       const running = session.run({ clientId, slot, input, workUs: config.work.insideUs });
-      result = config.fault === 'crash-owner' ? await withinOwnerCrashTimeout(running) : await running;
+      result = ownerStruck ? await withinOwnerCrashTimeout(running) : await running;
     } catch (error) {
-      if (error instanceof OwnerCrashTimeout) {
-        log.complete(slot, since(config.clockBase), 'timed out');
-        return;
-      }
-      log.complete(slot, since(config.clockBase), null);
-      // Under crash-owner a client that lost its owner is told so, and the run goes on to its end.
-      if (config.fault === 'crash-owner') return;
-      throw error;
+      // Its outcome unknown in the history (Jepsen's info): applied or not, nobody told the client.
+      // Under an owner's crash a time-out is kept apart from an error (the crash-owner table shows both).
+      log.complete(slot, since(config.clockBase), error instanceof OwnerCrashTimeout ? 'timed out' : null);
+      // A request that timed out or lost its connection is one the client goes on from, and so is
+      // any request whose owner was killed (it may have applied it first); any other error is the
+      // strategy's, and fails the run.
+      if (!ownerStruck && !outcomeUnknown(error)) throw error;
+      unknown++;
+      return;
     }
     // What the client was told, and when: its history (invoke = the request stamp).
     log.complete(slot, since(config.clockBase), result.success);
@@ -118,7 +132,7 @@ export default async function client({ config, clientId, input, share, hold }: C
     // Under a crash or a hang the victim never finishes (a paused one does).
     await new FinishLine(config.finish).arriveAndWait(config.finishers);
     // In a process of its own (processes runner) a client's "thread" is its process.
-    const outcome = { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end };
+    const outcome = { clientId, thread: isMainThread ? process.pid : threadId, requests, successes, tornReadsOutside, tornReadsInside, end, unknown };
     // Reported with the session open: what its close() does comes after the evidence is read.
     const sessions = new SessionHold(hold);
     sessions.report(outcome);

@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import { since } from '../coordination/clock.ts';
-import { FaultGate, never, VICTIM } from './fault.ts';
+import { FaultGate, never, VICTIM } from '../faults/fault-gate.ts';
+import { faults } from '../faults/registry.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { isConflict, type Operation, type OpResult, type StateAccess } from '../workloads/operation.ts';
 import { printsFor } from '../evidence/print-log.ts';
@@ -8,9 +9,10 @@ import type { ExecutorSeed, RunConfig } from './run-config.ts';
 import { workloads } from '../workloads/registry.ts';
 
 /**
- * The victim's state access under `pause-in-cs`: its first write waits, after the read it rests
- * on, until the runner has stopped the victim's process and resumed it (the gate's "killed" cell,
- * set by the runner before SIGCONT). A later attempt (a fenced-off write retried) goes straight on.
+ * The victim's state access under a fault that holds it before its write (`pause-in-cs`): its
+ * first write waits, after the read it rests on, until the fault lets it go on (the gate's
+ * "killed" cell, set by the runner; under a pause, before SIGCONT). A later attempt (a fenced-off
+ * write retried) goes straight on.
  */
 function pausingBeforeWrite(access: StateAccess, gate: FaultGate): StateAccess {
   return {
@@ -61,23 +63,24 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     // An owner thread of the processes runner's own process: the client's slot in this log.
     const slot = op.slot + (config.slotBases?.[op.clientId] ?? 0);
     log.enter(slot, threadId, since(config.clockBase));
-    // A paused victim is resumed as soon as another client gets in (see `strike` in run.ts).
-    if (config.fault === 'pause-in-cs' && op.clientId !== VICTIM) gate.markAnotherEntered();
-    if (config.fault === 'crash-owner' && op.clientId === VICTIM) {
-      // The victim's section holds the owner (or the token) while the owner is killed; it goes on
-      // once the runner says so (in an owner that was killed, never).
+    const hold = config.fault === null ? null : faults[config.fault].victimHolds;
+    // A victim held before its write is let go as soon as another client gets in (see `faults/`).
+    if (hold === 'before-write' && op.clientId !== VICTIM) gate.markAnotherEntered();
+    if (hold === 'until-told' && op.clientId === VICTIM) {
+      // The victim's section holds what the fault strikes (crash-owner: the owner, or the token)
+      // and goes on once the fault says so (in an owner that was killed, never).
       gate.markInside();
       await gate.victimKilled();
-    } else if (config.fault === 'pause-in-cs' && op.clientId === VICTIM) {
+    } else if (hold === 'before-write' && op.clientId === VICTIM) {
       // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
       if (inVictimThread) access = pausingBeforeWrite(access, gate);
       else gate.markInside();
-    } else if (config.fault !== null && op.clientId === VICTIM) {
+    } else if (hold !== null && op.clientId === VICTIM) {
       gate.markInside();
       // In the victim's own thread it stays until the thread is terminated (crash) or forever
       // (hang). Elsewhere (an owner thread runs its body) a crash is of the client only: the body
       // goes on once the client is dead.
-      if (inVictimThread || config.fault === 'hang-in-cs') await never();
+      if (inVictimThread || hold === 'forever') await never();
       await gate.victimKilled();
     }
     try {

@@ -15,7 +15,7 @@
  * Messages are those of `owner-messages.ts`.
  */
 import { CriticalSectionLog } from '../evidence/event-log.ts';
-import { FaultGate } from './fault.ts';
+import { FaultGate } from '../faults/fault-gate.ts';
 import { StartBarrier } from '../coordination/barrier.ts';
 import { FinishLine } from '../coordination/finish-line.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';

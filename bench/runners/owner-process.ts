@@ -9,7 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
-import { FaultGate } from './fault.ts';
+import { FaultGate } from '../faults/fault-gate.ts';
 import { oneLine } from './one-line.ts';
 import { replaceSeed, type FromOwner, type OwnerStart, type ToOwner } from './owner-messages.ts';
 import type { OwnerThread } from './owner-thread.ts';

@@ -26,7 +26,8 @@ import { StopSignal } from '../coordination/stop-signal.ts';
 import { waitWhileEquals } from '../coordination/atomics-wait.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import client from './client.ts';
-import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
+import { faults, victimFinishes } from '../faults/registry.ts';
 import { oneLine } from './one-line.ts';
 import { PROGRESS_EVERY_MS, type FromProcess, type StartMessage, type ToProcess } from './process-messages.ts';
 
@@ -75,8 +76,8 @@ async function host(start: StartMessage): Promise<FromProcess> {
   if (start.config.fault !== null && start.clients.some((c) => c.clientId === VICTIM)) {
     void waitWhileEquals(new Int32Array(gate.buffer), 0, 0).then(() => send({ type: 'inside' }));
   }
-  // The runner resumes a paused victim as soon as a client of any process enters: said at once, not with the progress.
-  if (start.config.fault === 'pause-in-cs' && start.clients.some((c) => c.clientId !== VICTIM)) {
+  // The runner lets a victim held before its write go on as soon as a client of any process enters: said at once, not with the progress.
+  if (start.config.fault !== null && faults[start.config.fault].victimHolds === 'before-write' && start.clients.some((c) => c.clientId !== VICTIM)) {
     void gate.anotherEntered().then(() => send({ type: 'entered' }));
   }
   let reported = { requests: 0, completed: 0 };

@@ -4,7 +4,7 @@
  * strategy's setup (an owner thread in the runner's process needs the slot bases), and handed to
  * the processes runner in its plan.
  */
-import { VICTIM } from './fault.ts';
+import { VICTIM } from '../faults/fault-gate.ts';
 
 /** The clients of each process: the victim alone under a fault, the others dealt round-robin over the rest. */
 export function processGroups(clients: number, processes: number, victimAlone: boolean): number[][] {

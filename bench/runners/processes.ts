@@ -24,7 +24,8 @@ import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { FilePrintLog } from '../evidence/print-log.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
-import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
+import { faults, victimFinishes } from '../faults/registry.ts';
 import type { ProcessLayout } from './process-layout.ts';
 import { startClientProcess, type ClientProcess } from './process-pool.ts';
 import { oneLine } from './one-line.ts';
@@ -162,7 +163,7 @@ export const processesRunner: Runner = {
     let resolveAnother: () => void = () => undefined;
     const another = new Promise<void>((resolve) => (resolveAnother = resolve));
     // A body an owner thread of this process runs for another client marks this process's gate.
-    if (config.fault === 'pause-in-cs') void ownerGate.anotherEntered().then(() => resolveAnother());
+    if (config.fault !== null && faults[config.fault].victimHolds === 'before-write') void ownerGate.anotherEntered().then(() => resolveAnother());
     let othersTold = false;
     /** The victim is inside (in its own process, or in an owner thread of this one): the others may ask. */
     const victimIsInside = (reporter: Member | null) => {
@@ -296,26 +297,31 @@ export const processesRunner: Runner = {
       completed: () => members.reduce((sum, m) => sum + m.completed, 0) + ownerLog.progress + runOwners(config).reduce((sum, o) => sum + o.completed(), 0),
       victimInside: () => inside,
       anotherEntered: () => another,
-      async killVictim() {
-        const victim = members.find((m) => m.hasVictim);
-        if (victim === undefined) return;
-        victimKilled = true;
-        victim.process.child.kill('SIGKILL');
-        await victim.process.exited;
-        // An owner thread running the victim's body goes on once the client is dead.
-        ownerGate.markKilled();
-      },
-      pauseVictim() {
-        // Should this process die while the victim is stopped, the sentinel ends the run's clients.
-        sentinel ??= startSentinel(members.flatMap((m) => (m.process.child.pid === undefined ? [] : [m.process.child.pid])));
-        members.find((m) => m.hasVictim)?.process.child.kill('SIGSTOP');
-      },
-      resumeVictim() {
-        const victim = members.find((m) => m.hasVictim);
-        if (victim === undefined) return;
-        // The message waits in the pipe until the process runs again.
-        post(victim, { type: 'resume' });
-        victim.process.child.kill('SIGCONT');
+      victim: {
+        async kill() {
+          const victim = members.find((m) => m.hasVictim);
+          if (victim === undefined) return;
+          victimKilled = true;
+          victim.process.child.kill('SIGKILL');
+          await victim.process.exited;
+          // An owner thread running the victim's body goes on once the client is dead.
+          ownerGate.markKilled();
+        },
+        pause: {
+          stop() {
+            // Should this process die while the victim is stopped, the sentinel ends the run's clients.
+            sentinel ??= startSentinel(members.flatMap((m) => (m.process.child.pid === undefined ? [] : [m.process.child.pid])));
+            members.find((m) => m.hasVictim)?.process.child.kill('SIGSTOP');
+          },
+          resume() {
+            members.find((m) => m.hasVictim)?.process.child.kill('SIGCONT');
+          },
+        },
+        proceed() {
+          const victim = members.find((m) => m.hasVictim);
+          // The message waits in the pipe until the process runs again.
+          if (victim !== undefined) post(victim, { type: 'resume' });
+        },
       },
       cpuMs() {
         const cpu = process.cpuUsage();
@@ -346,7 +352,7 @@ export const processesRunner: Runner = {
         failFinished(new Error('the client processes were closed'));
         // Settles the waits on this process's gate, whatever happened.
         if (config.fault !== null) ownerGate.markInside();
-        if (config.fault === 'pause-in-cs') ownerGate.markAnotherEntered();
+        if (config.fault !== null) ownerGate.markAnotherEntered();
         const errors: string[] = [];
         if (reported) {
           // The evidence is read: the clients close their sessions, and their processes end (or, pooled, wait for the next run).

@@ -1,6 +1,6 @@
 import type { BusyWork } from '../coordination/busy-work.ts';
 import type { PrintTarget } from '../evidence/print-log.ts';
-import type { FaultName } from './fault.ts';
+import type { FaultName } from '../faults/registry.ts';
 import type { RunnerName } from './runner.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import type { WorkloadName } from '../workloads/registry.ts';

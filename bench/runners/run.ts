@@ -9,7 +9,9 @@ import { NO_WORK, type BusyWork } from '../coordination/busy-work.ts';
 import { clockBase, since } from '../coordination/clock.ts';
 import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/event-log.ts';
 import { makeRunFolder } from './run-folder.ts';
-import { FaultGate, PAUSE_LIMIT_MS, type FaultName } from './fault.ts';
+import { FaultGate } from '../faults/fault-gate.ts';
+import { faults, type FaultName } from '../faults/registry.ts';
+import { NO_STAGE, type FaultStage, type StrikeContext } from '../faults/fault.ts';
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { processGroups, processLayout } from './process-layout.ts';
@@ -59,8 +61,10 @@ export interface RunSettings {
   readonly seed: number;
   /** Client i asks for its critical section i × staggerMs after the release; 0: all at once. */
   readonly staggerMs: number;
-  /** A fault to inject into client 0 (see `fault.ts`); null: none. */
+  /** A fault to inject (see `faults/`); null: none. */
   readonly fault: FaultName | null;
+  /** What the fault prepared for its suite (its private servers); absent: nothing ({@link NO_STAGE}). */
+  readonly faultStage?: FaultStage;
   /** Absent or null: each client makes `requestsPerClient` requests; otherwise a timed run. No fault with a timed run. */
   readonly timed?: TimedRun | null;
   /**
@@ -309,40 +313,38 @@ class RunGuards {
   }
 }
 
-/** How long the victim may take to get inside its critical section, and the others to ask for theirs, ms. */
-const STRIKE_WAIT_MS = 5_000;
-
 /**
- * Injects the fault: waits until the victim is inside its critical section and every other
- * client has asked for its own (or {@link STRIKE_WAIT_MS} passed), lets them reach their wait,
- * then terminates the victim's thread (crash), leaves it stuck (hang), or stops its process until
- * another client enters (pause). Returns when it killed or stopped it.
+ * Injects the fault (see `faults/`): waits for its moment, strikes, heals. Returns when it struck
+ * (the kill, the stop), or null if it did nothing a recovery is measured from (a hang).
  */
-async function strike(fault: FaultName, clients: Fleet, count: number, base: bigint, guards: RunGuards, killOwners: () => Promise<void>): Promise<number | null> {
-  const deadline = Date.now() + STRIKE_WAIT_MS;
-  await Promise.race([clients.victimInside(), guards.sleep(STRIKE_WAIT_MS)]);
-  // Every client, the victim included, asks once before anything else happens to it.
-  while (clients.requests() < count && Date.now() < deadline) await guards.sleep(5);
-  await guards.sleep(20);
-  if (fault === 'hang-in-cs') return null;
-  const killedAt = since(base);
-  if (fault === 'crash-owner') {
-    // The owner dies, not the victim: once it is gone the victim's section goes on where it can.
-    await killOwners();
-    clients.resumeVictim();
-    return killedAt;
-  }
-  if (fault === 'pause-in-cs') {
-    // Stopped until another client enters its critical section (the victim's lock passed on while
-    // it still holds it) or the limit: resumed then, its write lands before the new holder's, as
-    // a stale write that a fencing check must refuse even though nobody newer has written yet.
-    clients.pauseVictim();
-    await Promise.race([clients.anotherEntered(), guards.sleep(PAUSE_LIMIT_MS)]);
-    clients.resumeVictim();
-    return killedAt;
-  }
-  await clients.killVictim();
-  return killedAt;
+async function inject(fault: FaultName, clients: Fleet, config: RunConfig, strategy: Strategy, guards: RunGuards, stage: FaultStage, struckOwners: (where: readonly string[]) => void): Promise<number | null> {
+  const base = config.clockBase;
+  const context: StrikeContext = {
+    strategy,
+    letOthersAsk: () => new FaultGate(config.faultGate).markInside(),
+    victim: clients.victim,
+    victimInside: () => clients.victimInside(),
+    anotherEntered: () => clients.anotherEntered(),
+    requests: () => clients.requests(),
+    clients: config.clients,
+    now: () => since(base),
+    sleep: (ms) => guards.sleep(ms),
+    stage,
+    owners() {
+      // The owners handed to the fault are the ones it strikes (crash-owner kills every one): recorded in the run's fault outcome.
+      const owners = runOwners(config);
+      struckOwners(owners.map((o) => o.where));
+      return owners;
+    },
+  };
+  const chosen = faults[fault];
+  // A runner that cannot do what the fault needs lacks it: the run fails saying so (the suites give such a run no row at all; see `reach.ts`).
+  const lacked = chosen.needs.filter((action) => (action === 'kill' ? clients.victim.kill : clients.victim.pause) === undefined);
+  if (lacked.length > 0) throw new Error(`${fault} needs to ${lacked.join(' and ')} the victim, which this runner cannot do`);
+  await chosen.when(context);
+  const struck = await chosen.strike(context);
+  await chosen.heal?.(context);
+  return struck;
 }
 
 /**
@@ -403,6 +405,12 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool:
     // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
     if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
   }
+}
+
+/** The figures of a victim held before its write (pause-in-cs): whether its write landed stale, was refused, was retried; null for the others. */
+function heldBeforeWrite(fault: FaultName, records: readonly CriticalSectionRecord[], killedAt: number | null): Pick<FaultOutcome, 'staleWrites' | 'victimRetried' | 'victimRefused'> {
+  if (faults[fault].victimHolds !== 'before-write') return { staleWrites: null, victimRetried: null, victimRefused: null };
+  return { staleWrites: staleWrites(records, killedAt), victimRetried: victimRetried(records), victimRefused: victimRefused(records) };
 }
 
 /** How long the end of a run waits for its state in a server to be dropped, ms (a silent server leaves it, named after the run). */
@@ -502,15 +510,9 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       clients.stop();
     }
     let killedAt: number | null = null;
-    let killedOwners: readonly string[] | null = settings.fault === 'crash-owner' ? [] : null;
+    let killedOwners: readonly string[] | null = settings.fault !== null && faults[settings.fault].strikes === 'owner' ? [] : null;
     if (settings.fault !== null) {
-      const killOwners = async () => {
-        const owners = runOwners(config);
-        if (owners.length === 0) throw new Error('crash-owner: the strategy started no owner the harness can kill (see strategies/support/owner-endpoints.ts)');
-        killedOwners = owners.map((o) => o.where);
-        await Promise.all(owners.map((o) => o.kill()));
-      };
-      killedAt = await guards.guard(strike(settings.fault, clients, settings.clients, config.clockBase, guards, killOwners));
+      killedAt = await guards.guard(inject(settings.fault, clients, config, strategy, guards, settings.faultStage ?? NO_STAGE, (where) => (killedOwners = where)));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
     serverTurns = place.roundTrips?.sinceMark() ?? null;
@@ -545,7 +547,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), staleWrites: settings.fault === 'pause-in-cs' ? staleWrites(records, killedAt) : null, victimRetried: settings.fault === 'pause-in-cs' ? victimRetried(records) : null, victimRefused: settings.fault === 'pause-in-cs' ? victimRefused(records) : null, owners: killedOwners },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), ...heldBeforeWrite(settings.fault, records, killedAt), owners: killedOwners },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {

@@ -9,12 +9,19 @@ import type { CriticalSectionRecord } from '../evidence/event-log.ts';
 import type { PrintLine, Prints } from '../evidence/print-log.ts';
 import type { StrategyHost } from '../../strategies/strategy.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
+import type { VictimAction, VictimControl } from '../faults/fault.ts';
 import type { ProcessLayout } from './process-layout.ts';
 import type { ProcessPool } from './process-pool.ts';
 import type { RunConfig } from './run-config.ts';
 
 export type RunnerName = 'threads' | 'processes';
 export const runnerNames: readonly RunnerName[] = ['threads', 'processes'];
+
+/** What each runner's {@link VictimControl} lacks, and why: a fault that needs it is not applicable there. */
+export const victimLacks: Record<RunnerName, Partial<Record<VictimAction, string>>> = {
+  threads: { pause: 'SIGSTOP stops a whole process, and a worker thread cannot be stopped alone' },
+  processes: {},
+};
 
 /** What a runner needs to start the clients of one run. */
 export interface FleetPlan {
@@ -69,12 +76,8 @@ export interface Fleet {
   victimInside(): Promise<void>;
   /** pause-in-cs: resolves once a client other than the victim has entered its critical section (told at once, not with the progress). */
   anotherEntered(): Promise<void>;
-  /** Kills the victim: its thread terminated, or its process sent SIGKILL. */
-  killVictim(): Promise<void>;
-  /** Stops the victim's process (SIGSTOP); processes runner only. */
-  pauseVictim(): void;
-  /** Lets the stopped victim go on with its write, then resumes its process (SIGCONT). */
-  resumeVictim(): void;
+  /** What the runner can do to the victim of a fault run: what it cannot, it lacks (see {@link victimLacks}). */
+  readonly victim: VictimControl;
   /** CPU time (user + system) of every thread or process of the run since the release, ms. */
   cpuMs(): number;
   /** The evidence, read after `finished`: a copy, which nothing the clients do afterwards (their sessions' close) changes. */

@@ -16,7 +16,8 @@ import { PrintLog } from '../evidence/print-log.ts';
 import { StopSignal } from '../coordination/stop-signal.ts';
 import type { ClientOutcome } from '../workloads/workload.ts';
 import type { ClientTask } from './client.ts';
-import { FaultGate, VICTIM, victimFinishes } from './fault.ts';
+import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
+import { victimFinishes } from '../faults/registry.ts';
 import { oneLine } from './one-line.ts';
 import { claimsSlots } from './run-config.ts';
 import { destroyForGood } from './pool-end.ts';
@@ -62,10 +63,9 @@ export const threadsRunner: Runner = {
     const log = new CriticalSectionLog(config.log);
     const barrier = new StartBarrier(config.barrier);
     const gate = new FaultGate(config.faultGate);
-    // A victim that lives to the end (crash-owner: the owner dies, not the victim) is waited for like the others.
-    const victimWaited = victimAlone && victimFinishes(config.fault);
-    const finishers = victimWaited ? config.clients : poolClients;
-    const taskConfig = { ...config, finishers };
+    // A victim that takes part to the end (paused, or held across a server's crash) is waited for like any client.
+    const victimStays = victimAlone && !victimFinishes(config.fault);
+    const taskConfig = { ...config, finishers: victimStays ? poolClients : config.clients };
     const hold = SessionHold.create(config.clients);
     const tasks = inputs.map((input, clientId) => {
       const share = host.forClient(clientId);
@@ -74,12 +74,12 @@ export const threadsRunner: Runner = {
       return runner.run(task, { transferList: share.transfer as never });
     });
     for (const task of tasks) task.catch(() => undefined);
-    const waited = victimAlone && !victimWaited ? tasks.filter((_, id) => id !== VICTIM) : tasks;
+    const waited = victimStays ? tasks.filter((_, id) => id !== VICTIM) : tasks;
     // A client's task ends only after the hold lets go: before that, it ends only by failing.
     let reported = false;
-    const finished = Promise.race([hold.allReported(finishers), Promise.all(waited).then(() => hold.outcomes())]).then((outcomes) => {
+    const finished = Promise.race([hold.allReported(waited.length), Promise.all(waited).then(() => hold.outcomes())]).then((outcomes) => {
       reported = true;
-      return outcomes.filter((o) => victimWaited || !victimAlone || o.clientId !== VICTIM);
+      return outcomes.filter((o) => !victimStays || o.clientId !== VICTIM);
     });
     finished.catch(() => undefined);
     let cpuAtRelease = process.cpuUsage();
@@ -100,14 +100,13 @@ export const threadsRunner: Runner = {
       completed: () => log.progress,
       victimInside: () => gate.victimInside(),
       anotherEntered: () => gate.anotherEntered(),
-      pauseVictim() {
-        throw new Error('pause-in-cs needs the processes runner: a worker thread cannot be stopped alone');
-      },
-      // Lets a victim whose section waits at the gate go on (crash-owner: once the owner is dead).
-      resumeVictim: () => gate.markKilled(),
-      async killVictim() {
-        if (victimPool !== null) await destroyForGood(victimPool);
-        gate.markKilled();
+      // A worker thread cannot be stopped alone: no pause (see `victimLacks`).
+      victim: {
+        async kill() {
+          if (victimPool !== null) await destroyForGood(victimPool);
+          gate.markKilled();
+        },
+        proceed: () => gate.markKilled(),
       },
       cpuMs() {
         const cpu = process.cpuUsage(cpuAtRelease);

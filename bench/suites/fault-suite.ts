@@ -5,7 +5,8 @@ import { wrapText } from '../reports/text-width.ts';
 import { strategies, type StrategyName } from '../../strategies/registry.ts';
 import { formatNumber, plural } from '../reports/columns.ts';
 import { describeHarness, type Environment } from '../reports/environment.ts';
-import { faults, type FaultName } from '../runners/fault.ts';
+import { faults, type FaultName } from '../faults/registry.ts';
+import { NO_STAGE, type FaultStage } from '../faults/fault.ts';
 import { latencyProfiles, type LatencyName } from '../workloads/latency.ts';
 import { InterruptedError } from '../runners/interrupted.ts';
 import { ACQUIRE_TIMEOUT_S, runReferenceCrash } from '../reference/python-reference.ts';
@@ -14,7 +15,7 @@ import { processGroups } from '../runners/process-layout.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import { runOnce, threadsFor, type RunResult, type RunSettings } from '../runners/run.ts';
 import { judgeFaultRuns } from '../verdicts/fault-verdict.ts';
-import { judgeOwnerCrashRuns, OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
+import { judgeOwnerCrashRuns } from '../faults/crash-owner.ts';
 import type { Spread } from './summary.ts';
 import type { Progress } from './suite.ts';
 import type { ServiceUrls } from '../engines/services.ts';
@@ -86,22 +87,42 @@ export async function runFaultSuite(
   onProgress: (p: Progress) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<FaultRow[]> {
+  const fault = faults[suite.fault];
+  // What the fault sets up for the whole suite (private servers), removed whatever happens.
+  const prepared = fault.prepare === undefined ? NO_STAGE : await fault.prepare(signal);
+  try {
+    return await runRows(suite, typeof prepared === 'string' ? null : prepared, typeof prepared === 'string' ? prepared : null, onProgress, signal);
+  } finally {
+    if (typeof prepared !== 'string') await prepared.close();
+  }
+}
+
+/** The rows of {@link runFaultSuite} on `stage` (null: it could not be set up, for `unprepared`). */
+async function runRows(
+  suite: FaultSuiteSettings,
+  stage: FaultStage | null,
+  unprepared: string | null,
+  onProgress: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<FaultRow[]> {
   const started = Date.now();
-  const variants = (s: StrategyName) => (suite.fault === 'pause-in-cs' && strategies[s].fencing === true ? 2 : 1);
+  const fault = faults[suite.fault];
+  const services = { ...suite.services, ...stage?.services };
+  const variants = (s: StrategyName) => (fault.fencingBothWays && strategies[s].fencing === true ? 2 : 1);
   const total = suite.runners.length * suite.strategies.reduce((sum, s) => sum + variants(s), 0) * suite.repeat;
   let done = 0;
   const rows: FaultRow[] = [];
   for (const runner of suite.runners) {
     for (const strategy of suite.strategies) {
       const limit = outOfReach(strategies[strategy], runner, 'ticket-rush', suite.fault);
-      const skipped = suite.skipped[strategy];
+      const skipped = unprepared !== null ? `skipped: ${unprepared}` : (stage?.skipped?.(strategies[strategy]) ?? (fault.strikes === 'server' ? undefined : suite.skipped[strategy]));
       if (limit !== null || skipped !== undefined) {
         done += suite.repeat * variants(strategy);
         rows.push({ strategy, runner, fault: suite.fault, design: limit ?? skipped ?? '', repetitions: 0, othersFinished: 0, recoveryMs: null, consistent: null, userSees: [limit !== null ? 'not applicable' : 'skipped'] });
         continue;
       }
       // A pause is run without fencing and, where the strategy's store can fence, with it.
-      for (const fencing of suite.fault === 'pause-in-cs' && strategies[strategy].fencing === true ? [false, true] : [false]) {
+      for (const fencing of fault.fencingBothWays && strategies[strategy].fencing === true ? [false, true] : [false]) {
       const runs: RunResult[] = [];
       for (let repetition = 1; repetition <= suite.repeat; repetition++) {
         const settings: RunSettings = {
@@ -116,10 +137,11 @@ export async function runFaultSuite(
           seed: repetition,
           staggerMs: 0,
           fault: suite.fault,
-          services: suite.services,
+          services,
           fencing,
-          // crash-owner is judged from what each client was told (see `faults/crash-owner.ts`).
-          keepHistory: suite.fault === 'crash-owner',
+          faultStage: stage ?? undefined,
+          // A fault judged from what each client was told (crash-owner) keeps each run's history.
+          keepHistory: fault.keepsHistory === true,
         };
         onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
         runs.push(await runOnce(settings, signal));
@@ -140,7 +162,7 @@ export async function runFaultSuite(
         recoveryMs: verdict.recoveryMs,
         consistent: verdict.consistent,
         userSees: verdict.userSees,
-        fencing: suite.fault === 'pause-in-cs' ? fencing : null,
+        fencing: fault.fencingBothWays ? fencing : null,
         staleWrites: verdict.staleWrites,
       });
       }
@@ -202,7 +224,7 @@ interface FaultColumn {
   readonly cell: (r: FaultRow) => string;
 }
 
-/** The columns of pause-in-cs only: fencing, and the stale writes it is there to refuse. */
+/** The columns of a fault run both ways (pause-in-cs): fencing, and the stale writes it is there to refuse. */
 const pauseColumns: readonly FaultColumn[] = [
   { header: 'fencing', cell: (r) => (r.fencing === true ? 'yes' : r.fencing === false ? 'no' : '–') },
   { header: 'stale writes accepted (runs)', cell: (r) => (r.staleWrites === null || r.staleWrites === undefined ? '–' : `${r.staleWrites} of ${r.othersFinished}`) },
@@ -223,8 +245,9 @@ const ownerColumns: readonly FaultColumn[] = [
 
 /** The columns of a fault's table. */
 function columnsOf(fault: FaultName): readonly FaultColumn[] {
+  // crash-owner has a table of its own (what the clients saw, what was lost or applied twice).
   if (fault === 'crash-owner') return ownerColumns;
-  return fault === 'pause-in-cs' ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
+  return faults[fault].fencingBothWays ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
 }
 
 const columns: readonly FaultColumn[] = [
@@ -260,34 +283,22 @@ function placement(settings: FaultSuiteSettings): string {
 export function faultTitle(settings: FaultSuiteSettings): string {
   const latency = latencyProfiles[settings.latency];
   return (
-    `fault ${settings.fault} (${faults[settings.fault]}) · ticket-rush · latency ${latency.name} ` +
+    `fault ${settings.fault} (${faults[settings.fault].description}) · ticket-rush · latency ${latency.name} ` +
     `(read ${latency.readMs} ms, write ${latency.writeMs} ms) · ${plural(settings.clients, 'client')} (${placement(settings)}) · ` +
     `${plural(settings.tickets, 'ticket')} · ${plural(settings.repeat, 'repetition')}`
   );
 }
-
-const pauseLegend =
-  'pause: the victim is stopped after its read and before its write, until another client enters its critical section or 3 s pass, then resumed; recovery runs from the stop. ' +
-  'stale writes accepted: runs in which the resumed victim\'s write was accepted although another client had entered and committed inside its critical section (it had lost its lock). ' +
-  'fencing: each write carries the grant\'s fencing token and the store refuses any but the latest granted (a stale holder is refused even before the new holder has written); the refused holder asks for the lock again.';
 
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
   'state consistent (– when no run finished): the run\'s verdict found no problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged), the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
 
-const ownerLegend =
-  'runs ended: runs in which every client got an answer, an error or a time-out (' + `${OWNER_CRASH_REQUEST_TIMEOUT_MS / 1000} s` + ') and the run ended, degraded or not. ' +
-  'what the clients see: per run, requests answered (bought or sold out), failed with an error, timed out, never answered; and purchases the store shows that no client was told of. ' +
-  'acknowledged purchases lost: clients told "bought" beyond the tickets gone from the store, summed over the runs. ' +
-  'applied twice: bodies committed more than once, or tickets gone beyond every request that may have been applied. ' +
-  'state after a restart: "no recovery" where the strategy restarts no owner, with the persisted state a restarted owner would load. ' +
-  'state consistent: no acknowledged purchase lost, none applied twice, nothing oversold, and the store parses.';
-
-/** The legend under a fault's table. */
+/** The legend under a fault's table: its own columns', then every fault table's (crash-owner's table has its own columns only). */
 function legendOf(fault: FaultName): string {
-  if (fault === 'crash-owner') return ownerLegend;
-  return fault === 'pause-in-cs' ? `${pauseLegend} ${faultLegend}` : faultLegend;
+  const own = faults[fault].legend;
+  if (fault === 'crash-owner' && own !== undefined) return own;
+  return own === undefined ? faultLegend : `${own} ${faultLegend}`;
 }
 
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */
@@ -305,9 +316,8 @@ export function renderFaultMarkdown(report: FaultReport): string {
   const env = report.environment;
   const shown = columnsOf(report.settings.fault);
   const table = markdownTable([shown.map((c) => c.header), ...report.rows.map((row) => shown.map((c) => c.cell(row).replace(/\|/g, '\\|')))]);
-  const pause = report.settings.fault === 'pause-in-cs';
   return [
-    pause ? '# Faults: a lock holder stalls inside its critical section' : report.settings.fault === 'crash-owner' ? '# Faults: the owner dies while its clients wait' : '# Faults: a lock holder dies inside its critical section',
+    faults[report.settings.fault].heading,
     '',
     `Generated by \`npm run bench -- ${report.command}\` on ${env.date}.`,
     '',

@@ -5,7 +5,7 @@
  */
 import { max, median, min } from 'simple-statistics';
 import type { Guarantee } from '../../strategies/strategy.ts';
-import type { FaultName } from '../runners/fault.ts';
+import { faults, type FaultName } from '../faults/registry.ts';
 import type { CompletedRun, RunResult } from '../runners/run.ts';
 
 /** A central figure with its spread over repetitions. */
@@ -45,7 +45,9 @@ export function consistent(run: CompletedRun, guarantee: Guarantee, tickets: num
   const figures = run.check.figures;
   const unclaimed = unclaimedSales(run, tickets);
   const overlap = guarantee === 'mutual exclusion' && run.log.violations > 0;
-  return run.problems.length === 0 && figures.workload === 'ticket-rush' && figures.oversold === 0 && (unclaimed === 0 || unclaimed === 1) && !overlap;
+  // A request whose outcome is unknown may have been applied: as many more sales may show.
+  const unknown = figures.workload === 'ticket-rush' ? (figures.unknown ?? 0) : 0;
+  return run.problems.length === 0 && figures.workload === 'ticket-rush' && figures.oversold === 0 && unclaimed !== null && unclaimed >= 0 && unclaimed <= 1 + unknown && !overlap;
 }
 
 /** What a user of the strategy would see in one run, with the run's own problems when it has any. */
@@ -56,6 +58,8 @@ export function userSees(run: RunResult, tickets: number): string {
 }
 
 function faultOutcome(run: CompletedRun, tickets: number): string {
+  const fault = run.fault === null ? undefined : faults[run.fault.name];
+  if (fault?.userSees !== undefined) return fault.userSees(run, tickets);
   if (run.fault?.name === 'pause-in-cs') {
     // The paused victim finishes: its answer is among the clients'.
     if (run.fault.staleWrites === 1) return "every client finished; the victim's write after its pause was accepted over a newer holder's (a lost update)";

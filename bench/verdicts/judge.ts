@@ -10,7 +10,8 @@ import type { CriticalSectionRecord } from '../evidence/event-log.ts';
 import { analyseAnswers, analyseLog, arrivalInversions, type LogAnalysis } from '../evidence/log-analysis.ts';
 import type { Prints } from '../evidence/print-log.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
-import { VICTIM, victimFinishes, type FaultName } from '../runners/fault.ts';
+import { VICTIM } from '../faults/fault-gate.ts';
+import { victimFinishes, type FaultName } from '../faults/registry.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
 
@@ -212,7 +213,10 @@ export function judge(evidence: RunEvidence): Judgement {
   if (strategy.guarantee !== 'serializable commits' && analysis.violations > 0) {
     problems.push(`${analysis.violations} mutual-exclusion violations`);
   }
-  if (analysis.missing > 0) problems.push(inServer ? `${analysis.missing} clients never answered` : `${analysis.missing} critical sections never committed`);
+  // A client told its request's outcome is unknown (-1: its connection or its owner died; -2: it timed out) was answered as truthfully as it could be: its section may or may not have committed.
+  const unknown = judged.filter((r) => r.outcome < 0 && Number.isFinite(r.complete) && (inServer || r.attempts - r.aborts === 0)).length;
+  const missing = analysis.missing - unknown;
+  if (missing > 0) problems.push(inServer ? `${missing} clients never answered` : `${missing} critical sections never committed`);
   if (analysis.repeated > 0) problems.push(`${analysis.repeated} critical sections committed more than once`);
   problems.push(...check.problems.filter((p) => p !== victimSale(evidence, check)));
   if (!inServer) problems.push(...bodyProblems(judged, evidence.records, analysis));

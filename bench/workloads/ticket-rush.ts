@@ -64,7 +64,10 @@ export const ticketRush: Workload = {
     const sold = outcomes.reduce((sum, o) => sum + o.successes, 0);
     const oversold = Math.max(0, sold - tickets);
     const finalCount = finalState.ok && isDb(finalState.state) ? finalState.state.count : null;
-    const lostUpdates = finalCount === null ? null : sold - (tickets - finalCount);
+    // A request whose outcome is unknown may or may not have taken a ticket: the db may show up to that many sales more than were told.
+    const unknown = outcomes.reduce((sum, o) => sum + (o.unknown ?? 0), 0);
+    const applied = finalCount === null ? null : tickets - finalCount;
+    const lostUpdates = applied === null ? null : applied < sold ? sold - applied : applied > sold + unknown ? sold + unknown - applied : 0;
     const tornReadsInside = outcomes.reduce((sum, o) => sum + o.tornReadsInside, 0);
     const tornReads = tornReadsInside + outcomes.reduce((sum, o) => sum + o.tornReadsOutside, 0) + (finalCount === null ? 1 : 0);
     const problems: string[] = [];
@@ -73,8 +76,8 @@ export const ticketRush: Workload = {
     if (lostUpdates !== null && lostUpdates !== 0) problems.push(`${lostUpdates} lost updates`);
     if (tornReadsInside > 0) problems.push(`${tornReadsInside} torn reads inside critical sections`);
     // The count only goes down: a buyer turned away while tickets remain at the end was turned away while they remained.
-    const turnedAway = outcomes.reduce((sum, o) => sum + o.requests - o.successes, 0);
+    const turnedAway = outcomes.reduce((sum, o) => sum + o.requests - o.successes - (o.unknown ?? 0), 0);
     if (finalCount !== null && finalCount > 0 && turnedAway > 0) problems.push(`${turnedAway} buyers turned away while ${finalCount} tickets remained (undersold)`);
-    return { figures: { workload: 'ticket-rush', sold, oversold, finalCount, lostUpdates, tornReads, tornReadsInside }, problems };
+    return { figures: { workload: 'ticket-rush', sold, oversold, finalCount, lostUpdates, tornReads, tornReadsInside, ...(unknown > 0 ? { unknown } : {}) }, problems };
   },
 };

@@ -12,6 +12,12 @@ export interface ClientOutcome {
   readonly requests: number;
   /** Of those, the ones that succeeded (ticket-rush: tickets bought). */
   readonly successes: number;
+  /**
+   * Of those, the ones whose outcome the client never learnt: the request timed out or its
+   * connection died before the answer (see `runners/outcome-unknown.ts`); Jepsen's `info`. They
+   * may or may not have happened. Absent: 0.
+   */
+  readonly unknown?: number;
   /** Reads outside the critical section (ticket-rush's search) that found JSON that would not parse. */
   readonly tornReadsOutside: number;
   /** Reads inside the critical section that found JSON that would not parse. */
@@ -43,8 +49,15 @@ export interface TicketRushFigures {
   readonly oversold: number;
   /** `count` in the final db; null if it did not parse. */
   readonly finalCount: number | null;
-  /** sold − (tickets − finalCount): sales the db does not show. */
+  /**
+   * Acknowledged sales the db does not show: sold − (tickets − finalCount) when the db shows fewer
+   * than were told; when it shows more, the sales beyond sold + unknown as a negative number (a
+   * sale nobody asked for, or was told of); 0 in between (unknown outcomes may or may not have
+   * applied). Null if the db does not parse.
+   */
   readonly lostUpdates: number | null;
+  /** Requests whose outcome the clients never learnt (may or may not have applied); absent: 0. */
+  readonly unknown?: number;
   /** Reads of the db that found JSON that would not parse: by clients, outside or inside their critical sections, and of the final db. */
   readonly tornReads: number;
   /** Of those, the reads inside critical sections: the ones a strategy must prevent. */
