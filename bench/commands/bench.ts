@@ -215,8 +215,12 @@ function parse(argv: readonly string[]): Parsed {
 /** `--list` for an output `width` columns wide: each name, then its description wrapped under it (hanging indent), so no line is wider than `width`. */
 export function listing(width: number): string {
   const indent = 19;
-  const entry = (name: string, ...texts: string[]) =>
-    texts.flatMap((text) => wrapText(text, Math.max(20, width - indent))).map((line, i) => `${i === 0 ? `  ${name.padEnd(indent - 3)} ` : ' '.repeat(indent)}${line}`);
+  // A name too long for its column stands on a line of its own, its description under it.
+  const entry = (name: string, ...texts: string[]) => {
+    const wrapped = texts.flatMap((text) => wrapText(text, Math.max(20, width - indent)));
+    if (name.length > indent - 3) return [`  ${name}`, ...wrapped.map((line) => `${' '.repeat(indent)}${line}`)];
+    return wrapped.map((line, i) => `${i === 0 ? `  ${name.padEnd(indent - 3)} ` : ' '.repeat(indent)}${line}`);
+  };
   const lines = ['workloads:'];
   for (const name of workloadNames) lines.push(...entry(name, workloads[name].description));
   lines.push('strategies:');
