@@ -102,6 +102,18 @@ describe('npm run bench with a server that does not answer', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/--require-services: pg-update cannot run: skipped: no PostgreSQL at postgres:\/\/127.0.0.1:\d+\/test/);
   }, 60_000);
+
+  it('gives the broker strategies "skipped" rows when RabbitMQ or NATS does not answer, and is an error with --require-services', async () => {
+    const port = await closedPort();
+    const { code, stdout, stderr } = await bench('--workload', 'ticket-rush', '--latency', 'zero', '--repeat', '1', '--runner', 'threads', '--strategy', 'rabbitmq-owner,nats-kv-cas', '--rabbitmq', `amqp://guest:guest@127.0.0.1:${port}`, '--nats', `nats://127.0.0.1:${port}`, '--json', '-');
+    expect(code, stderr).toBe(0);
+    const rows = (JSON.parse(stdout) as { rows: { strategy: string; verdict: string; reasons: string[] }[] }).rows;
+    expect(rows.find((r) => r.strategy === 'rabbitmq-owner')?.reasons.join(' ')).toMatch(new RegExp(`^skipped: no RabbitMQ at amqp://guest:\\*\\*\\*@127.0.0.1:${port}.*ECONNREFUSED.*apt-get install rabbitmq-server`));
+    expect(rows.find((r) => r.strategy === 'nats-kv-cas')?.reasons.join(' ')).toMatch(new RegExp(`^skipped: no NATS at nats://127.0.0.1:${port}.*refused.*nats-server -js`));
+    const required = await bench('--workload', 'ticket-rush', '--strategy', 'nats-owner', '--nats', `nats://127.0.0.1:${port}`, '--require-services', '--json', '-');
+    expect(required.code).toBe(1);
+    expect(required.stderr).toMatch(/--require-services: nats-owner cannot run: skipped: no NATS at nats:\/\/127.0.0.1:\d+/);
+  }, 90_000);
 });
 
 describe.runIf(serversUp)('a run against the servers', () => {
