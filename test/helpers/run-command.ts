@@ -1,6 +1,7 @@
 /**
  * Runs one of the project's commands (`bench/commands/*.ts`, or any script) in a Node process of
- * its own, as its npm script does (`node --import tsx`, no tsx cache): for the tests that need the
+ * its own, as its npm script does (`node --import tsx`; `TSX_DISABLE_CACHE: '1'` in `env` leaves out
+ * tsx's cache, as the npm scripts do): for the tests that need the
  * real thing (an exit code, a signal, a pipe, a process group). A test of a command line alone
  * calls the command's parser in-process instead (see `in-process.ts`).
  */
@@ -56,7 +57,7 @@ export async function runCommand(script: string, args: readonly string[], launch
   const redirect = launch.stdoutFile === undefined ? null : openSync(launch.stdoutFile, 'w');
   const child = spawn(process.execPath, [...tsWorkerExecArgv, script, ...args], {
     cwd: root,
-    env: { ...inherited, TSX_DISABLE_CACHE: '1', ...launch.env },
+    env: { ...inherited, ...launch.env },
     stdio: ['pipe', redirect ?? 'pipe', 'pipe'],
     detached: launch.detached === true,
   });
