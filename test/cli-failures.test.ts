@@ -3,80 +3,28 @@
  * run, closed pipes, signals, a broken environment and odd inputs, each tried with the real thing
  * (a real child process, a real signal, a real pipe, a real file system).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { faultExitCode, suiteExitCode } from '../bench/commands/bench.ts';
+import { faultExitCode, parse as parseBench, suiteExitCode } from '../bench/commands/bench.ts';
+import { parse as parseSweep } from '../bench/commands/sweep.ts';
 import { interruptedLine } from '../bench/commands/interrupt.ts';
 import { PYTHON_REFERENCE } from '../bench/suites/fault-suite.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { OWNER_FILE, processStartTime } from '../bench/runners/run-folder.ts';
 import { scratchCheckout } from './fixtures/scratch-checkout.ts';
+import { answerTo } from './helpers/in-process.ts';
+import { killRunningCommands, root, runCommand, type Launch } from './helpers/run-command.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-failures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Children still running when their test ends (it timed out or failed) are killed: none outlives its test. */
-const running = new Set<ReturnType<typeof spawn>>();
-afterEach(() => {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
-});
-
-interface Child {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** ms from the last byte of output to the exit. */
-  readonly quietBeforeExitMs: number;
-}
-
-interface Launch {
-  readonly env?: NodeJS.ProcessEnv;
-  /** Called once the child is running, with it; may signal it or change the files it uses. */
-  readonly during?: (child: ReturnType<typeof spawn>) => Promise<void>;
-  readonly script?: string;
-  /** Close the reading end of stdout at once, as `| head -1` does once it has its line. */
-  readonly stdoutClosed?: boolean;
-  /** Redirect stdout to this file, as `> file` does (then `stdout` is empty here). */
-  readonly stdoutFile?: string;
-  /** Start the child in a process group of its own, as a shell's job is (signal it with `process.kill(-pid)`). */
-  readonly detached?: boolean;
-}
+afterEach(killRunningCommands);
 
 /** Runs `script` (default: bench/commands/bench.ts) with `args` as the npm script does (no tsx cache). */
-async function run(args: readonly string[], launch: Launch = {}): Promise<Child> {
-  const redirect = launch.stdoutFile === undefined ? null : openSync(launch.stdoutFile, 'w');
-  const child = spawn(process.execPath, [...tsWorkerExecArgv, launch.script ?? 'bench/commands/bench.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, TSX_DISABLE_CACHE: '1', ...launch.env },
-    stdio: ['pipe', redirect ?? 'pipe', 'pipe'],
-    detached: launch.detached === true,
-  });
-  if (redirect !== null) closeSync(redirect);
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  let stdout = '';
-  let stderr = '';
-  let last = Date.now();
-  if (launch.stdoutClosed === true) child.stdout?.destroy();
-  child.stdout?.on('data', (chunk: Buffer) => {
-    last = Date.now();
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    last = Date.now();
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (code, signal) => resolve([code, signal])));
-  await launch.during?.(child);
-  const [code, signal] = await exited;
-  return { code, signal, stdout, stderr, quietBeforeExitMs: Date.now() - last };
-}
+const run = (args: readonly string[], launch: Launch & { readonly script?: string } = {}) =>
+  runCommand(launch.script ?? 'bench/commands/bench.ts', args, { ...launch, env: { TSX_DISABLE_CACHE: '1', ...launch.env } });
 
 /** A fresh temporary folder for one child, to see what it leaves behind. */
 function freshTmp(): string {
@@ -224,7 +172,9 @@ describe('results are saved before they are shown', () => {
   ])('%s --json %s is refused naming -, exit 2, nothing run', async (script, path, message) => {
     const fifo = join(scratch, 'fifo');
     if (path === 'fifo' && !existsSync(fifo)) execFileSync('mkfifo', [fifo]);
-    const child = await run([...(script.endsWith('sweep.ts') ? ['--axis', 'clients'] : oneRow), '--json', path === 'fifo' ? fifo : path], { script });
+    // The parser, in this process: the names and the FIFO are refused whatever this process's own stdout is.
+    const sweep = script.endsWith('sweep.ts');
+    const child = await answerTo(sweep ? parseSweep : parseBench, [...(sweep ? ['--axis', 'clients'] : oneRow), '--json', path === 'fifo' ? fifo : path]);
     expect(child.code).toBe(2);
     expect(child.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
     expect(child.stdout).toBe('');
@@ -256,7 +206,7 @@ describe('results are saved before they are shown', () => {
     const link = join(scratch, 'db-link.json');
     symlinkSync(db, link);
     for (const json of [db, link]) {
-      const child = await run(['--db', db, '--json', json]);
+      const child = await answerTo(parseBench, ['--db', db, '--json', json]);
       expect(child.code).toBe(2);
       expect(child.stderr.trim().split('\n')).toHaveLength(1);
       expect(child.stderr).toContain('it is the --db file');
@@ -392,7 +342,8 @@ describe('the environment is checked once, at start, with one line', () => {
     ['bench/commands/bench.ts', 'npm run bench'],
     ['bench/commands/sweep.ts', 'npm run bench:sweep'],
   ])('%s: options that npm kept (no --) are refused, not ignored', async (script, command) => {
-    const child = await run([], { script, env: { npm_config_strategy: 'none', npm_config_repeat: '1' } });
+    // The parser, in this process, with npm's variables as npm would set them.
+    const child = await answerTo(script.endsWith('sweep.ts') ? parseSweep : parseBench, [], { npm_config_strategy: 'none', npm_config_repeat: '1' });
     expect(child.code).toBe(2);
     expect(child.stderr.trim()).toBe(`error: npm kept --strategy, --repeat for itself (npm_config_* variables): put -- before the options, e.g. ${command} -- --strategy …`);
   });

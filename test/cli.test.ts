@@ -1,29 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { listing, parse } from '../bench/commands/bench.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { strategies, strategyNames } from '../strategies/registry.ts';
-import { listing } from '../bench/commands/bench.ts';
 import { displayWidth } from '../bench/reports/text-width.ts';
+import { answerTo } from './helpers/in-process.ts';
+import { killRunningCommands, root, runCommand } from './helpers/run-command.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-cli-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(killRunningCommands);
 
-async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const bench = (...args: string[]) => runCommand('bench/commands/bench.ts', args);
 
 describe('npm run bench: bad command lines', () => {
   const bad: [string[], RegExp][] = [
@@ -58,17 +50,33 @@ describe('npm run bench: bad command lines', () => {
     [['--fault', 'crash-in-cs', '--min-repeat', '2'], /--min-repeat is not accepted with --fault/],
   ];
 
+  // The parser, in this process: what main prints and returns before it runs anything.
   it.each(bad)('%j: exit code 2, one line naming the flag and what is accepted, nothing run', async (args, message) => {
     // Where the case's own --json points, or a path of ours: nothing may be written there.
     const json = args[0] === '--json' ? join(root, args[1] ?? '') : join(scratch, 'should-not-exist.json');
     const before = existsSync(json) && statSync(json).isDirectory() ? readdirSync(json).sort() : null;
-    const { code, stdout, stderr } = await bench(...(args[0] === '--json' ? [] : ['--json', json]), ...args);
+    const { code, stdout, stderr } = await answerTo(parse, [...(args[0] === '--json' ? [] : ['--json', json]), ...args]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
     if (before === null) expect(existsSync(json)).toBe(false);
     else expect(readdirSync(json).sort()).toEqual(before);
+  });
+
+  it('the command itself, in a process of its own: exit code 2, one line, nothing run or written', async () => {
+    const json = join(scratch, 'should-not-exist.json');
+    const { code, stdout, stderr } = await bench('--json', json, '--clients', '0');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: --clients '0' is not accepted: give a whole number from 1 to 4096$/)]);
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('the limits themselves are accepted, read as the settings given', async () => {
+    const args = ['--workload', 'ticket-rush', '--clients', '4096', '--tickets', '0', '--repeat', '100', '--min-repeat', '100', '--rtt', '10000'];
+    expect(await answerTo(parse, args)).toEqual({ code: null, stdout: '', stderr: '' });
+    expect(parse(args)).toMatchObject({ mode: 'suite', suite: { workloads: ['ticket-rush'], clients: 4096, tickets: 0, repeat: 100, minRepeat: 100, rttMs: 10_000 } });
   });
 });
 
@@ -81,12 +89,15 @@ describe('npm run bench: good command lines', () => {
     }
   });
 
-  it('--list names every strategy with its paradigm', async () => {
-    const { code, stdout } = await bench('--list');
-    expect(code).toBe(0);
+  it('--list names every strategy with its paradigm', () => {
+    // In this process: the command line read as the listing, and the listing's text. A real
+    // process prints it in cli-failures.test.ts (started through a symlink).
+    expect(parse(['--list'])).toEqual({ mode: 'list' });
+    const stdout = listing(100);
     for (const name of [...strategyNames, 'ticket-rush', 'ordered-print', 'doc', 'zero']) {
       expect(stdout).toContain(name);
     }
+    for (const name of strategyNames) expect(stdout).toContain(strategies[name].paradigm);
   });
 
   it('a small run prints its table and writes JSON rows with the documented fields', async () => {

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareReports } from '../bench/reports/comparison.ts';
 import type { Report } from '../bench/reports/report.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { main } from '../bench/commands/compare.ts';
+import { answerTo } from './helpers/in-process.ts';
 
 const none = { p50: null, p99: null, max: null, samples: 0 };
 
@@ -56,15 +54,8 @@ describe('compareReports', () => {
     let dir = '';
     beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'sync-bench-compare-test-'))));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const run = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/compare.ts', ...args], { cwd: root });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        return error as { code: number; stdout: string; stderr: string };
-      }
-    };
+    // The command's main in this process (it reads two files, nothing more); reading-compare.test.ts runs it as a process of its own.
+    const run = (...args: string[]) => answerTo(main, args);
 
     it('exits 1 and names the row when a verdict regressed; 0 when none did', async () => {
       writeFileSync(join(dir, 'base.json'), JSON.stringify(base));

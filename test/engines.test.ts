@@ -4,40 +4,25 @@
  * at once never share and which no run leaves behind. Against the real servers of this machine,
  * and a real closed port for a missing one.
  */
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { probeService, postgresClientConfig, serviceUrls, shownArgs, shownUrl, skippedReason } from '../bench/engines/services.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { servicesRequired, serversUp, skippedStrategies } from './fixtures/services.ts';
+import { completed } from './helpers/completed.ts';
+import { killRunningCommands, runCommand } from './helpers/run-command.ts';
 import { runNamespace } from '../bench/engines/namespace.ts';
 import { createRedisState, dropRedisState, readRedisState, redisKeys } from '../bench/engines/redis-state.ts';
 import { FileStore } from '../bench/workloads/store.ts';
 import { LeaseLock } from '../strategies/support/redis-lease.ts';
 import { FencedOffError, FENCED_SET_LUA, loadScript, openRedis, RedisAccess } from '../strategies/support/redis-session.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+afterEach(killRunningCommands);
 
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
-
-async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const bench = (...args: string[]) => runCommand('bench/commands/bench.ts', args);
 
 /** A TCP port on loopback where nothing listens (bound, then closed). */
 async function closedPort(): Promise<number> {

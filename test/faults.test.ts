@@ -6,7 +6,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { noProgressLimitMs, runOnce, type RunSettings } from '../bench/runners/run.ts';
+import { completed } from './helpers/completed.ts';
 import { OWNER_DEAD_AFTER_MS } from '../strategies/atomics-mutex.ts';
 import { STALE_MS } from '../strategies/file-lock.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
@@ -17,11 +18,6 @@ import { leaseMsFor } from '../strategies/support/engine-share.ts';
 import { PAUSE_LIMIT_MS } from '../bench/faults/pause-in-cs.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
 import { canRun } from './fixtures/services.ts';
-
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
 
 /**
  * How long each strategy is designed to take to notice a dead holder, ms, per runner; null: the
@@ -101,9 +97,15 @@ describe.each(recoverable)('%s (%s runner), when a holder crashes inside its cri
 
 describe('a holder stuck inside its critical section', () => {
   it('ends in a failed run naming the watchdog, not a hang', async () => {
-    const result = await runOnce({ ...crash, strategy: 'atomics-mutex', fault: 'hang-in-cs' });
+    // A short no-progress limit: the watchdog is what is tested, not its default's length (below).
+    const result = await runOnce({ ...crash, strategy: 'atomics-mutex', fault: 'hang-in-cs', limits: { noProgressMs: 1_000 } });
     expect(result.status).toBe('failed');
-    expect(result.status === 'failed' && result.error).toMatch(/^no progress for 10 s/);
+    expect(result.status === 'failed' && result.error).toMatch(/^no progress for 1 s/);
+  });
+
+  it('the watchdog waits 10 s by default, or twice the longest nominal critical section if that is longer', () => {
+    expect(noProgressLimitMs(crash)).toBe(10_000);
+    expect(noProgressLimitMs({ ...crash, latency: { ...latencyProfiles.quick, readMs: 4_000, writeMs: 2_000, printMaxMs: 0 } })).toBe(12_000);
   });
 });
 

@@ -1,32 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { main } from '../bench/commands/check-history.ts';
 import { writeHistoryFile } from '../bench/histories/history-writer.ts';
 import { ticketRushHistory } from '../bench/histories/synthetic.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { answerTo } from './helpers/in-process.ts';
+import { killRunningCommands, runCommand } from './helpers/run-command.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-check-history-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(killRunningCommands);
 
-/** Runs `npm run check-history -- ARGS` as npm would (node with tsx, no tsx cache), without npm's variables. */
-async function checkHistory(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_config_')));
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/check-history.ts', ...args], {
-      cwd: root,
-      env: { ...clean, TSX_DISABLE_CACHE: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/**
+ * `npm run check-history -- ARGS`, in this process: the command's main (it reads a file and
+ * searches, nothing more), its exit code and what it writes. One test runs it as a process of its
+ * own, to see the exit code leave the process.
+ */
+const checkHistory = (args: string[], env: Record<string, string> = {}) => answerTo(main, args, env);
 
 const fixture = (name: string) => `test/fixtures/histories/${name}`;
 
@@ -60,6 +51,17 @@ describe('npm run check-history: the Jepsen printed fixtures', () => {
     const result = await checkHistory([fixture('cas-both-succeed.jepsen.txt'), '--model', 'cas-register', '--budget-steps', '1']);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/verdict: unknown: the search ran out of its budget \(10000 ms, 1 steps, 10000000 configurations in memory\)/);
+  });
+});
+
+describe('npm run check-history in a process of its own', () => {
+  it('a history that is not linearizable: exit 1, the window on stdout, nothing on stderr', async () => {
+    const file = fixture('register-read-never-written.jepsen.txt');
+    const result = await runCommand('bench/commands/check-history.ts', [file, '--model', 'cas-register'], { env: { TSX_DISABLE_CACHE: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`history: ${file} (Jepsen printed history, times are line numbers;`);
+    expect(result.stdout).toMatch(/#1 +1 +line 3 +line 4 +ok +read\(\) -> 2/);
   });
 });
 

@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { parse } from '../bench/commands/micro.ts';
+import { answerTo } from './helpers/in-process.ts';
 
 /**
- * Longest a command line may take to be answered, ms. The real measurement takes over a minute
- * and writes results/ only at its end, so a micro.ts that ignored its arguments and started
- * measuring is killed long before it could write anything: no test here runs the benchmark.
+ * The command line is read by micro's parser, in this process: it returns (accepted) or throws (a
+ * usage error, or after --help), and only main, never called here, measures. No test here runs
+ * the benchmark. (A real process of bench:micro is stopped by SIGTERM in cli-failures.test.ts.)
  */
-const ANSWER_MS = 10_000;
-
-async function micro(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/micro.ts', ...args], { cwd: root, timeout: ANSWER_MS, killSignal: 'SIGKILL' });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number | null; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const micro = (...args: string[]) => answerTo(parse, args);
 
 /** sha256 of each results file of bench:micro, or 'absent'. */
 function resultsHashes(): Record<string, string> {

@@ -8,7 +8,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { processGroups } from '../bench/runners/process-layout.ts';
 import { ProcessPool } from '../bench/runners/process-pool.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
+import { completed } from './helpers/completed.ts';
 import { columnsFor } from '../bench/reports/columns.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
 import { runSuite } from '../bench/suites/suite.ts';
@@ -16,11 +17,6 @@ import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { strategies, strategyNames } from '../strategies/registry.ts';
 import { mostWaiting } from './fixtures/waiters.ts';
 import { canRun } from './fixtures/services.ts';
-
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
 
 const base: RunSettings = {
   workload: 'ticket-rush',

@@ -4,20 +4,20 @@
  * committed suite with one row slowed), a geometric mean per workload with an interval; runs with
  * different settings refused; missing rows, empty files and foreign files are errors, not zeros.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { wilcoxonRankSum } from 'simple-statistics';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { main } from '../bench/commands/compare.ts';
 import { compareReports, NOISE_THRESHOLD } from '../bench/reports/comparison.ts';
 import { loadResults } from '../bench/reports/results-file.ts';
 import { holm, mannWhitneyU, midRanks, repetitionsNeeded, smallestP } from '../bench/reports/rank-test.ts';
 import type { Report } from '../bench/reports/report.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { answerTo } from './helpers/in-process.ts';
+import { killRunningCommands, runCommand } from './helpers/run-command.ts';
 
 describe('the Mann-Whitney U test', () => {
   // Expected p-values from scipy.stats.mannwhitneyu 1.17 (two-sided; method "exact" without ties,
@@ -166,23 +166,14 @@ describe('compare on the committed suite (results/default-suite.json)', () => {
 describe('npm run compare', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sync-bench-reading-compare-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const root = fileURLToPath(new URL('..', import.meta.url));
+  afterEach(killRunningCommands);
   const file = (name: string, content: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
     return path;
   };
-  const compare = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/compare.ts', ...args], {
-        cwd: root,
-        env: { ...process.env, COLUMNS: '100' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      return error as { code: number; stdout: string; stderr: string };
-    }
-  };
+  // The command's main in this process (it reads two files, nothing more), on a terminal 100 columns wide.
+  const compare = (...args: string[]) => answerTo(main, args, { COLUMNS: '100' });
 
   it('an A/A pair: nothing flagged, exit 0, the threshold stated in the legend, a geometric mean per workload with its interval', async () => {
     const { code, stdout } = await compare(file('aa-base.json', report(suite(7, 0))), file('aa-new.json', report(suite(7, 2))));
@@ -202,6 +193,14 @@ describe('npm run compare', () => {
     const same = await compare(committed, committed);
     expect(same.code).toBe(0);
     expect(same.stdout).not.toMatch(/\* (slower|faster) \d/);
+  });
+
+  it('in a process of its own: the committed suite with one row doubled exits 1, naming the row', async () => {
+    const committed = fileURLToPath(new URL('../results/default-suite.json', import.meta.url));
+    const doubled = await runCommand('bench/commands/compare.ts', [committed, file('doubled-process.json', committedWith(2, flockThreadsDoc))], { env: { COLUMNS: '100' } });
+    expect(doubled.code).toBe(1);
+    expect(doubled.stderr).toMatch(/slower beyond the noise threshold: ticket-rush\/doc\/50 clients\/2 threads\/flock \(\* slower 2\.000× \[1\.9\d\d–2\.0\d\d\]/);
+    expect(doubled.stdout).toMatch(/^slower beyond the noise threshold \(±3%\):$/m);
   });
 
   it('a row flagged faster alone: exit 0', async () => {

@@ -6,33 +6,22 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import stringWidth from 'string-width';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { progressText } from '../bench/commands/progress.ts';
 import { renderMarkdown, type Report } from '../bench/reports/report.ts';
 import { renderTerminal } from '../bench/reports/table.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
+import { killRunningCommands, root, runCommand } from './helpers/run-command.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-reading-table-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-type Outcome = { code: number; stdout: string; stderr: string };
+afterEach(killRunningCommands);
 
-async function bench(env: Record<string, string>, ...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/bench.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as Outcome;
-  }
-}
+const bench = (env: Record<string, string>, ...args: string[]) => runCommand('bench/commands/bench.ts', args, { env });
 
 const widest = (text: string) => Math.max(...text.split('\n').map((line) => stringWidth(line)));
 

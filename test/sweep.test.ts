@@ -1,26 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { parse } from '../bench/commands/sweep.ts';
 import { renderSweepCharts, renderSweepMarkdown, type SweepReport } from '../bench/reports/sweep-report.ts';
-import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
+import { answerTo } from './helpers/in-process.ts';
+import { killRunningCommands, runCommand } from './helpers/run-command.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sync-bench-sweep-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(killRunningCommands);
 
-async function sweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsWorkerExecArgv, 'bench/commands/sweep.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const sweep = (...args: string[]) => runCommand('bench/commands/sweep.ts', args);
 
 describe('npm run bench:sweep: bad command lines', () => {
   const bad: [string[], RegExp][] = [
@@ -35,20 +26,28 @@ describe('npm run bench:sweep: bad command lines', () => {
     [['--json', '/no/such/dir/s.json'], /does not exist or is not writable/],
     [['--out', '/no/such/dir'], /--out '\/no\/such\/dir' is not accepted: it is not an existing, writable folder/],
     [['--render', '/no/such/sweep.json'], /--render '\/no\/such\/sweep.json' is not accepted: no such file/],
-    [['--render', 'package.json'], /--render 'package.json' is not accepted: not the JSON of a sweep/],
     [['--render', 'package.json', '--repeat', '2'], /--render is not accepted with other options than --out/],
     [['--frobnicate'], /unknown option '--frobnicate'; run with --help/],
   ];
+  // The parser, in this process: what main prints and returns before it runs anything.
   it.each(bad)('%j: one line, exit 2, nothing run', async (args, message) => {
-    const { code, stdout, stderr } = await sweep(...args);
+    const { code, stdout, stderr } = await answerTo(parse, args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
   });
 
+  it('the command itself, in a process of its own: a --render file that is not a sweep is one line, exit 2, nothing run', async () => {
+    // Found when main reads the file, after the parser accepted the command line.
+    const { code, stdout, stderr } = await sweep('--render', 'package.json');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --render 'package.json' is not accepted: not the JSON of a sweep/)]);
+  });
+
   it('--help names the axes, the figures and their units', async () => {
-    const { code, stdout } = await sweep('--help');
+    const { code, stdout } = await answerTo(parse, ['--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/--axis/);
     expect(stdout).toMatch(/ops\/s/);

@@ -112,7 +112,8 @@ function program0(): Command {
 /** What is parsed before the servers are probed: the suites without their skipped strategies. */
 type Probed<T> = Omit<T, 'skipped'>;
 
-type Parsed =
+/** A command line of `npm run bench`, read: the listing, a suite, or a fault run. */
+export type Parsed =
   | { readonly mode: 'list' }
   | { readonly mode: 'suite'; readonly suite: Probed<SuiteSettings>; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean }
   | { readonly mode: 'fault'; readonly suite: Probed<FaultSuiteSettings>; readonly json: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean };
@@ -143,7 +144,12 @@ function ticketsFromDb(value: string): number {
   return count;
 }
 
-function parse(argv: readonly string[]): Parsed {
+/**
+ * Reads `argv` (the arguments after the script) without running or writing anything. Throws a
+ * {@link UsageError} (or a commander error, already printed as one line on stderr) for a bad
+ * command line: `main` turns either into exit code 2 with `usageExitCode`.
+ */
+export function parse(argv: readonly string[]): Parsed {
   const { opts: o, given, str } = parseArguments(program(), argv);
   if (o.list === true) return { mode: 'list' };
   const args = shownArgs(argv);

@@ -63,7 +63,8 @@ function program(): Command {
 
 const bound = (flag: keyof typeof limits) => integer(flag, limits[flag].min, limits[flag].max);
 
-interface Parsed {
+/** A command line of `npm run check-history`, read. */
+export interface Parsed {
   readonly file: string;
   readonly model: Model<unknown, unknown, unknown>;
   readonly modelLine: string;
@@ -72,7 +73,12 @@ interface Parsed {
   readonly html: string | null;
 }
 
-function parse(argv: readonly string[]): Parsed {
+/**
+ * Reads `argv` (the arguments after the script) without reading the history. Throws a
+ * {@link UsageError} (or a commander error, already printed as one line on stderr) for a bad
+ * command line: `main` turns either into exit code 2 with `usageExitCode`.
+ */
+export function parse(argv: readonly string[]): Parsed {
   const cmd = program();
   const { given, str } = parseArguments(cmd, argv);
   const file = cmd.args[0] as string;

@@ -154,8 +154,8 @@ function where(label: string, r: Report): string {
   return `${label}: ${e?.date ?? '?'}, ${e?.cpu ?? '?'}, ${e?.cores ?? '?'} cores, Node ${e?.node ?? '?'}, harness ${e === undefined ? '?' : describeHarness({ commit: e.commit ?? null, commitSource: e.commitSource })}${load === '' ? '' : `; ${load}`}\n${warnings}`;
 }
 
-export function main(argv: readonly string[]): number {
-  const cmd = new Command()
+function program(): Command {
+  return new Command()
     .name('npm run compare --')
     .description('Compares two results files (npm run bench -- --json PATH, or results/default-suite.json) row by row: the ratio of medians of each row with its interval, flagged beyond a noise threshold; exits 1 when a row is slower.')
     .argument('<base>', 'the results file to compare against, e.g. results/default-suite.json')
@@ -164,11 +164,31 @@ export function main(argv: readonly string[]): number {
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
+}
+
+/** A command line of `npm run compare`, read: the two files' paths (not yet read) and --force. */
+export interface Parsed {
+  readonly basePath: string;
+  readonly nextPath: string;
+  readonly force: boolean;
+}
+
+/**
+ * Reads `argv` (the arguments after the script) without reading the files. Throws a commander
+ * error, already printed as one line on stderr, for a bad command line (and after printing
+ * `--help`): `main` turns it into the exit code with `usageExitCode`.
+ */
+export function parse(argv: readonly string[]): Parsed {
+  const cmd = program();
+  cmd.parse(argv, { from: 'user' });
+  const [basePath, nextPath] = cmd.args as [string, string];
+  return { basePath, nextPath, force: cmd.opts<{ force?: boolean }>().force === true };
+}
+
+export function main(argv: readonly string[]): number {
   try {
-    cmd.parse(argv, { from: 'user' });
-    const [basePath, nextPath] = cmd.args as [string, string];
+    const { basePath, nextPath, force } = parse(argv);
     const [base, next] = [loadResults(basePath), loadResults(nextPath)];
-    const force = cmd.opts<{ force?: boolean }>().force === true;
     if (next.rows.length === 0) {
       process.stderr.write(`error: ${nextPath} has no rows: nothing was measured to compare\n`);
       return 1;

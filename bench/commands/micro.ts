@@ -501,13 +501,23 @@ function program(): Command {
 }
 
 /**
+ * Reads `argv` (the arguments after the script): there is nothing to read but `--help`. Throws a
+ * commander error, already printed (the usage on stdout, or one line on stderr), for `--help`
+ * (exit code 0) and for anything else (exit code 2); `main` turns it into the exit code with
+ * `usageExitCode`.
+ */
+export function parse(argv: readonly string[]): void {
+  parseArguments(program(), argv);
+}
+
+/**
  * `npm run bench:micro` with `argv`, the arguments after the script. Returns the exit code: 0
  * after measuring and writing results/, or after --help; 2 (one line on stderr) for any other
  * argument, with nothing run or written.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    parseArguments(program(), argv);
+    parse(argv);
     checkTemporaryFolder();
   } catch (error) {
     return usageExitCode(error);

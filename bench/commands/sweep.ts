@@ -51,7 +51,8 @@ function program0(): Command {
     .addOption(new Option('--out <dir>', 'write sweep.md, sweep.json and the SVG charts into <dir> (an existing folder), as the default run does into results/'));
 }
 
-interface Parsed {
+/** A command line of `npm run bench:sweep`, read. */
+export interface Parsed {
   /** --render: the JSON of an earlier sweep to redraw, or null. */
   readonly render: string | null;
   readonly settings: SweepSettings;
@@ -64,7 +65,13 @@ interface Parsed {
   readonly requireServices: boolean;
 }
 
-function parse(argv: readonly string[]): Parsed {
+/**
+ * Reads `argv` (the arguments after the script) without running or writing anything. Throws a
+ * {@link UsageError} (or a commander error, already printed as one line on stderr) for a bad
+ * command line: `main` turns either into exit code 2 with `usageExitCode`. A `--render` file that
+ * is not a sweep's JSON is found only when it is read, by `main`.
+ */
+export function parse(argv: readonly string[]): Parsed {
   const { given, str } = parseArguments(program(), argv);
   const settings: SweepSettings = {
     ...d,
