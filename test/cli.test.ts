@@ -100,6 +100,15 @@ describe('npm run bench: good command lines', () => {
     for (const name of strategyNames) expect(stdout).toContain(strategies[name].paradigm);
   });
 
+  it('a fault named alone rewrites its results file where it has one (crash-in-cs, pause-in-cs, crash-owner), never with other settings', () => {
+    const saves = (argv: string[]) => (parse(argv) as { isDefault?: boolean }).isDefault;
+    for (const fault of ['crash-in-cs', 'pause-in-cs', 'crash-owner']) {
+      expect(saves(['--fault', fault])).toBe(true);
+      expect(saves(['--fault', fault, '--repeat', '1'])).toBe(false);
+    }
+    for (const fault of ['hang-in-cs', 'crash-server']) expect(saves(['--fault', fault])).toBe(false);
+  });
+
   it('a small run prints its table and writes JSON rows with the documented fields', async () => {
     const json = join(scratch, 'run.json');
     const { code, stdout } = await bench('--workload', 'ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '8', '--repeat', '1', '--json', json);

@@ -193,7 +193,7 @@ export function parse(argv: readonly string[]): Parsed {
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
       services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs'), args, requireServices };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs' || fault === 'crash-owner'), args, requireServices };
   }
 
   const suite: Probed<SuiteSettings> = {
