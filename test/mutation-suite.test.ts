@@ -43,6 +43,7 @@ const mutants: readonly Mutant[] = [
   { name: 'answers-early', workload: 'ticket-rush', caughtBy: /answered before their critical section ended/, runners: both },
   { name: 'answers-then-runs', workload: 'ticket-rush', caughtBy: EARLY(10), runners: both, settings: { tickets: 10 } },
   { name: 'tells-victim-first', workload: 'ticket-rush', caughtBy: EARLY(1), runners: both, settings: { tickets: 10 } },
+  { name: 'dodges-as-connection-loss', workload: 'ticket-rush', caughtBy: /ECONNRESET/, runners: both },
   { name: 'answers-bought-never-runs', workload: 'ticket-rush', caughtBy: EARLY(10), runners: both, settings: { tickets: 10 } },
   { name: 'writes-after-release', workload: 'ticket-rush', caughtBy: /lost updates|not linearizable/, runners: both, settings: { tickets: 8 } },
   { name: 'stale-cache', workload: 'ticket-rush', caughtBy: /oversold|lost updates/, runners: ['threads'], settings: { tickets: 3 } },

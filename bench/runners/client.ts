@@ -5,9 +5,9 @@
  * 1. open the strategy session (its first-use costs are paid here, before the start);
  * 2. arrive at the start barrier and wait for the release;
  * 3. run the workload's client: its work outside the critical section, then the critical section
- *    through the strategy, with the request time logged first (a request that timed out or lost
- *    its connection is logged with its outcome unknown, and the client goes on: see
- *    `outcome-unknown.ts`). Once (the tutorial's shape), or `requestsPerClient` times, or, in a
+ *    through the strategy, with the request time logged first (under a fault, a request that timed
+ *    out or lost its connection is logged with its outcome unknown, and the client goes on: see
+ *    `outcome-unknown.ts`; with no fault such an error fails the run). Once (the tutorial's shape), or `requestsPerClient` times, or, in a
  *    timed run, again and again until the stop signal; when more than once, each request in a
  *    slot it claims and started as a task of its own;
  * 4. stamp its end time on the shared clock, wait at the finish line for every other client (see
@@ -92,10 +92,11 @@ export default async function client({ config, clientId, input, share, hold }: C
       // Its outcome unknown in the history (Jepsen's info): applied or not, nobody told the client.
       // Under an owner's crash a time-out is kept apart from an error (the crash-owner table shows both).
       log.complete(slot, since(config.clockBase), error instanceof OwnerCrashTimeout ? 'timed out' : null);
-      // A request that timed out or lost its connection is one the client goes on from, and so is
-      // any request whose owner was killed (it may have applied it first); any other error is the
-      // strategy's, and fails the run.
-      if (!ownerStruck && !outcomeUnknown(error)) throw error;
+      // Under a fault, a request that timed out or lost its connection is one the client goes on
+      // from, and so is any request whose owner was killed (it may have applied it first). With no
+      // fault injected nothing should have cut it off: the error fails the run, as any other error
+      // of the strategy's does (else a strategy could dodge every check by "losing" its requests).
+      if (!ownerStruck && !(config.fault !== null && outcomeUnknown(error))) throw error;
       unknown++;
       return;
     }
