@@ -25,9 +25,9 @@ export class RevisionedEntry implements StateAccess {
   private revision: number | null = null;
 
   constructor(
-    private readonly kv: KV,
-    private readonly key: string,
-    private readonly store: FileStore,
+    protected readonly kv: KV,
+    protected readonly key: string,
+    protected readonly store: FileStore,
   ) {}
 
   get readLatencyMs(): number {
