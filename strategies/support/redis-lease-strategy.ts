@@ -10,9 +10,19 @@ import type { Strategy } from '../strategy.ts';
 import { engineSetup, type EngineShare } from './engine-share.ts';
 import { localTurn } from './local-turn.ts';
 import { LeaseLock, type Wake } from './redis-lease.ts';
-import { FENCED_SET_LUA, loadScript, RedisAccess, redisConnection } from './redis-session.ts';
+import type { Redis } from 'ioredis';
+import { FENCED_SET_LUA, loadScript, RedisAccess, redisConnection, type LoadedScript } from './redis-session.ts';
 
-export function redisLeaseStrategy(name: string, wake: Wake, description: string): Strategy {
+/**
+ * How a lease strategy's writes are fenced: the loaded script that makes a fenced write, or null for
+ * plain writes. The default fences with the store's strong check (`FENCED_SET_LUA`) when the run
+ * asks for fencing (`--fencing`); a broken variant in the tests passes a weaker check.
+ */
+export type Fence = (redis: Redis, share: EngineShare) => Promise<LoadedScript | null>;
+
+const fenceWhenAsked: Fence = (redis, share) => (share.fencing ? loadScript(redis, FENCED_SET_LUA) : Promise.resolve(null));
+
+export function redisLeaseStrategy(name: string, wake: Wake, description: string, fence: Fence = fenceWhenAsked): Strategy {
   return {
     name,
     description,
@@ -33,7 +43,7 @@ export function redisLeaseStrategy(name: string, wake: Wake, description: string
       const redis = use.connection;
       const keys = redisKeys(share.namespace);
       const lease = await LeaseLock.open(redis, share.url, keys, share.leaseMs, wake);
-      const access = new RedisAccess(redis, share.namespace, env.store, share.fencing ? await loadScript(redis, FENCED_SET_LUA) : null);
+      const access = new RedisAccess(redis, share.namespace, env.store, await fence(redis, share));
       const turn = localTurn(`redis lease ${share.url} ${share.namespace}`);
       return {
         async run(op) {
