@@ -28,6 +28,21 @@ import type { EngineName } from '../engines/services.ts';
 import { startSentinel } from '../runners/orphan-sentinel.ts';
 import { makeRunFolder, processStartTime } from '../runners/run-folder.ts';
 
+/**
+ * Starts a private server for the first time; if it does not come up, kills what was started and
+ * stops its sentinel's watch. Resolves with null once it answers, or with why it did not.
+ */
+async function firstStart(start: () => Promise<void>, kill: () => Promise<void>, watch: { stop(): void }): Promise<string | null> {
+  try {
+    await start();
+    return null;
+  } catch (error) {
+    await kill().catch(() => undefined);
+    watch.stop();
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 const run = promisify(execFile);
 
 /** How long a private server may take to start (or restart) and answer, ms. */
@@ -184,13 +199,8 @@ export async function startRedis(dir: string): Promise<PrivateServer | string> {
     const pid = child?.pid;
     if (pid !== undefined) await killAll([pid]);
   };
-  try {
-    await start();
-  } catch (error) {
-    await kill().catch(() => undefined);
-    watch.stop();
-    return error instanceof Error ? error.message : String(error);
-  }
+  const failed = await firstStart(start, kill, watch);
+  if (failed !== null) return failed;
   return {
     engine: 'redis',
     url: `redis://127.0.0.1:${port}`,
@@ -281,13 +291,8 @@ export async function startPostgres(dir: string): Promise<PrivateServer | string
     // So do its socket and the socket's lock file, which name it too.
     for (const file of ['postmaster.pid', `../.s.PGSQL.${port}`, `../.s.PGSQL.${port}.lock`]) await rm(join(data, file), { force: true });
   };
-  try {
-    await start();
-  } catch (error) {
-    await kill().catch(() => undefined);
-    watch.stop();
-    return error instanceof Error ? error.message : String(error);
-  }
+  const failed = await firstStart(start, kill, watch);
+  if (failed !== null) return failed;
   return {
     engine: 'postgres',
     url,
