@@ -13,6 +13,9 @@ describe('outcomeUnknown', () => {
     expect(outcomeUnknown(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
     expect(outcomeUnknown(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(outcomeUnknown(Object.assign(new Error('connection failure'), { code: '08006' }))).toBe(true);
+    // The server ends a session it gave up on as idle (the partition fault's PostgreSQL sessions).
+    expect(outcomeUnknown(Object.assign(new Error('terminating connection due to idle-in-transaction timeout'), { code: '25P03' }))).toBe(true);
+    expect(outcomeUnknown(Object.assign(new Error('terminating connection due to idle-session timeout'), { code: '57P05' }))).toBe(true);
     expect(outcomeUnknown(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(outcomeUnknown(new Error('Connection is closed.'))).toBe(true);
     expect(outcomeUnknown(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'EPIPE' }) }))).toBe(true);

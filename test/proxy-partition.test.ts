@@ -118,6 +118,18 @@ describe('a partitioned connection through the delay proxy', () => {
     expect(recorder.ended[0]).toBe(true);
   });
 
+  it('lists its open connections: one whose client closed during a partition stays open (nothing crossed it), and close() leaves none', async () => {
+    const { proxy, silent } = await setup();
+    expect(proxy.open()).toEqual([0, 1]);
+    proxy.partition(0, 'hold');
+    const gone = once(silent, 'close');
+    silent.destroy();
+    await gone;
+    expect(proxy.open()).toEqual([0, 1]);
+    await proxy.close();
+    expect(proxy.open()).toEqual([]);
+  });
+
   it('refuses a connection it has not accepted', async () => {
     const { proxy } = await setup();
     expect(() => proxy.partition(5, 'hold')).toThrow(RangeError);

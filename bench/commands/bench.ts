@@ -100,7 +100,7 @@ function program0(): Command {
       new Option('--fault <name>', `inject a fault into one client's critical section and print the fault table: ${faultNames.join(', ')}; runs ticket-rush at latency quick with ${FAULT_DEFAULT_CLIENTS} clients and as many tickets, 3 times, unless told otherwise`),
     )
     .addOption(new Option('--rtt <ms>', 'simulated network round trip between the clients and the servers, ms, through a loopback delay proxy (0: direct)').default(0))
-    .option('--fencing', "stores that can check a lock grant's fencing token refuse writes under an older one (redis-lease*); --fault pause-in-cs runs both ways")
+    .option('--fencing', "stores that can check a lock grant's fencing token refuse writes under an older one (redis-lease*); --fault pause-in-cs and --fault partition run both ways")
     .option('--require-services', 'a strategy whose server does not answer is an error (exit 1), not a skipped row')
     .addOption(new Option('--history <dir>', "write each ticket-rush run's client history into <dir> (an existing folder), one JSON-lines file per run (Jepsen-style records; see npm run check-history)"))
     .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
@@ -193,7 +193,7 @@ export function parse(argv: readonly string[]): Parsed {
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
       services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs' || fault === 'crash-owner'), args, requireServices };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs' || fault === 'crash-owner' || fault === 'partition'), args, requireServices };
   }
 
   const suite: Probed<SuiteSettings> = {
@@ -369,8 +369,8 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   clearProgress();
   throwIfInterrupted(signal);
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
-  // The default crash, pause and owner-crash runs each have their results file.
-  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : parsed.suite.fault === 'crash-owner' ? 'crash-owner' : 'faults';
+  // The default crash, pause, owner-crash and partition runs each have their results file.
+  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : parsed.suite.fault === 'crash-owner' || parsed.suite.fault === 'partition' ? parsed.suite.fault : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
   const problems = rows.flatMap((row) => {

@@ -10,7 +10,7 @@
  * `victimLacks`; a fault that needs it is "not applicable" under that runner, never a throw.
  */
 import type { Strategy } from '../../strategies/strategy.ts';
-import type { ServiceUrls } from '../engines/services.ts';
+import type { EngineName, ServiceUrls } from '../engines/services.ts';
 import type { RunnerName } from '../runners/runner.ts';
 import type { CompletedRun } from '../runners/run.ts';
 import type { RunOwner } from '../runners/run-owners.ts';
@@ -47,6 +47,12 @@ export type VictimHold = 'until-killed' | 'forever' | 'before-write' | 'until-to
 export interface FaultStage {
   /** The servers the runs use instead of the suite's (the fault's private ones); absent: the suite's. */
   readonly services?: Partial<ServiceUrls>;
+  /**
+   * Where the victim client alone reaches an engine's server instead (a proxy the fault controls,
+   * see `partition.ts`): the run's URL for that engine with this host and port, handed to the
+   * victim in place of the run's (see `network/victim-route.ts`); absent: the run's, as every client.
+   */
+  readonly victimEndpoints?: Partial<Record<EngineName, { readonly host: string; readonly port: number }>>;
   /** Why the stage cannot serve `strategy` (its private server would not start), or null; absent: it serves every one. */
   skipped?(strategy: Strategy): string | null;
   /** Ends whatever the stage started and removes what it made; never rejects. */
@@ -104,8 +110,11 @@ export interface Fault<Stage extends FaultStage = FaultStage> {
   readonly fencingBothWays: boolean;
   /** Why it does not apply to `strategy` (beyond what the runner lacks), or null if it does. */
   notApplicable(strategy: Strategy, runner: RunnerName): string | null;
-  /** Sets up its stage for the suite; a string says why it cannot be set up here (its rows are skipped with it). Absent: {@link NO_STAGE}. */
-  prepare?(signal?: AbortSignal): Promise<Stage | string>;
+  /**
+   * Sets up its stage for the suite, whose servers are at `services` (absent: `serviceUrls()`); a
+   * string says why it cannot be set up here (its rows are skipped with it). Absent: {@link NO_STAGE}.
+   */
+  prepare?(signal?: AbortSignal, services?: ServiceUrls): Promise<Stage | string>;
   /** Resolves at the moment to strike (or at its time limit). */
   when(context: StrikeContext<Stage>): Promise<void>;
   /** Whether each run keeps its history (`keepHistory`): the fault's table is worked out from what each client was told. */

@@ -59,6 +59,8 @@ export interface DelayProxy {
   close(): Promise<void>;
   /** Connections accepted so far (the index {@link partition} takes is their order, from 0). */
   connections(): number;
+  /** The indices of the connections accepted so far whose two sockets are not both closed (or destroyed by `close`) yet, in order. */
+  open(): number[];
   /**
    * Silences connection `index` both ways (see {@link PartitionMode}) until the returned
    * partition is healed; the other connections go on. Throws a RangeError for a connection not
@@ -221,6 +223,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   }
   const pairs = new Set<() => void>();
   const silences: Silence[] = [];
+  const opened = new Set<number>();
   let closing = false;
   let requestTurns = 0;
   // Half-open on both sides, so that a client's end does not end its side before the delayed reply.
@@ -231,8 +234,19 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     }
     const target = createConnection({ host: targetHost, port: targetPort, allowHalfOpen: true });
     const silence: Silence = { mode: null, parked: [] };
-    silences.push(silence);
-    const destroy = relay(client, target, oneWayDelayMs, silence, () => pairs.delete(destroy), () => requestTurns++);
+    const index = silences.push(silence) - 1;
+    opened.add(index);
+    const destroy = relay(
+      client,
+      target,
+      oneWayDelayMs,
+      silence,
+      () => {
+        pairs.delete(destroy);
+        opened.delete(index);
+      },
+      () => requestTurns++,
+    );
     pairs.add(destroy);
   });
   server.listen(0, host);
@@ -247,6 +261,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       return requestTurns;
     },
     connections: () => silences.length,
+    open: () => [...opened],
     partition(index, mode) {
       const silence = silences[index];
       if (silence === undefined) throw new RangeError(`no connection ${index}: ${silences.length} accepted so far`);
@@ -269,6 +284,8 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const destroy of pairs) destroy();
       pairs.clear();
+      // Destroyed, both sockets of each: none is open any more, whenever their close events come.
+      opened.clear();
       return closed;
     },
   };

@@ -22,6 +22,7 @@ import { since } from '../coordination/clock.ts';
 import { CriticalSectionLog } from '../evidence/event-log.ts';
 import { createExecutor } from './executor.ts';
 import { outcomeUnknown } from './outcome-unknown.ts';
+import { rerouted } from '../network/victim-route.ts';
 import { FaultGate, VICTIM } from '../faults/fault-gate.ts';
 import { faults } from '../faults/registry.ts';
 import { OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
@@ -72,7 +73,9 @@ export default async function client({ config, clientId, input, share, hold }: C
   const store = new FileStore(config.dbPath, config.latency);
   const log = new CriticalSectionLog(config.log);
   const notes = notesPath(config.dbPath);
-  const session = await strategy.connect({ share, store, execute: createExecutor(config, clientId === VICTIM), note: (text) => writeNote(notes, text) });
+  // Under a fault that strikes its network the victim reaches its servers its own way (see `network/victim-route.ts`).
+  const ownShare = clientId === VICTIM && config.victimRoutes != null ? rerouted(share, config.victimRoutes) : share;
+  const session = await strategy.connect({ share: ownShare, store, execute: createExecutor(config, clientId === VICTIM), note: (text) => writeNote(notes, text) });
   let requests = 0;
   let successes = 0;
   let unknown = 0;

@@ -6,14 +6,16 @@
  * history records it as such, never as failed or as succeeded.
  *
  * Recognised: the socket errors of Node (`ECONNRESET`, `EPIPE`, `ECONNREFUSED`, `ETIMEDOUT`, …),
- * PostgreSQL's connection exceptions (SQLSTATE class 08) and shutdown errors (57P01–57P03), the
+ * PostgreSQL's connection exceptions (SQLSTATE class 08), shutdown errors (57P01–57P03) and the
+ * server's ending of an idle session (25P03 idle-in-transaction, 57P05 idle-session timeout), the
  * `pg` library's "Connection terminated" lines, ioredis's "Connection is closed" and its
  * "max retries per request" error, and any error named `TimeoutError`; looked for along the
  * error's `cause` chain too. Any other error is the strategy's: it fails the run.
  */
 
 const SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTCONN']);
-const POSTGRES_SHUTDOWN = new Set(['57P01', '57P02', '57P03']);
+/** PostgreSQL codes with which the server ends the connection: shut down, or given up on an idle session. */
+const POSTGRES_SHUTDOWN = new Set(['57P01', '57P02', '57P03', '25P03', '57P05']);
 const MESSAGES = [/connection terminated/i, /connection is closed/i, /max retries per request/i, /server closed the connection unexpectedly/i, /client has encountered a connection error/i, /stream isn't writeable/i];
 
 export function outcomeUnknown(error: unknown): boolean {

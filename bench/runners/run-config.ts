@@ -5,6 +5,7 @@ import type { RunnerName } from './runner.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
 import type { WorkloadName } from '../workloads/registry.ts';
 import type { ServiceUrls } from '../engines/services.ts';
+import type { VictimRoutes } from '../network/victim-route.ts';
 
 /**
  * Everything a thread needs to take part in one run (one workload, one strategy, one repetition).
@@ -62,6 +63,8 @@ export interface RunConfig {
   readonly namespace: string;
   /** Servers' stores refuse a write whose fencing token is older than one they accepted (`--fencing`). */
   readonly fencing: boolean;
+  /** The victim's own way to its servers under a fault that strikes its network (see `network/victim-route.ts`); absent or null: the run's, as every client. */
+  readonly victimRoutes?: VictimRoutes | null;
 }
 
 /**
@@ -100,10 +103,10 @@ export interface ExecutorSeed {
  * reach by mistake, not from a strategy set on reaching it (the seed still carries the buffers
  * at run time).
  */
-export type StrategyConfig = Omit<RunConfig, 'log' | 'prints' | 'barrier' | 'finish' | 'stop' | 'faultGate'> & { readonly executor: ExecutorSeed };
+export type StrategyConfig = Omit<RunConfig, 'log' | 'prints' | 'barrier' | 'finish' | 'stop' | 'faultGate' | 'victimRoutes'> & { readonly executor: ExecutorSeed };
 
 /** The run's config as its strategy's `setup` receives it. */
 export function strategyConfig(config: RunConfig): StrategyConfig {
-  const { log: _log, prints: _prints, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _faultGate, ...settings } = config;
+  const { log: _log, prints: _prints, barrier: _barrier, finish: _finish, stop: _stop, faultGate: _faultGate, victimRoutes: _victimRoutes, ...settings } = config;
   return { ...settings, executor: config as unknown as ExecutorSeed };
 }

@@ -27,6 +27,7 @@ import { createSqliteState, readSqliteState, sqlitePathFor } from '../workloads/
 import { brokerLeftovers, engineState, type BrokerLeftovers, type EngineState } from '../engines/engine-state.ts';
 import { engineOf } from '../engines/availability.ts';
 import { runNamespace } from '../engines/namespace.ts';
+import { victimRoutes } from '../network/victim-route.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
 import { countServerRoundTrips, type ServerRoundTrips } from '../evidence/server-round-trips.ts';
 import { withRunName } from '../engines/dead-run-namespaces.ts';
@@ -467,6 +468,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     services: place.services,
     namespace: place.namespace,
     fencing: settings.fencing ?? false,
+    victimRoutes: settings.faultStage?.victimEndpoints === undefined ? null : victimRoutes(place.services, settings.faultStage.victimEndpoints),
     // Room for every client printing twice over: a strategy that runs bodies again is counted, not cut short.
     prints: runner.name === 'threads' ? PrintLog.create(4 * settings.clients * perClient).buffer : join(dir, 'prints.log'),
     barrier: StartBarrier.create().buffer,

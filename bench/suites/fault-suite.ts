@@ -89,7 +89,7 @@ export async function runFaultSuite(
 ): Promise<FaultRow[]> {
   const fault = faults[suite.fault];
   // What the fault sets up for the whole suite (private servers), removed whatever happens.
-  const prepared = fault.prepare === undefined ? NO_STAGE : await fault.prepare(signal);
+  const prepared = fault.prepare === undefined ? NO_STAGE : await fault.prepare(signal, suite.services);
   try {
     return await runRows(suite, typeof prepared === 'string' ? null : prepared, typeof prepared === 'string' ? prepared : null, onProgress, signal);
   } finally {

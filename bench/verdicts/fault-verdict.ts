@@ -25,7 +25,7 @@ export interface FaultVerdict {
   readonly consistent: boolean | null;
   /** What a user of the strategy would see, per distinct outcome. */
   readonly userSees: readonly string[];
-  /** pause-in-cs: runs whose paused victim's stale write was accepted; null for the other faults. */
+  /** A fault that holds the victim before its write and runs with and without fencing (pause-in-cs, partition): runs whose victim's stale write was accepted; null for the other faults. */
   readonly staleWrites: number | null;
 }
 
@@ -82,7 +82,8 @@ export interface FaultRowSettings {
 export function judgeFaultRuns(runs: readonly RunResult[], { fault, guarantee, tickets }: FaultRowSettings): FaultVerdict {
   const finished = runs.flatMap((r) => (r.status === 'completed' ? [r] : []));
   const recoveries = finished.flatMap((r) => (r.fault?.recoveryMs != null ? [r.fault.recoveryMs] : []));
-  const paused = fault === 'pause-in-cs';
+  // Faults that hold the victim before its write and run both ways: its write may land stale.
+  const paused = faults[fault].victimHolds === 'before-write' && faults[fault].fencingBothWays;
   return {
     othersFinished: finished.length,
     recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
