@@ -100,9 +100,9 @@ describe('npm run bench: good command lines', () => {
     for (const name of strategyNames) expect(stdout).toContain(strategies[name].paradigm);
   });
 
-  it('a fault named alone rewrites its results file where it has one (crash-in-cs, pause-in-cs, crash-owner), never with other settings', () => {
+  it('a fault named alone rewrites its results file where it has one (crash-in-cs, pause-in-cs, crash-owner, partition), never with other settings', () => {
     const saves = (argv: string[]) => (parse(argv) as { isDefault?: boolean }).isDefault;
-    for (const fault of ['crash-in-cs', 'pause-in-cs', 'crash-owner']) {
+    for (const fault of ['crash-in-cs', 'pause-in-cs', 'crash-owner', 'partition']) {
       expect(saves(['--fault', fault])).toBe(true);
       expect(saves(['--fault', fault, '--repeat', '1'])).toBe(false);
     }

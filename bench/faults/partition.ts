@@ -140,16 +140,22 @@ export const partition: Fault<PartitionStage> = {
     await context.sleep(50);
     healAll(context.stage);
   },
-  userSees(run: CompletedRun) {
+  userSees(run: CompletedRun, tickets: number) {
     const fault = run.fault;
     const figures = run.check.figures;
-    const unknown = figures.workload === 'ticket-rush' ? (figures.unknown ?? 0) : 0;
     const kept = fault?.recoveryMs == null || fault.recoveryMs >= PARTITION_LIMIT_MS;
-    const parts = [kept ? 'the server kept the silent holder\'s lock through the partition' : 'another client entered during the partition'];
+    const parts = [kept ? "the server kept the silent holder's lock through the partition" : 'another client entered during the partition'];
     if (fault?.staleWrites === 1) parts.push("the victim's write after the heal was accepted over a newer holder's (a lost update)");
-    else if (fault?.victimRetried === true) parts.push("the victim's write after the heal was refused, and it asked for the lock again");
+    else if (fault?.victimRetried === true) parts.push("the victim's write after the heal was refused, and it tried again");
     else if (fault?.victimRefused === true) parts.push("the victim's write after the heal was refused");
-    if (unknown > 0) parts.push(`${plural(unknown, 'outcome')} unknown (a connection the server ended)`);
+    if (figures.workload !== 'ticket-rush') return parts.join('; ');
+    const unknown = figures.unknown ?? 0;
+    if (unknown > 0) {
+      // Read from the final state: sales beyond those the others were told of are the victim's.
+      const applied = figures.finalCount === null ? null : tickets - figures.finalCount - figures.sold;
+      const landed = applied === null ? 'the final state does not parse' : applied > 0 ? 'the final state shows its write' : 'the final state shows only the sales the others were told of';
+      parts.push(`the victim's request ended with its connection (${plural(unknown, 'outcome')} unknown); ${landed}`);
+    }
     return parts.join('; ');
   },
 };
