@@ -20,7 +20,8 @@ import { CONVERGES_FROM } from './precision.ts';
  * row's start-ups shared over 6.5 repetitions (threads: two pool starts of 1.4 s; processes: one
  * start of 3 processes, 0.4 s, or of 50 processes, 5.4 s, as `npm run bench:micro` measured).
  * The mean walls: at `doc`, of the committed `results/default-suite.json` (its latencies are sleeps,
- * so load barely moves them); at `zero`, of none, flock, pg-advisory and redis-lease measured at a
+ * so load barely moves them), the strategies added since counted at the wall of their kind (an owner
+ * or a compare-and-set: 0.2–0.5 s on ticket-rush); at `zero`, of none, flock, pg-advisory and redis-lease measured at a
  * load average of 35–60 and divided by 2.3 (how much a load of 35 slowed ticket-rush at `zero` under
  * threads against a load under 25). Their arithmetic is in docs/measurement-cost.md. Groups not
  * measured (the `quick` profile) are estimated from `doc` scaled by its latencies (1/10).
@@ -30,8 +31,8 @@ export const REPETITION_S: Readonly<Record<`${WorkloadName} ${'doc' | 'zero'} ${
   'ordered-print doc processes': 1.6,
   'ordered-print zero threads': 2.8,
   'ordered-print zero processes': 0.7,
-  'ticket-rush doc threads': 3.8,
-  'ticket-rush doc processes': 4.7,
+  'ticket-rush doc threads': 3.3,
+  'ticket-rush doc processes': 4.1,
   'ticket-rush zero threads': 2.2,
   'ticket-rush zero processes': 2.8,
   // noop is not a suite workload (bench:micro's): no estimate.
