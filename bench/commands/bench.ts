@@ -26,6 +26,7 @@ import { renderMarkdown, resultsDir, saveReport, STDOUT, tableStream, type Repor
 import { refreshHtmlReport } from '../reports/html-report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
 import { MIN_REPETITIONS } from '../suites/precision.ts';
+import { estimateSuite } from '../suites/suite-estimate.ts';
 import type { ResultRow } from '../suites/summary.ts';
 import { outputWidth, renderTerminal } from '../reports/table.ts';
 import { wrapText } from '../reports/text-width.ts';
@@ -335,7 +336,26 @@ export function faultExitCode(rows: readonly FaultRow[]): number {
   return rows.some((row) => faultRowProblem(row) !== null) ? 1 : 0;
 }
 
+/**
+ * What a bare `npm run bench` says before it starts: that it runs the whole default suite, how
+ * long that is estimated to take (see `suites/suite-estimate.ts`), and that it rewrites results/.
+ */
+export function defaultSuiteNotice(suite: SuiteSettings, width: number): string {
+  const estimate = estimateSuite(suite);
+  const minutes = (s: number) => Math.round(s / 60);
+  const text =
+    `With no options, npm run bench runs the whole default suite: ${plural(estimate.rows, 'row')} ` +
+    `(${suite.workloads.join(', ')} · latency ${suite.latencies.join(', ')} · ${suite.runners.join(', ')} · ${plural(suite.strategies.length, 'strategy', 'strategies')}` +
+    `${estimate.notRun > 0 ? `, less ${estimate.notRun} not applicable or skipped` : ''}), each repeated ${Math.min(MIN_REPETITIONS, suite.repeat)}–${suite.repeat} times until its median wall time is known within 1%` +
+    `${wantsReference(suite) ? ", and the tutorial's Python program" : ''}. ` +
+    `Estimated time: ${minutes(estimate.fewestS)}–${minutes(estimate.mostS)} min on a quiet 2-core machine (docs/measurement-cost.md); longer on a busier one. ` +
+    'When it ends it rewrites results/default-suite.md, results/default-suite.json and results/report.html; Ctrl-C stops it and writes nothing. ' +
+    'Give any option (e.g. --strategy flock,sqlite --latency doc) to run a part and leave results/ alone.';
+  return `${wrapText(text, width).join('\n')}\n`;
+}
+
 async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
+  if (parsed.isDefault) process.stderr.write(defaultSuiteNotice(parsed.suite, outputWidth(process.stderr)));
   const started = environmentAtStart();
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
   const rows = await runSuite(parsed.suite, progressLine, signal, histories);

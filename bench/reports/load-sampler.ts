@@ -15,6 +15,7 @@
  * Linux only (elsewhere the figure is null); CPU time comes in USER_HZ ticks of 10 ms, so a
  * repetition of under a few hundred ms has a coarse figure.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 /** How often the processes are read during a repetition, ms. */
@@ -81,6 +82,31 @@ async function readProcesses(): Promise<Map<number, ProcessTicks>> {
   return out;
 }
 
+/**
+ * Every process's ticks, by pid, read at once without yielding: for the readings at a repetition's
+ * start and end, outside its measured window, where the one-at-a-time reads of {@link readProcesses}
+ * (each a wait for libuv's thread pool) took 0.2–1.2 s per repetition at a load average of 30. A
+ * reading of 200 processes blocks this thread for a few ms.
+ */
+function readProcessesNow(): Map<number, ProcessTicks> {
+  const out = new Map<number, ProcessTicks>();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const n of names.filter((name) => /^\d+$/.test(name))) {
+    try {
+      const parsed = parseStat(readFileSync(`/proc/${n}/stat`, 'utf8'));
+      if (parsed !== null) out.set(Number(n), parsed);
+    } catch {
+      // Ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
 /** The pids of `root` and its descendants in a reading. */
 export function treeOf(root: number, processes: ReadonlyMap<number, ProcessTicks>): Set<number> {
   const tree = new Set([root]);
@@ -125,30 +151,41 @@ export interface LoadSampler {
   stop(): Promise<RepetitionLoad>;
 }
 
-/** Starts sampling other processes' CPU time now, every {@link SAMPLE_INTERVAL_MS}, until stopped. Never throws. */
-export async function startLoadSampler(root = process.pid): Promise<LoadSampler> {
+/**
+ * Starts sampling other processes' CPU time now, every {@link SAMPLE_INTERVAL_MS}, until stopped.
+ * Never throws. The first and last readings are taken at once (see {@link readProcessesNow}); a
+ * reading still under way at the stop is dropped, not waited for (under load one took 20 s): the
+ * last reading counts the ticks since the last one completed.
+ */
+export function startLoadSampler(root = process.pid): Promise<LoadSampler> {
   const started = performance.now();
-  let last = await readProcesses();
+  let last = readProcessesNow();
   const readable = last.size > 0;
   let ticks = 0;
   let samples = 1;
-  let pending: Promise<void> = Promise.resolve();
-  const sample = () => {
-    pending = pending.then(async () => {
-      const now = await readProcesses();
-      ticks += otherTicks(last, now, root);
-      last = now;
-      samples++;
+  let stopped = false;
+  const take = (now: Map<number, ProcessTicks>) => {
+    ticks += otherTicks(last, now, root);
+    last = now;
+    samples++;
+  };
+  let reading = false;
+  // During the repetition, one file at a time, yielding between them (see `readProcesses`); one reading at a time.
+  const timer = setInterval(() => {
+    if (reading) return;
+    reading = true;
+    void readProcesses().then((now) => {
+      reading = false;
+      if (!stopped) take(now);
     });
-    return pending;
-  };
-  const timer = setInterval(() => void sample(), SAMPLE_INTERVAL_MS);
+  }, SAMPLE_INTERVAL_MS);
   timer.unref();
-  return {
-    async stop() {
+  return Promise.resolve({
+    stop() {
       clearInterval(timer);
-      await sample();
-      return repetitionLoad(readable ? ticks : null, performance.now() - started, samples);
+      stopped = true;
+      take(readProcessesNow());
+      return Promise.resolve(repetitionLoad(readable ? ticks : null, performance.now() - started, samples));
     },
-  };
+  });
 }

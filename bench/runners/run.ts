@@ -15,7 +15,8 @@ import { NO_STAGE, type FaultStage, type StrikeContext } from '../faults/fault.t
 import { oneLine } from './one-line.ts';
 import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
 import { processGroups, processLayout } from './process-layout.ts';
-import type { ProcessPool } from './process-pool.ts';
+import { ProcessPool } from './process-pool.ts';
+import { ThreadPool } from './thread-pool.ts';
 import { runners } from './runners.ts';
 import { InterruptedError } from './interrupted.ts';
 import type { LatencyProfile } from '../workloads/latency.ts';
@@ -126,7 +127,7 @@ export interface CompletedRun {
   /**
    * From the first client thread or process started to the last one ended, ms: for processes,
    * the figure the tutorial's own program measures (start-up included); null if unknown, or when
-   * the run's client processes came from a pool (see `runOnce`): they were started before it.
+   * the run's client processes or threads came from a pool (see `runOnce`): they were started before it.
    */
   readonly programWallMs: number | null;
   /** The run's temporary directory, removed by the time the result is returned. */
@@ -363,12 +364,14 @@ async function inject(fault: FaultName, clients: Fleet, config: RunConfig, strat
  * {@link InterruptedError} when `signal` aborts, after the same clean-up, and an Error at once
  * for settings that ask for a fault in a timed run.
  *
- * Under the processes runner, `pool` lends the run client processes kept from earlier runs and
- * takes back those that ended the run cleanly (see `process-pool.ts`): the run's state is still
- * all its own, but its processes are not started for it, so it has no program wall. Without a pool
- * (or under threads) the run starts its clients and ends them.
+ * `pool` lends the run what earlier runs kept, and takes back what ended this one cleanly: under
+ * the processes runner a {@link ProcessPool}'s client processes (see `process-pool.ts`), under
+ * threads a {@link ThreadPool}'s client thread pool of the same strategy (see `thread-pool.ts`).
+ * The run's state is still all its own, but its clients' processes or threads are not started for
+ * it, so it has no program wall. Without a pool (or with one of the other runner's) the run starts
+ * its clients and ends them.
  */
-export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool: ProcessPool | null = null): Promise<RunResult> {
+export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool: ProcessPool | ThreadPool | null = null): Promise<RunResult> {
   const timed = settings.timed ?? null;
   if (timed !== null && settings.fault !== null) throw new Error('a timed run takes no fault');
   const perClient = settings.requestsPerClient ?? 1;
@@ -427,7 +430,7 @@ interface RunPlace {
 }
 
 /** The run itself, in `dir`; see {@link runOnce}. Throws what made it fail. */
-async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace, pool: ProcessPool | null): Promise<CompletedRun> {
+async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace, pool: ProcessPool | ThreadPool | null): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
   const runner = runners[settings.runner ?? 'threads'];
@@ -499,7 +502,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   let measured: Omit<CompletedRun, 'status' | 'workDir' | 'problems' | 'log' | 'check' | 'programWallMs' | 'linearizable' | 'history'> | null = null;
   let evidence: (FleetEvidence & { finalState: Awaited<ReturnType<FileStore['load']>> }) | null = null;
   try {
-    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error), pool: runner.name === 'processes' ? pool : null }));
+    fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error), pool: runner.name === 'processes' && pool instanceof ProcessPool ? pool : null, threadPool: runner.name === 'threads' && pool instanceof ThreadPool ? pool : null }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
     place.roundTrips?.mark();

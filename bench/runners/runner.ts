@@ -12,6 +12,7 @@ import type { ClientOutcome } from '../workloads/workload.ts';
 import type { VictimAction, VictimControl } from '../faults/fault.ts';
 import type { ProcessLayout } from './process-layout.ts';
 import type { ProcessPool } from './process-pool.ts';
+import type { ThreadPool } from './thread-pool.ts';
 import type { RunConfig } from './run-config.ts';
 
 export type RunnerName = 'threads' | 'processes';
@@ -43,6 +44,8 @@ export interface FleetPlan {
   readonly fail: (error: Error) => void;
   /** Client processes kept between runs (processes runner, see `process-pool.ts`); null: the run starts its own and ends them. */
   readonly pool: ProcessPool | null;
+  /** Client thread pools kept between runs (threads runner, see `thread-pool.ts`); null: the run starts its own and ends it. */
+  readonly threadPool: ThreadPool | null;
 }
 
 /** What the event log and the prints show once the clients have finished. */
@@ -88,7 +91,7 @@ export interface Fleet {
    * gone. Never rejects: what went wrong (a session's close that threw or did not end) is returned.
    */
   close(): Promise<string[]>;
-  /** From the first thread or process started to the last one ended (after `close`), ms; null when the run took its processes from a pool and gave them back (no start-up, no end). */
+  /** From the first thread or process started to the last one ended (after `close`), ms; null when the run was lent its processes or threads by a keeper (see `process-pool.ts`, `thread-pool.ts`): it did not start them all, nor end them. */
   programWallMs(): number | null;
 }
 

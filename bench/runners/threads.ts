@@ -23,6 +23,7 @@ import { claimsSlots } from './run-config.ts';
 import { destroyForGood } from './pool-end.ts';
 import { printsAsNow, SESSION_CLOSE_MS, type Fleet, type FleetPlan, type Runner } from './runner.ts';
 import { tsWorkerExecArgv } from './ts-loader.ts';
+import type { KeptPool } from './thread-pool.ts';
 
 const clientFile = fileURLToPath(new URL('./client.ts', import.meta.url));
 
@@ -34,9 +35,9 @@ export function threadsFor(threads: number, clients: number): number {
 /**
  * A fresh pool of `threads` piscina workers that holds `clients` clients in flight at once. A
  * pool's `'error'` (a worker that died with no task, a late message for a task it no longer has)
- * fails the run through `onError` instead of crashing the process.
+ * goes to the holder's `onError` (the run that holds it, which fails) instead of crashing the process.
  */
-function clientPool(threads: number, clients: number, onError: (error: Error) => void): Piscina<ClientTask, ClientOutcome> {
+function clientPool(threads: number, clients: number, onError: (error: Error) => void): KeptPool<ClientTask, ClientOutcome> {
   const pool = new Piscina<ClientTask, ClientOutcome>({
     filename: clientFile,
     minThreads: threads,
@@ -47,19 +48,36 @@ function clientPool(threads: number, clients: number, onError: (error: Error) =>
     idleTimeout: 60_000,
     execArgv: tsWorkerExecArgv,
   });
-  pool.on('error', (error: Error) => onError(new Error(`a client thread failed: ${oneLine(error)}`)));
-  return pool;
+  const kept: KeptPool<ClientTask, ClientOutcome> = { pool, onError, reused: false };
+  pool.on('error', (error: Error) => kept.onError(new Error(`a client thread failed: ${oneLine(error)}`)));
+  return kept;
+}
+
+/** The key a client pool is kept under between runs (see `thread-pool.ts`): the row's strategy and the pool's shape. */
+function keyOf(strategy: string, threads: number, clients: number): string {
+  return `${strategy} · ${threads} threads · ${clients} clients`;
 }
 
 export const threadsRunner: Runner = {
   name: 'threads',
-  start(plan: FleetPlan): Promise<Fleet> {
+  async start(plan: FleetPlan): Promise<Fleet> {
     const { config, host, inputs } = plan;
     const started = since(config.clockBase);
     const victimAlone = config.fault !== null;
     const poolClients = victimAlone ? config.clients - 1 : config.clients;
-    const pool = clientPool(threadsFor(plan.spread, poolClients), poolClients, plan.fail);
-    const victimPool = victimAlone ? clientPool(1, 1, plan.fail) : null;
+    const threads = threadsFor(plan.spread, poolClients);
+    // A fault run never takes a kept pool, nor gives one back: its threads may have been struck.
+    const keeper = victimAlone ? null : plan.threadPool;
+    const key = keyOf(config.strategyModule ?? config.strategy, threads, poolClients);
+    let poolFailed = false;
+    const failRun = (error: Error) => {
+      poolFailed = true;
+      plan.fail(error);
+    };
+    const kept = keeper === null ? clientPool(threads, poolClients, failRun) : await keeper.take(key, () => clientPool(threads, poolClients, failRun));
+    kept.onError = failRun;
+    const pool = kept.pool;
+    const victimPool = victimAlone ? clientPool(1, 1, plan.fail).pool : null;
     const log = new CriticalSectionLog(config.log);
     const barrier = new StartBarrier(config.barrier);
     const gate = new FaultGate(config.faultGate);
@@ -84,7 +102,7 @@ export const threadsRunner: Runner = {
     finished.catch(() => undefined);
     let cpuAtRelease = process.cpuUsage();
     let ended: number | null = null;
-    return Promise.resolve({
+    return {
       arrived: (timeoutMs) =>
         Promise.race([
           barrier.allArrived(config.clients, timeoutMs),
@@ -131,11 +149,15 @@ export const threadsRunner: Runner = {
           if (closed === null) errors.push(`the clients' sessions did not close within ${SESSION_CLOSE_MS / 1000} s of the run's end`);
           else errors.push(...new Set(closed.flatMap((c) => (c.status === 'rejected' ? [`closing a client's session: ${oneLine(c.reason)}`] : []))));
         }
-        for (const p of [pool, victimPool]) if (p !== null) await destroyForGood(p).catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
+        // Back to the keeper only when every client reported and closed its session cleanly, and no thread failed.
+        const clean = reported && errors.length === 0 && !poolFailed;
+        if (keeper !== null && clean) await keeper.give(key, kept);
+        for (const p of [keeper !== null && clean ? null : pool, victimPool]) if (p !== null) await destroyForGood(p).catch((error: unknown) => errors.push(`destroying a client pool: ${oneLine(error)}`));
         ended ??= since(config.clockBase);
         return errors;
       },
-      programWallMs: () => (ended ?? since(config.clockBase)) - started,
-    });
+      // Only a pool started for this run and ended by it has a program wall: a kept one neither starts nor ends here.
+      programWallMs: () => (keeper !== null ? null : (ended ?? since(config.clockBase)) - started),
+    };
   },
 };

@@ -20,6 +20,14 @@ export const PRECISION_FRACTION = 0.01;
 /** …or this many ms, when more than the fraction (rows of about 200 ms or less). */
 export const PRECISION_FLOOR_MS = 2;
 
+/** The fewest repetitions whose order-statistic interval of the median reaches 95% coverage (6): no row converges with fewer. */
+export const CONVERGES_FROM: number = fewestReachingConfidence();
+
+function fewestReachingConfidence(): number {
+  for (let n = 1; n < 100; n++) if (medianInterval(Array.from({ length: n }, (_, i) => i), MEDIAN_CONFIDENCE)?.reachesConfidence === true) return n;
+  throw new Error(`no interval of the median reaches ${MEDIAN_CONFIDENCE} below 100 values`);
+}
+
 /** Every row runs at least this many repetitions (fewer only when the cap is lower). */
 export const MIN_REPETITIONS = 3;
 

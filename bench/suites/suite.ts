@@ -8,6 +8,7 @@ import { MIN_REPETITIONS } from './precision.ts';
 import { runRounds } from './rounds.ts';
 import { requestsPerClient } from './run-length.ts';
 import { ProcessPool } from '../runners/process-pool.ts';
+import { ThreadPool } from '../runners/thread-pool.ts';
 import { startLoadSampler, type RepetitionLoad } from '../reports/load-sampler.ts';
 import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary.ts';
 import { delayedServices } from '../engines/delayed-services.ts';
@@ -64,9 +65,9 @@ export interface Progress {
 
 /**
  * Runs the suite in rounds: in each round every row still measuring runs once, the strategies one
- * after another, each in a fresh pool of threads or, under processes, in freshly started
- * processes for a row's first repetition and in processes kept from earlier runs of the group for
- * the others (fresh state every time); the order rotates by one strategy per
+ * after another, in freshly started threads or processes for a row's first repetition and, for
+ * the others, under threads in the row's own thread pool kept from its earlier repetitions, under
+ * processes in processes kept from earlier runs of the group (fresh state every time); the order rotates by one strategy per
  * round, so no strategy always runs first or after the same neighbour. From round `minRepeat` on, a
  * row whose median wall time is known within 1% (or 2 ms) at 95% drops out of later rounds (see
  * `precision.ts`); the others run until the cap, `repeat`. A strategy out of a runner's reach is not run there: its row
@@ -118,10 +119,11 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
         const loads = new Map<StrategyName, RepetitionLoad[]>(suite.strategies.map((s) => [s, []]));
         const minimum = Math.min(suite.minRepeat ?? MIN_REPETITIONS, suite.repeat);
         const groupEnd = done + suite.repeat * suite.strategies.length;
-        // Under processes, a row's first repetition starts its client processes and ends them (its
-        // program wall, start-up included, is the tutorial's figure); the later ones reuse processes
-        // kept in this group's pool, each with fresh state (see `process-pool.ts`).
-        const pool = runner === 'processes' ? new ProcessPool() : null;
+        // A row's first repetition starts its client processes or threads and ends them (its program
+        // wall, start-up included, is the tutorial's figure under processes); the later ones reuse
+        // processes kept in this group's pool, or under threads the row's own thread pool, each
+        // with fresh state (see `process-pool.ts`, `thread-pool.ts`).
+        const pool = runner === 'processes' ? new ProcessPool() : new ThreadPool();
         try {
           await runRounds(
             reachable,
@@ -145,7 +147,7 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
             (_, repetitions) => (done += suite.repeat - repetitions),
           );
         } finally {
-          await pool?.close();
+          await pool.close();
         }
         // Rows not run here (out of reach, skipped) count as done too.
         done = groupEnd;
