@@ -8,8 +8,9 @@ import { hangInCs } from './hang-in-cs.ts';
 import { pauseInCs } from './pause-in-cs.ts';
 import { crashServer } from './crash-server.ts';
 import { crashOwner } from './crash-owner.ts';
+import { crashAfterAnswer } from './crash-after-answer.ts';
 
-export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs' | 'crash-server' | 'crash-owner';
+export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs' | 'crash-server' | 'crash-owner' | 'crash-after-answer';
 
 export const faults: Record<FaultName, Fault> = {
   'crash-in-cs': crashInCs,
@@ -17,6 +18,7 @@ export const faults: Record<FaultName, Fault> = {
   'pause-in-cs': pauseInCs,
   'crash-server': crashServer,
   'crash-owner': crashOwner,
+  'crash-after-answer': crashAfterAnswer,
 };
 
 export const faultNames = Object.keys(faults) as FaultName[];
