@@ -219,6 +219,17 @@ describe('judge: a fault', () => {
     expect(judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs' }).reasons).toEqual([]);
   });
 
+  it('a victim killed right after its answer "bought" (crash-after-answer): its sale in the store is the one it was told of; its sale missing is an acknowledged purchase lost', () => {
+    // The victim's record is whole (its body ended, then it was answered); only its report died with it.
+    const records = [cs(0), cs(1), cs(2)];
+    const others = [outcome(1, 1), outcome(2, 1)];
+    expect(judge({ ...ticketRush(records, 3, 0), fault: 'crash-after-answer', outcomes: others }).reasons).toEqual([]);
+    expect(judge({ ...ticketRush(records, 3, 1), fault: 'crash-after-answer', outcomes: others }).reasons).toEqual(['1 clients told "bought" with no ticket gone from the store for them']);
+    // Told "sold out", yet the store shows its sale: the report it could not make does not excuse the answer.
+    const soldOut = [cs(0, { outcome: 0 }), cs(1), cs(2)];
+    expect(judge({ ...ticketRush(soldOut, 3, 0), fault: 'crash-after-answer', outcomes: others }).reasons).toContain('-1 lost updates');
+  });
+
   it('a crashed victim told "bought" before its body, which never ended: an early answer with no ticket behind it', () => {
     const records = [{ ...dead, request: -2, outcome: 1, complete: -1 }, cs(1), cs(2)];
     const reasons = judge({ ...ticketRush(records, 3, 1), fault: 'crash-in-cs', outcomes: [outcome(1, 1), outcome(2, 1)] }).reasons;

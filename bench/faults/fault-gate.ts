@@ -16,6 +16,7 @@ export const VICTIM = 0;
 const INSIDE = 0;
 const KILLED = 1;
 const ANOTHER = 2;
+const ANSWERED = 3;
 
 /** Shared between the victim, the other clients and the main thread of one run. */
 export class FaultGate {
@@ -26,7 +27,7 @@ export class FaultGate {
   }
 
   static create(): FaultGate {
-    return new FaultGate(new SharedArrayBuffer(3 * 4));
+    return new FaultGate(new SharedArrayBuffer(4 * 4));
   }
 
   /** The victim: it is inside its critical section now. */
@@ -59,6 +60,22 @@ export class FaultGate {
   /** Resolves once a client other than the victim has entered its critical section (in a thread that writes this gate). */
   anotherEntered(): Promise<void> {
     return waitWhileEquals(this.cells, ANOTHER, 0);
+  }
+
+  /**
+   * The victim's client, right after the harness stamped its answer: says so, then blocks its
+   * thread (`Atomics.wait`, synchronous) until the thread is terminated. Nothing the strategy
+   * scheduled after returning its answer (a `setImmediate`, a later promise) runs any more.
+   */
+  markAnsweredAndStop(): void {
+    Atomics.store(this.cells, ANSWERED, 1);
+    Atomics.notify(this.cells, ANSWERED);
+    while (Atomics.load(this.cells, KILLED) === 0) Atomics.wait(this.cells, KILLED, 0);
+  }
+
+  /** Resolves once the victim's client has been answered and has stopped (see {@link markAnsweredAndStop}). */
+  victimAnswered(): Promise<void> {
+    return waitWhileEquals(this.cells, ANSWERED, 0);
   }
 }
 

@@ -16,7 +16,7 @@ import type { CompletedRun } from '../runners/run.ts';
 import type { RunOwner } from '../runners/run-owners.ts';
 
 /** What a runner may be able to do to the victim client. */
-export type VictimAction = 'kill' | 'pause';
+export type VictimAction = 'kill' | 'pause' | 'kill-after-answer';
 
 /** A runner's hold on the victim client of one run (see `fault-gate.ts`). */
 export interface VictimControl {
@@ -36,9 +36,11 @@ export interface VictimControl {
  * - `before-write`: it reads, then waits before its first write until the fault lets it go on
  *   ({@link VictimControl.proceed}), then writes what it read before;
  * - `until-told`: it stays there, alive, wherever its body runs (its own thread, an owner), until
- *   the fault lets it go on ({@link VictimControl.proceed}); then it runs its body (crash-owner).
+ *   the fault lets it go on ({@link VictimControl.proceed}); then it runs its body (crash-owner);
+ * - `after-answer`: it runs as any client's does; once the harness has stamped its client's answer,
+ *   the client's thread stops at once until it is killed (crash-after-answer).
  */
-export type VictimHold = 'until-killed' | 'forever' | 'before-write' | 'until-told';
+export type VictimHold = 'until-killed' | 'forever' | 'before-write' | 'until-told' | 'after-answer';
 
 /**
  * What a fault set up for a whole fault suite, before its runs: private servers, say. The runs
@@ -70,6 +72,8 @@ export interface StrikeContext<Stage extends FaultStage = FaultStage> {
   victimInside(): Promise<void>;
   /** Resolves once a client other than the victim has entered its critical section (told at once). */
   anotherEntered(): Promise<void>;
+  /** Resolves once the victim's client was answered and stopped (a victim that holds `after-answer`); never, under a runner that lacks `kill-after-answer`. */
+  victimAnswered(): Promise<void>;
   /** Critical sections requested so far (may lag under processes, which report it). */
   requests(): number;
   /** Clients of the run, the victim included. */

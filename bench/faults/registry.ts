@@ -9,8 +9,16 @@ import { pauseInCs } from './pause-in-cs.ts';
 import { crashServer } from './crash-server.ts';
 import { crashOwner } from './crash-owner.ts';
 import { partition } from './partition.ts';
+import { crashAfterAnswer } from './crash-after-answer.ts';
 
-export type FaultName = 'crash-in-cs' | 'hang-in-cs' | 'pause-in-cs' | 'crash-server' | 'crash-owner' | 'partition';
+export type FaultName =
+  | 'crash-in-cs'
+  | 'hang-in-cs'
+  | 'pause-in-cs'
+  | 'crash-server'
+  | 'crash-owner'
+  | 'partition'
+  | 'crash-after-answer';
 
 export const faults: Record<FaultName, Fault> = {
   'crash-in-cs': crashInCs,
@@ -19,6 +27,7 @@ export const faults: Record<FaultName, Fault> = {
   'crash-server': crashServer,
   'crash-owner': crashOwner,
   partition,
+  'crash-after-answer': crashAfterAnswer,
 };
 
 export const faultNames = Object.keys(faults) as FaultName[];

@@ -105,6 +105,8 @@ export default async function client({ config, clientId, input, share, hold }: C
     }
     // What the client was told, and when: its history (invoke = the request stamp).
     log.complete(slot, since(config.clockBase), result.success);
+    // crash-after-answer: the victim's thread stops here, its answer stamped, until it is killed.
+    if (clientId === VICTIM && config.fault !== null && faults[config.fault].victimHolds === 'after-answer') new FaultGate(config.faultGate).markAnsweredAndStop();
     if (result.success) successes++;
     tornReadsInside += result.tornReads;
   };

@@ -75,6 +75,9 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
       // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
       if (inVictimThread) access = pausingBeforeWrite(access, gate);
       else gate.markInside();
+    } else if (hold === 'after-answer' && op.clientId === VICTIM) {
+      // The body runs as any other: the fault strikes once its client has been answered (see `client.ts`).
+      gate.markInside();
     } else if (hold !== null && op.clientId === VICTIM) {
       gate.markInside();
       // In the victim's own thread it stays until the thread is terminated (crash) or forever

@@ -13,7 +13,7 @@ import { FaultGate } from '../faults/fault-gate.ts';
 import { faults, type FaultName } from '../faults/registry.ts';
 import { NO_STAGE, type FaultStage, type StrikeContext } from '../faults/fault.ts';
 import { oneLine } from './one-line.ts';
-import type { Fleet, FleetEvidence, RunnerName } from './runner.ts';
+import { victimLacks, type Fleet, type FleetEvidence, type RunnerName } from './runner.ts';
 import { processGroups, processLayout } from './process-layout.ts';
 import { ProcessPool } from './process-pool.ts';
 import { ThreadPool } from './thread-pool.ts';
@@ -327,6 +327,7 @@ async function inject(fault: FaultName, clients: Fleet, config: RunConfig, strat
     victim: clients.victim,
     victimInside: () => clients.victimInside(),
     anotherEntered: () => clients.anotherEntered(),
+    victimAnswered: () => new FaultGate(config.faultGate).victimAnswered(),
     requests: () => clients.requests(),
     clients: config.clients,
     now: () => since(base),
@@ -341,7 +342,7 @@ async function inject(fault: FaultName, clients: Fleet, config: RunConfig, strat
   };
   const chosen = faults[fault];
   // A runner that cannot do what the fault needs lacks it: the run fails saying so (the suites give such a run no row at all; see `reach.ts`).
-  const lacked = chosen.needs.filter((action) => (action === 'kill' ? clients.victim.kill : clients.victim.pause) === undefined);
+  const lacked = chosen.needs.filter((action) => victimLacks[config.runner][action] !== undefined || (action === 'pause' ? clients.victim.pause : clients.victim.kill) === undefined);
   if (lacked.length > 0) throw new Error(`${fault} needs to ${lacked.join(' and ')} the victim, which this runner cannot do`);
   await chosen.when(context);
   const struck = await chosen.strike(context);

@@ -21,7 +21,9 @@ export const runnerNames: readonly RunnerName[] = ['threads', 'processes'];
 /** What each runner's {@link VictimControl} lacks, and why: a fault that needs it is not applicable there. */
 export const victimLacks: Record<RunnerName, Partial<Record<VictimAction, string>>> = {
   threads: { pause: 'SIGSTOP stops a whole process, and a worker thread cannot be stopped alone' },
-  processes: {},
+  processes: {
+    'kill-after-answer': "a process's stamps reach the runner only with its log, once all its clients are done: a victim killed right after its answer would take the answer with it",
+  },
 };
 
 /** What a runner needs to start the clients of one run. */

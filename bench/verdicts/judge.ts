@@ -184,15 +184,16 @@ export function recoveryAfter(killedAt: number | null, records: readonly Critica
 }
 
 /**
- * The workload's problem that only says a crashed or stuck victim's purchase went through: its
- * client never heard back, so the store may show one sale more than the clients report ("-1 lost
- * updates"). Null when there is no such victim, it was answered, or the figure is another.
+ * The workload's problem that only says a crashed or stuck victim's purchase went through: it
+ * reports nothing, so the store may show one sale more than the clients report ("-1 lost
+ * updates"). That is no problem when its client never heard back, or was told "bought" (killed
+ * after its answer: the sale is the one it was told of). Null when there is no such victim, it was
+ * told "sold out", or the figure is another.
  */
 function victimSale(evidence: RunEvidence, check: WorkloadCheck): string | null {
   if (victimFinishes(evidence.fault) || check.figures.workload !== 'ticket-rush' || check.figures.lostUpdates !== -1) return null;
   const victim = evidence.records.find((r) => r.slot === VICTIM);
-  const answered = victim !== undefined && (victim.outcome === 0 || victim.outcome === 1);
-  return answered ? null : '-1 lost updates';
+  return victim?.outcome === 0 ? null : '-1 lost updates';
 }
 
 /**
