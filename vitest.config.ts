@@ -9,6 +9,7 @@ export const fastTests = [
   'test/compare.test.ts',
   'test/comparison.test.ts',
   'test/delay-proxy.test.ts',
+  'test/doc-links.test.ts',
   'test/fault-verdict.test.ts',
   'test/futex-mutex.test.ts',
   'test/histories-cli.test.ts',
