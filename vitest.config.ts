@@ -21,6 +21,7 @@ export const fastTests = [
   'test/log-analysis.test.ts',
   'test/median-interval.test.ts',
   'test/micro-cli.test.ts',
+  'test/output-width.test.ts',
   'test/owner-link.test.ts',
   'test/owner-thread.test.ts',
   'test/precision.test.ts',
