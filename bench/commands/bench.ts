@@ -34,6 +34,7 @@ import { columnsOption, terminalLayout, wideOption } from '../reports/column-cho
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from '../workloads/registry.ts';
 import { runEntry } from './entry.ts';
+import { writeMessage } from './message-line.ts';
 
 /** Accepted ranges of the numeric options. */
 export const limits = {
@@ -267,10 +268,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (names.length > 0) {
     const reasons = [...new Set(Object.values(skipped))];
     if (mode.requireServices) {
-      process.stderr.write(`--require-services: ${names.join(', ')} cannot run: ${reasons.join('; ')}\n`);
+      writeMessage(`--require-services: ${names.join(', ')} cannot run: ${reasons.join('; ')}`);
       return 1;
     }
-    process.stderr.write(`skipping ${names.join(', ')}: ${reasons.join('; ')}\n`);
+    writeMessage(`skipping ${names.join(', ')}: ${reasons.join('; ')}`);
   }
   await nameDeadRunNamespaces(mode.suite.strategies.filter((name) => skipped[name] === undefined), mode.suite.services);
   return interruptible((signal) =>
@@ -293,11 +294,11 @@ async function nameDeadRunNamespaces(chosen: readonly StrategyName[], services: 
     const url = services[engine];
     if (engine === 'postgres') {
       const ended = terminatedBackendsLine(url, await terminateDeadRunBackends(url).catch(() => []));
-      if (ended !== null) process.stderr.write(`${ended}\n`);
+      if (ended !== null) writeMessage(ended);
     }
     const names = await deadRunNamespaces(engine, url).catch(() => []);
     const line = deadRunNamespacesLine(engine, url, names);
-    if (line !== null) process.stderr.write(`${line}\n`);
+    if (line !== null) writeMessage(line);
   }
 }
 
@@ -369,16 +370,14 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   const out = tableStream(parsed.json);
   out.write(renderTerminal(rows, terminalLayout(out)));
   out.write(renderReferenceTerminal(references, terminalLayout(out).width));
-  if (histories !== undefined) process.stderr.write(`wrote ${plural(histories.written(), 'history', 'histories')} into ${parsed.history ?? ''}\n`);
+  if (histories !== undefined) writeMessage(`wrote ${plural(histories.written(), 'history', 'histories')} into ${parsed.history ?? ''}`);
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
-    process.stderr.write(`${plural(failed.length, 'row')} failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`);
+    writeMessage(`${plural(failed.length, 'row')} failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}`);
   }
   const wrong = rows.filter((r) => r.covered && r.verdict === 'incorrect');
   if (wrong.length > 0) {
-    process.stderr.write(
-      `${plural(wrong.length, 'row')} incorrect under a strategy that promises what the workload needs: ${wrong.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}\n`,
-    );
+    writeMessage(`${plural(wrong.length, 'row')} incorrect under a strategy that promises what the workload needs: ${wrong.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}`);
   }
   return saved ? suiteExitCode(rows) : 1;
 }
@@ -397,7 +396,7 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
     const problem = faultRowProblem(row);
     return problem === null ? [] : [`${row.strategy}/${row.runner} (${problem})`];
   });
-  if (problems.length > 0) process.stderr.write(`${plural(problems.length, 'fault row')} with a failed run or an inconsistent state: ${problems.join(', ')}\n`);
+  if (problems.length > 0) writeMessage(`${plural(problems.length, 'fault row')} with a failed run or an inconsistent state: ${problems.join(', ')}`);
   return saved ? faultExitCode(rows) : 1;
 }
 

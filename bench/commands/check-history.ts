@@ -26,6 +26,7 @@ import { ticketCounter } from '../histories/ticket-counter.ts';
 import { runEntry } from './entry.ts';
 import { integer, parseArguments, withConventions } from './options.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
+import { writeMessage } from './message-line.ts';
 
 /** Exit codes by verdict. */
 export const EXIT = { linearizable: 0, 'not linearizable': 1, unknown: 3 } as const;
@@ -179,10 +180,10 @@ export function main(argv: readonly string[]): number {
     try {
       writeFileAtomic.sync(parsed.html, htmlPage(`${basename(parsed.file)}: ${result.verdict}`, body));
     } catch (error) {
-      process.stderr.write(`error: could not write ${parsed.html}: ${oneLine(error)}\n`);
+      writeMessage(`error: could not write ${parsed.html}: ${oneLine(error)}`);
       return USAGE_ERROR;
     }
-    process.stderr.write(`wrote ${parsed.html}\n`);
+    writeMessage(`wrote ${parsed.html}`);
   }
   return EXIT[result.verdict];
 }

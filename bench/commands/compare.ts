@@ -22,6 +22,7 @@ import { outputWidth } from '../reports/table.ts';
 import { wrapText } from '../reports/text-width.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
 import { runEntry } from './entry.ts';
+import { fitMessage, writeMessage } from './message-line.ts';
 
 function figure(c: FigureChange): string {
   if (c.base === null && c.next === null) return '–';
@@ -146,12 +147,21 @@ export function renderComparison(comparison: Comparison, width = outputWidth()):
   return `${parts.join('\n\n')}\n`;
 }
 
-/** The header lines of one file: when, where, which harness, how loaded the machine was, and its busy warnings. */
-function where(label: string, r: Report): string {
+/**
+ * The header lines of one file: when, where, which harness, how loaded the machine was, and its
+ * busy warnings (indented), each wrapped to `width` columns like the tables below them.
+ */
+export function where(label: string, r: Report, width: number): string {
   const e = r.environment as Partial<Report['environment']> | undefined;
   const load = e === undefined ? '' : describeLoad(e);
-  const warnings = (e?.load?.warnings ?? []).map((w) => `  warning: ${w}\n`).join('');
-  return `${label}: ${e?.date ?? '?'}, ${e?.cpu ?? '?'}, ${e?.cores ?? '?'} cores, Node ${e?.node ?? '?'}, harness ${e === undefined ? '?' : describeHarness({ commit: e.commit ?? null, commitSource: e.commitSource })}${load === '' ? '' : `; ${load}`}\n${warnings}`;
+  const warnings = (e?.load?.warnings ?? []).map((w) => `${indent(fitMessage(`warning: ${w}`, width - 2))}\n`).join('');
+  const line = `${label}: ${e?.date ?? '?'}, ${e?.cpu ?? '?'}, ${e?.cores ?? '?'} cores, Node ${e?.node ?? '?'}, harness ${e === undefined ? '?' : describeHarness({ commit: e.commit ?? null, commitSource: e.commitSource })}${load === '' ? '' : `; ${load}`}`;
+  return `${fitMessage(line, width)}\n${warnings}`;
+}
+
+/** Every line of `text` indented by two spaces. */
+function indent(text: string): string {
+  return text.split('\n').map((line) => `  ${line}`).join('\n');
 }
 
 function program(): Command {
@@ -190,7 +200,7 @@ export function main(argv: readonly string[]): number {
     const { basePath, nextPath, force } = parse(argv);
     const [base, next] = [loadResults(basePath), loadResults(nextPath)];
     if (next.rows.length === 0) {
-      process.stderr.write(`error: ${nextPath} has no rows: nothing was measured to compare\n`);
+      writeMessage(`error: ${nextPath} has no rows: nothing was measured to compare`);
       return 1;
     }
     const comparison = compareReports(base, next, { force });
@@ -198,15 +208,16 @@ export function main(argv: readonly string[]): number {
       const listed = comparison.differences.map((d) => `${d.workload} ${d.setting}: base ${d.base}, new ${d.next}`).join('; ');
       throw new UsageError(`the runs' settings differ (${listed}): their figures are not a change of the code; rerun with the base's settings, or pass --force to compare anyway`);
     }
-    process.stdout.write(`${where('base', base)}${where('new ', next)}\n`);
-    process.stdout.write(renderComparison(comparison));
+    const width = outputWidth();
+    process.stdout.write(`${where('base', base, width)}${where('new ', next, width)}\n`);
+    process.stdout.write(renderComparison(comparison, width));
     const problems: string[] = [];
     if (comparison.matched.length === 0) problems.push(`no row of ${basePath} matches a row of ${nextPath}`);
     if (comparison.onlyInBase.length > 0) problems.push(`missing from the new file: ${comparison.onlyInBase.join(', ')}`);
     const regressed = comparison.matched.filter((m) => m.verdictRegressed);
     if (regressed.length > 0) problems.push(`verdict regressed: ${regressed.map((m) => m.key).join(', ')}`);
     if (comparison.slower.length > 0) problems.push(`slower beyond the noise threshold: ${comparison.slower.map((m) => `${m.key} (${changeCell(m.change)})`).join(', ')}`);
-    for (const problem of problems) process.stderr.write(`${problem}\n`);
+    for (const problem of problems) writeMessage(problem);
     return problems.length > 0 ? 1 : 0;
   } catch (error) {
     return usageExitCode(error);

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { InterruptedError, STOP_SIGNALS, type StopSignalName } from '../runners/interrupted.ts';
 import { ownRunFolders } from '../runners/run-folder.ts';
+import { writeMessage } from './message-line.ts';
 
 export { InterruptedError } from '../runners/interrupted.ts';
 
@@ -66,7 +67,7 @@ export async function interruptible(work: (signal: AbortSignal) => Promise<numbe
     if (!(error instanceof InterruptedError)) throw error;
     const signal = first === null ? error.signal : (first as { signal: StopSignalName }).signal;
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stderr.write(`${interruptedLine(signal, ownRunFolders())}\n`);
+    writeMessage(interruptedLine(signal, ownRunFolders()));
     return exitCodeFor(signal);
   } finally {
     for (const [name, onSignal] of handlers) process.off(name, onSignal);

@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import Table from 'cli-table3';
+import { renderFitted } from '../reports/fitted-table.ts';
+import { outputWidth } from '../reports/table.ts';
+import { wrapText } from '../reports/text-width.ts';
 import { Command } from 'commander';
 import { markdownTable } from 'markdown-table';
 import { Piscina } from 'piscina';
@@ -468,10 +470,18 @@ const legend =
   'min–max are of those per-iteration means. Strategy rows run an empty critical section through session.run, so they include the harness\'s log stamps (their own row). ' +
   'Contended handoff: from the event log, the time from one client\'s exit to the other client\'s enter when it was already waiting; compared with the floor the handoff is built on.';
 
-export function renderMicroTerminal(rows: readonly MicroRow[]): string {
-  const table = new Table({ head: columns.map((c) => c.header), colWidths: [30, 24, 18, 14, 30, 10, 22], wordWrap: true, style: { head: [], border: [] } });
-  for (const row of rows) table.push(columns.map((c) => c.cell(row)));
-  return `${table.toString()}\n${legend}\n`;
+/**
+ * The table for a terminal `width` columns wide (see `outputWidth`): fitted as the bench's tables
+ * are, in blocks led by the measurement's name when the columns do not fit side by side, with
+ * the legend wrapped to the same width.
+ */
+export function renderMicroTerminal(rows: readonly MicroRow[], width: number = outputWidth()): string {
+  const table = renderFitted(
+    columns.map((c, i) => ({ header: c.header, key: i === 0 })),
+    rows.map((row) => columns.map((c) => c.cell(row))),
+    width,
+  );
+  return `${table}\n${wrapText(legend, width).join('\n')}\n`;
 }
 
 export function renderMicroMarkdown(report: MicroReport): string {

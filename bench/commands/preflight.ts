@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadRunFoldersLine, removeDeadRunFolders } from '../runners/run-folder.ts';
 import { UsageError } from './usage-error.ts';
+import { writeMessage } from './message-line.ts';
 
 /**
  * Throws a {@link UsageError} naming the problem unless a run can use the temporary folder; then
@@ -31,5 +32,5 @@ export function checkTemporaryFolder(): void {
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   }
   const removed = deadRunFoldersLine(removeDeadRunFolders(folder));
-  if (removed !== null) process.stderr.write(`${removed}\n`);
+  if (removed !== null) writeMessage(removed);
 }

@@ -13,6 +13,7 @@ import { resultsDir, writeFiles } from '../reports/report.ts';
 import { runEntry } from './entry.ts';
 import { parseArguments, withConventions, writableDir } from './options.ts';
 import { usageExitCode, UsageError } from './usage-error.ts';
+import { writeMessage } from './message-line.ts';
 
 function program(): Command {
   return withConventions(new Command())
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return usageExitCode(error);
   }
   const failures = await writeFiles(dir, { [REPORT_FILE]: page });
-  for (const failure of failures) process.stderr.write(`error: could not write ${failure}\n`);
+  for (const failure of failures) writeMessage(`error: could not write ${failure}`);
   return failures.length === 0 ? 0 : 1;
 }
 

@@ -19,6 +19,7 @@ import { defaultSweep, runSweep, sweepAxes, type SweepAxis, type SweepProgress, 
 import { renderSweepCharts, renderSweepMarkdown, renderSweepTerminal, type SweepReport } from '../reports/sweep-report.ts';
 import { USAGE_ERROR, usageExitCode, UsageError } from './usage-error.ts';
 import { runEntry } from './entry.ts';
+import { writeMessage } from './message-line.ts';
 
 const d = defaultSweep;
 
@@ -127,10 +128,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (Object.keys(skipped).length > 0) {
     const said = `${Object.keys(skipped).join(', ')}: ${[...new Set(Object.values(skipped))].join('; ')}`;
     if (parsed.requireServices) {
-      process.stderr.write(`--require-services: cannot run ${said}\n`);
+      writeMessage(`--require-services: cannot run ${said}`);
       return 1;
     }
-    process.stderr.write(`leaving out ${said}\n`);
+    writeMessage(`leaving out ${said}`);
   }
   const settings: SweepSettings = { ...parsed.settings, strategies: parsed.settings.strategies.filter((name) => skipped[name] === undefined) };
   return interruptible(async (signal) => {
@@ -147,7 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!saved) return 1;
     const bad = rows.filter((r) => r.verdict === 'failed' || (r.covered && r.verdict !== 'correct'));
     if (bad.length > 0) {
-      process.stderr.write(`${bad.length} point(s) failed or were incorrect under a strategy that promises correctness: ${bad.map((r) => `${r.axis}=${r.x}/${r.strategy}`).join(', ')}\n`);
+      writeMessage(`${bad.length} point(s) failed or were incorrect under a strategy that promises correctness: ${bad.map((r) => `${r.axis}=${r.x}/${r.strategy}`).join(', ')}`);
       return 1;
     }
     return 0;
@@ -161,12 +162,12 @@ async function redraw(path: string, dir: string | null): Promise<number> {
     report = JSON.parse(readFileSync(path, 'utf8')) as SweepReport;
     if (report.schema !== 'sync-bench/sweep@1') throw new Error(`schema ${String(report.schema)}`);
   } catch (error) {
-    process.stderr.write(`error: --render '${path}' is not accepted: not the JSON of a sweep (${error instanceof Error ? error.message : String(error)})\n`);
+    writeMessage(`error: --render '${path}' is not accepted: not the JSON of a sweep (${error instanceof Error ? error.message : String(error)})`);
     return USAGE_ERROR;
   }
   const files = { 'sweep.md': renderSweepMarkdown(report), ...(await renderSweepCharts(report.rows)) };
   const failures = await writeFiles(dir ?? dirname(resolve(path)), files);
-  for (const failure of failures) process.stderr.write(`error: could not write ${failure}\n`);
+  for (const failure of failures) writeMessage(`error: could not write ${failure}`);
   return failures.length === 0 ? 0 : 1;
 }
 

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { writeMessage } from './message-line.ts';
 
 /** Exit code for a bad command line: nothing was run or written. */
 export const USAGE_ERROR = 2;
@@ -13,7 +14,7 @@ export class UsageError extends Error {}
 export function usageExitCode(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
   if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    writeMessage(`error: ${error.message}`);
     return USAGE_ERROR;
   }
   throw error;

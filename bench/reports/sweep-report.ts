@@ -1,6 +1,8 @@
-import Table from 'cli-table3';
 import { markdownTable } from 'markdown-table';
 import { renderLineChart, type ChartPoint } from './chart.ts';
+import { renderFitted } from './fitted-table.ts';
+import { outputWidth } from './table.ts';
+import { wrapText } from './text-width.ts';
 import { formatNumber, formatSpread, plural } from './columns.ts';
 import { describeHarness, type Environment } from './environment.ts';
 import type { Percentiles, Spread } from '../suites/summary.ts';
@@ -60,9 +62,6 @@ const jain = (r: SweepRow, which: 'jainClients' | 'jainThreads') => {
   if (s === null) return '–';
   return s.min === s.max ? s.median.toFixed(3) : `${s.median.toFixed(3)} [${s.min.toFixed(3)}–${s.max.toFixed(3)}]`;
 };
-
-/** Widest a terminal column gets before its text wraps, characters. */
-const MAX_WIDTH = 22;
 
 /** A spread of counts: whole numbers without decimals (a median may be a half). */
 function countSpread(s: Spread | null): string {
@@ -170,21 +169,22 @@ export function renderSweepMarkdown(report: SweepReport): string {
   return lines.join('\n');
 }
 
-/** The sweep as terminal tables, one per axis. */
-export function renderSweepTerminal(rows: readonly SweepRow[], s: SweepSettings): string {
+/**
+ * The sweep as terminal tables, one per axis, for a terminal `width` columns wide (see
+ * `outputWidth`): fitted as the bench's tables are, in blocks led by the axis value and the
+ * strategy when the columns do not fit side by side; titles and the legend wrapped to the width.
+ */
+export function renderSweepTerminal(rows: readonly SweepRow[], s: SweepSettings, width: number = outputWidth()): string {
+  const wrap = (text: string) => wrapText(text, width).join('\n');
   const parts = axes(rows).map((axis) => {
     const axisRows = rows.filter((r) => r.axis === axis);
     const first = axisRows[0];
-    const head = columns.map((c) => (c.header === 'x' ? xLabel[axis] : c.header));
-    const cells = axisRows.map((r) => columns.map((c) => c.cell(r)));
-    // Each column as wide as its longest cell (up to MAX_WIDTH), its header wrapped at spaces.
-    const colWidths = head.map((h, i) => {
-      const longestWord = Math.max(...h.split(' ').map((w) => w.length));
-      return Math.min(MAX_WIDTH, Math.max(longestWord, ...cells.map((row) => (row[i] ?? '').length))) + 2;
-    });
-    const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] } });
-    for (const row of cells) table.push(row);
-    return `${axisTitle[axis]}: ${first === undefined ? '' : axisSetting(axis, first, s)}\n${table.toString()}`;
+    const fitted = renderFitted(
+      columns.map((c, i) => ({ header: c.header === 'x' ? xLabel[axis] : c.header, key: i < 2 })),
+      axisRows.map((r) => columns.map((c) => c.cell(r))),
+      width,
+    );
+    return `${wrap(axisTitle[axis])}:\n${first === undefined ? '' : `${wrap(axisSetting(axis, first, s))}\n`}${fitted}`;
   });
-  return `${parts.join('\n\n')}\n${sweepLegend}\n`;
+  return `${parts.join('\n\n')}\n${wrap(sweepLegend)}\n`;
 }
