@@ -122,8 +122,10 @@ describe.runIf(brokersUp)('crash-owner catches', () => {
   it('an owner that acknowledges each request before storing it', { timeout: 120_000 }, async () => {
     const result = completed(await runOnce({ ...crash, strategy: 'acks-before-storing' as never, strategyModule: brokenModule('acks-before-storing'), runner: 'processes' }));
     expectOwnersGone(result, 'processes');
-    // Acknowledged on delivery, the next request is delivered while the body before it runs.
-    expect(result.problems.join('; ')).toMatch(/mutual-exclusion violations|lost updates|oversold/);
+    // Acknowledged on delivery, the next request is delivered while the body before it is still
+    // held: bodies overlap, or one is cut off by the kill midway (a correct owner, prefetch 1, runs
+    // nothing while the victim's answer waits).
+    expect(result.problems.join('; ')).toMatch(/mutual-exclusion violations|lost updates|oversold|entered and never left/);
   });
 });
 
