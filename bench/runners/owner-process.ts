@@ -25,8 +25,12 @@ export interface OwnerProcessOptions {
   readonly restart?: () => Promise<void>;
 }
 
-/** How long an owner process may take to answer `halt`, `stamps` or `stop`, and to exit after SIGKILL, ms. */
-export const OWNER_ANSWER_MS = 10_000;
+/**
+ * How long an owner process may take to start, to answer `halt`, `stamps` or `stop`, and to exit
+ * after SIGKILL, ms. 10 s was too short to start one (fork, load its bundle, connect to a broker)
+ * with the load average at 76 on 2 cores.
+ */
+export const OWNER_ANSWER_MS = 25_000;
 
 /**
  * Forks an owner process running the task `module` (its default export, as for
