@@ -1,9 +1,9 @@
 import { brokerNames } from '../bench/engines/broker-names.ts';
-import { startOwnerThread } from '../bench/runners/owner-thread.ts';
 import type { StrategyConfig } from '../bench/runners/run-config.ts';
 import type { Strategy } from './strategy.ts';
 import type { OwnerAnswer } from './support/rabbitmq-owner-service.ts';
 import { sharedNats } from './support/nats-connection.ts';
+import { startRunOwner } from './support/owner-endpoints.ts';
 
 /** What each client gets: where the NATS server is, the run's request subject and how long to wait for a reply. */
 interface NatsOwnerShare {
@@ -23,9 +23,9 @@ export function replyTimeoutMs(config: Pick<StrategyConfig, 'clients' | 'latency
 }
 
 /**
- * `nats-owner`: operations travel over NATS request/reply to a single writer. An owner thread
- * (started by the setup, in the harness's process under both runners; see
- * `nats-owner.thread.ts`) subscribes to the run's subject in a queue group and applies requests
+ * `nats-owner`: operations travel over NATS request/reply to a single writer. An owner (started
+ * by the setup: a thread of the runner's process under the threads runner, a process of its own
+ * under the processes runner; see `startRunOwner` and `nats-owner.thread.ts`) subscribes to the run's subject in a queue group and applies requests
  * one at a time; each client sends its request and waits for the reply on its inbox. Core NATS is
  * at-most-once: nothing is stored or redelivered, and a request without a reply in time fails
  * the client saying its outcome is unknown.
@@ -37,12 +37,15 @@ export const natsOwner: Strategy = {
   guarantee: 'mutual exclusion',
   order: 'unspecified',
   onHolderCrash: "unaffected: a dead client's request is applied and its reply dropped; if the owner dies, the requests it had not answered time out with an unknown outcome",
-  stateLocation: 'memory of the owner thread, written through to the db file',
+  onOwnerCrash:
+    "restarted (by the harness, as a supervisor would), but nothing is redelivered: core NATS keeps no message, so the requests the dead owner held (applied and stored, or not yet) get no reply, and their clients time out with the outcome unknown; requests sent while no owner listens fail at once ('no responders')",
+  recoversFromOwnerCrash: true,
+  stateLocation: 'memory of the owner, written through to the db file',
   broker: 'nats',
   reach: 'machines',
 
   async setup(config) {
-    const owner = await startOwnerThread(new URL('./nats-owner.thread.ts', import.meta.url), { config }, []);
+    const owner = await startRunOwner(new URL('./nats-owner.thread.ts', import.meta.url), { config }, config, true);
     const share: NatsOwnerShare = { url: config.services.nats, subject: brokerNames(config.namespace).requestSubject, replyTimeoutMs: replyTimeoutMs(config) };
     return { forClient: () => ({ data: share, transfer: [] }), teardown: () => owner.stop() };
   },

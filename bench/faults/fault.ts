@@ -35,8 +35,10 @@ export interface VictimControl {
  * - `forever`: it stays there, alive, for ever;
  * - `before-write`: it reads, then waits before its first write until the fault lets it go on
  *   ({@link VictimControl.proceed}), then writes what it read before;
- * - `until-told`: it stays there, alive, wherever its body runs (its own thread, an owner), until
- *   the fault lets it go on ({@link VictimControl.proceed}); then it runs its body (crash-owner);
+ * - `until-told`: it runs its body (its change stored, its exit stamped), then stays there, alive,
+ *   wherever its body runs (its own thread, an owner), before its answer leaves, until the fault
+ *   lets it go on ({@link VictimControl.proceed}) (crash-owner: the owner dies after storing and
+ *   before acknowledging);
  * - `after-answer`: it runs as any client's does; once the harness has stamped its client's answer,
  *   the client's thread stops at once until it is killed (crash-after-answer).
  */

@@ -66,19 +66,23 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
     const hold = config.fault === null ? null : faults[config.fault].victimHolds;
     // A victim held before its write is let go as soon as another client gets in (see `faults/`).
     if (hold === 'before-write' && op.clientId !== VICTIM) gate.markAnotherEntered();
-    if (hold === 'until-told' && op.clientId === VICTIM) {
-      // The victim's section holds what the fault strikes (crash-owner: the owner, or the token)
-      // and goes on once the fault says so (in an owner that was killed, never).
+    // The victim's section holds what the fault strikes (crash-owner: the owner, or the token)
+    // after its body, its change stored and stamped, and before its answer leaves (an owner
+    // acknowledges a request to its broker after that): it goes on once the fault says so (in an
+    // owner that was killed, never; in one restarted after the strike, at once).
+    const holdAfterBody = hold === 'until-told' && op.clientId === VICTIM;
+    const heldAfterBody = async () => {
       gate.markInside();
       await gate.victimKilled();
-    } else if (hold === 'before-write' && op.clientId === VICTIM) {
+    };
+    if (hold === 'before-write' && op.clientId === VICTIM) {
       // A pause stops the victim's process: a body it runs itself waits; one an owner thread runs for it goes on.
       if (inVictimThread) access = pausingBeforeWrite(access, gate);
       else gate.markInside();
     } else if (hold === 'after-answer' && op.clientId === VICTIM) {
       // The body runs as any other: the fault strikes once its client has been answered (see `client.ts`).
       gate.markInside();
-    } else if (hold !== null && op.clientId === VICTIM) {
+    } else if (hold !== null && !holdAfterBody && op.clientId === VICTIM) {
       gate.markInside();
       // In the victim's own thread it stays until the thread is terminated (crash) or forever
       // (hang). Elsewhere (an owner thread runs its body) a crash is of the client only: the body
@@ -93,10 +97,12 @@ export function createExecutor(seed: RunConfig | ExecutorSeed, inVictimThread = 
       // The write latency is the profile's whatever the access claims (memory state writes through with it too).
       const nominal = workload.nominalMs(op, result, { readLatencyMs: access.readLatencyMs, writeLatencyMs: config.latency.writeMs });
       log.exit(slot, exitAt, nominal, result.success);
+      if (holdAfterBody) await heldAfterBody();
       return result;
     } catch (error) {
       if (isConflict(error)) log.abort(slot);
       else log.exit(slot, since(config.clockBase));
+      if (holdAfterBody) await heldAfterBody();
       throw error;
     }
   };

@@ -32,6 +32,7 @@ function send(message: FromOwner): void {
 async function host(start: OwnerStart): Promise<void> {
   const log = start.log === null ? CriticalSectionLog.create(start.slots) : new CriticalSectionLog(copyToShared(start.log));
   const gate = FaultGate.create();
+  if (start.struck) gate.markKilled();
   const config: RunConfig = {
     ...start.config,
     log: log.buffer,

@@ -26,6 +26,8 @@ export interface OwnerStart {
   /** The runner's log as it is at the owner's start (each one-request slot's client and input), or null: a fresh log of `slots` slots. */
   readonly log: Uint8Array | null;
   readonly slots: number;
+  /** The fault has struck already (an owner restarted after crash-owner): a body it runs for the victim goes on at once. */
+  readonly struck: boolean;
 }
 
 export type ToOwner = OwnerStart | { readonly type: 'killed' } | { readonly type: 'stamps' } | { readonly type: 'halt' } | { readonly type: 'stop' };

@@ -17,8 +17,20 @@ import { compiledOwnerModule, ownerHostBundle } from './process-bundle.ts';
 import type { RunConfig } from './run-config.ts';
 import { addRunOwner, type RunOwner } from './run-owners.ts';
 
-/** How long an owner process may take to answer `halt`, `stamps` or `stop`, and to exit after SIGKILL, ms. */
-export const OWNER_ANSWER_MS = 10_000;
+/** How an owner process is started. */
+export interface OwnerProcessOptions {
+  /** It replaces an owner the fault killed (crash-owner): a body it runs for the victim does not wait for the fault. Default false. */
+  readonly struck?: boolean;
+  /** Starts the next owner after this one is killed (see `RunOwner.restart`); absent: nothing restarts it. */
+  readonly restart?: () => Promise<void>;
+}
+
+/**
+ * How long an owner process may take to start, to answer `halt`, `stamps` or `stop`, and to exit
+ * after SIGKILL, ms. 10 s was too short to start one (fork, load its bundle, connect to a broker)
+ * with the load average at 76 on 2 cores.
+ */
+export const OWNER_ANSWER_MS = 25_000;
 
 /**
  * Forks an owner process running the task `module` (its default export, as for
@@ -28,7 +40,7 @@ export const OWNER_ANSWER_MS = 10_000;
  * waits for the process to exit; it rejects if the task failed, or if the process ended while the
  * run went on (unless it was killed by `crash-owner`).
  */
-export async function startOwnerProcess(module: URL, data: object, seed: RunConfig): Promise<OwnerThread> {
+export async function startOwnerProcess(module: URL, data: object, seed: RunConfig, options: OwnerProcessOptions = {}): Promise<OwnerThread> {
   const [program, compiled] = await Promise.all([ownerHostBundle(), compiledOwnerModule(module.href)]);
   const child: ChildProcess = fork(program, [], {
     execArgv: [],
@@ -84,6 +96,7 @@ export async function startOwnerProcess(module: URL, data: object, seed: RunConf
     // A one-request run's slots carry their client and input already (see `run.ts`); a timed run's are claimed later.
     log: seed.timed === null ? new Uint8Array(seed.log).slice() : null,
     slots: runLog.slots,
+    struck: options.struck ?? false,
   };
   const ready = reply('ready', 'its start');
   post(start);
@@ -108,6 +121,7 @@ export async function startOwnerProcess(module: URL, data: object, seed: RunConf
     where: `owner process ${child.pid ?? '?'}`,
     pid: child.pid ?? null,
     completed: () => completed,
+    ...(options.restart === undefined ? {} : { restart: options.restart }),
     async stamps() {
       if (killing !== null) {
         await killing;

@@ -22,6 +22,13 @@ export interface RunOwner {
   stamps(): Promise<Uint8Array | null>;
   /** Kills it as a crash would (see `crash-owner`); resolves once it is gone. */
   kill(): Promise<void>;
+  /**
+   * Starts a new owner in its place, once it was killed, as a supervisor would (systemd, a
+   * container's restart policy): the same task and data, its state loaded from the store again,
+   * recorded as another owner of the run. Absent: the strategy restarts nothing. Rejects if the new
+   * owner does not start.
+   */
+  restart?(): Promise<void>;
 }
 
 const owners = new WeakMap<object, RunOwner[]>();

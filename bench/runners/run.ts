@@ -11,6 +11,7 @@ import { CriticalSectionLog, type CriticalSectionRecord } from '../evidence/even
 import { makeRunFolder } from './run-folder.ts';
 import { FaultGate } from '../faults/fault-gate.ts';
 import { faults, type FaultName } from '../faults/registry.ts';
+import { OWNER_CRASH_REQUEST_TIMEOUT_MS } from '../faults/crash-owner.ts';
 import { NO_STAGE, type FaultStage, type StrikeContext } from '../faults/fault.ts';
 import { oneLine } from './one-line.ts';
 import { victimLacks, type Fleet, type FleetEvidence, type RunnerName } from './runner.ts';
@@ -194,10 +195,12 @@ export { oneLine } from './one-line.ts';
 /**
  * The watchdog's limit: a run in which no critical-section body has completed for this long has
  * deadlocked, livelocked or has a stuck client. 10 s, or twice the longest nominal critical
- * section if that is longer.
+ * section if that is longer; under crash-owner at least the clients' time-out plus 10 s.
  */
 export function noProgressLimitMs(s: RunSettings): number {
-  return Math.max(10_000, 2 * (s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs));
+  const limit = Math.max(10_000, 2 * (s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs));
+  // Under a fault that kills the owner every client may wait its full time-out with nothing completed (an at-most-once owner's lost requests): the run ends after it, not before.
+  return s.fault !== null && faults[s.fault].strikes === 'owner' ? Math.max(limit, OWNER_CRASH_REQUEST_TIMEOUT_MS + 10_000) : limit;
 }
 
 /**

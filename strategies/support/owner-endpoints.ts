@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { startOwnerThread } from '../../bench/runners/owner-thread.ts';
-import { addRunOwner } from '../../bench/runners/run-owners.ts';
+import { startOwnerThread, type OwnerThread } from '../../bench/runners/owner-thread.ts';
+import { addRunOwner, type RunOwner } from '../../bench/runners/run-owners.ts';
 import type { StrategyConfig } from '../../bench/runners/run-config.ts';
 import type { StrategyHost } from '../strategy.ts';
 import { portLink, portPeer, serveSocket, socketLink, type ClientPeer, type OwnerLink } from './owner-link.ts';
@@ -49,13 +49,7 @@ export async function startOwner(module: URL, data: object, config: StrategyConf
   const ports = channels.map((c) => c.port1);
   const owner = await startOwnerThread(module, { ...data, ports }, ports);
   const id = randomUUID();
-  const forget = addRunOwner(seed, {
-    where: 'the owner thread',
-    pid: null,
-    completed: () => 0,
-    stamps: () => Promise.resolve(null),
-    kill: () => owner.kill(),
-  });
+  const forget = addRunOwner(seed, threadRunOwner(owner));
   return {
     forClient(clientId) {
       const port = channels[clientId]?.port2;
@@ -65,6 +59,65 @@ export async function startOwner(module: URL, data: object, config: StrategyConf
     teardown() {
       forget();
       return owner.stop();
+    },
+  };
+}
+
+/** An owner thread of the runner's process as the harness sees it: it stamps into the run's own log. */
+function threadRunOwner(owner: OwnerThread, restart?: () => Promise<void>): RunOwner {
+  return {
+    where: 'the owner thread',
+    pid: null,
+    completed: () => 0,
+    stamps: () => Promise.resolve(null),
+    kill: () => owner.kill(),
+    ...(restart === undefined ? {} : { restart }),
+  };
+}
+
+/**
+ * Starts the owner task `module` (its default export, as for `startOwnerThread`) with `data` for
+ * one run, for an owner its clients reach through a broker rather than through a channel of the
+ * harness's: under the processes runner a process of its own (see `startOwnerProcess`), under
+ * the threads runner a thread of the runner's process; either is recorded as the run's owner (see
+ * `run-owners.ts`), so that `crash-owner` can kill it. With `restarts`, a killed owner can be
+ * restarted by the harness once (`RunOwner.restart`): a new owner with the same task and data,
+ * which loads its state from the store again and is itself recorded as an owner of the run.
+ * `stop` stops every owner started, and rejects with the first failure. Rejects as they do.
+ */
+export async function startRunOwner(module: URL, data: object, config: StrategyConfig, restarts: boolean): Promise<OwnerThread> {
+  const seed = config.executor as unknown as object;
+  const started: OwnerThread[] = [];
+  const forget: (() => void)[] = [];
+  const start = async (struck: boolean): Promise<void> => {
+    let restarted = false;
+    const restart = restarts
+      ? async () => {
+          if (restarted) return;
+          restarted = true;
+          await start(true);
+        }
+      : undefined;
+    if (config.runner === 'processes') {
+      const { startOwnerProcess } = (await import(ownerProcessUrl)) as typeof import('../../bench/runners/owner-process.ts');
+      // Under processes the fault gate of the new owner's own process says the fault has struck; under threads the run's gate says so already.
+      started.push(await startOwnerProcess(module, data, seed as Parameters<typeof startOwnerProcess>[2], { struck, ...(restart === undefined ? {} : { restart }) }));
+      return;
+    }
+    const owner = await startOwnerThread(module, data, []);
+    started.push(owner);
+    forget.push(addRunOwner(seed, threadRunOwner(owner, restart)));
+  };
+  await start(false);
+  return {
+    async kill() {
+      await Promise.all(started.map((owner) => owner.kill()));
+    },
+    async stop() {
+      for (const f of forget) f();
+      const ends = await Promise.allSettled(started.map((owner) => owner.stop()));
+      const failed = ends.find((end): end is PromiseRejectedResult => end.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     },
   };
 }

@@ -1,8 +1,8 @@
 /** The two RabbitMQ owner strategies, which differ only in whether the owner is idempotent. */
 import { brokerNames } from '../../bench/engines/broker-names.ts';
-import { startOwnerThread } from '../../bench/runners/owner-thread.ts';
 import type { Strategy } from '../strategy.ts';
 import { connectOwnerClient } from './rabbitmq-owner-service.ts';
+import { startRunOwner } from './owner-endpoints.ts';
 import { sharedConnection } from './shared-connection.ts';
 
 /** What each client of a RabbitMQ owner gets: where the broker is and the run's request queue. */
@@ -12,8 +12,9 @@ export interface RabbitShare {
 }
 
 /**
- * A strategy whose owner thread (started by its setup, in the harness's process under both
- * runners; see `rabbitmq-owner.thread.ts`) consumes the run's RabbitMQ request queue, and whose
+ * A strategy whose owner (started by its setup: a thread of the runner's process under the threads
+ * runner, a process of its own under the processes runner, see `startRunOwner`, running
+ * `rabbitmq-owner.thread.ts`) consumes the run's RabbitMQ request queue, and whose
  * clients, in threads or in processes, publish to that queue and wait for the owner's reply. The
  * clients of a thread or process share one connection (200 connections of one thread took over
  * 10 s to close here).
@@ -29,12 +30,16 @@ export function rabbitOwnerStrategy(name: string, idempotent: boolean, descripti
     onHolderCrash: idempotent
       ? "unaffected: a dead client's request is applied and its reply dropped. An owner that dies after storing a change and before acknowledging it has the request redelivered to the next owner, which finds its id stored with the change and answers from the store"
       : "unaffected: a dead client's request is applied and its reply dropped. An owner that dies after storing a change and before acknowledging it has the request redelivered to the next owner, which applies it again (a ticket sold twice)",
-    stateLocation: 'memory of the owner thread, written through to the db file',
+    onOwnerCrash: idempotent
+      ? 'restarted (by the harness, as a supervisor would): RabbitMQ redelivers the request the dead owner had not acknowledged, and the new owner, which loads the db, finds its id stored with the sale and answers from the store: sold once'
+      : 'restarted (by the harness, as a supervisor would): RabbitMQ redelivers the request the dead owner had not acknowledged, and the new owner, which loads the db, applies it again: a request stored before the crash is sold twice',
+    recoversFromOwnerCrash: true,
+    stateLocation: 'memory of the owner, written through to the db file',
     broker: 'rabbitmq',
     reach: 'machines',
 
     async setup(config) {
-      const owner = await startOwnerThread(new URL('../rabbitmq-owner.thread.ts', import.meta.url), { config, idempotent }, []);
+      const owner = await startRunOwner(new URL('../rabbitmq-owner.thread.ts', import.meta.url), { config, idempotent }, config, true);
       const share: RabbitShare = { url: config.services.rabbitmq, queue: brokerNames(config.namespace).requestQueue };
       return { forClient: () => ({ data: share, transfer: [] }), teardown: () => owner.stop() };
     },
