@@ -53,6 +53,17 @@ async function runDirectoryIn(tmp: string): Promise<string> {
   return found ?? '';
 }
 
+/**
+ * A run's size where it is not what a test is about: one worker thread (each costs a Node start
+ * with the TypeScript loader, about 0.9 s of CPU), and two clients. What the tests check of a
+ * command (exit codes, where its output goes, what it leaves behind) does not depend on them.
+ */
+const ONE_THREAD = ['--threads', '1'];
+const SMALL = ['--clients', '2', ...ONE_THREAD];
+
+/** One row: the baseline, threads runner, no latency, a small run. */
+const oneRow = ['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', ...SMALL, '--repeat', '1'];
+
 function noStackTrace(text: string): void {
   expect(text).not.toMatch(/^\s+at /m);
 }
@@ -61,7 +72,7 @@ describe('a failure inside a run is its failed row', () => {
   it('the run directory removed mid-run: a failed row naming it, the suite goes on, JSON written, nothing left, exit 1', async () => {
     const tmp = freshTmp();
     const json = join(scratch, 'removed-dir.json');
-    const child = await run(['--workload', 'ticket-rush', '--latency', 'doc', '--strategy', 'file-lock,none', '--runner', 'threads', '--clients', '5', '--repeat', '1', '--json', json], {
+    const child = await run(['--workload', 'ticket-rush', '--latency', 'doc', '--strategy', 'file-lock,none', '--runner', 'threads', '--clients', '5', ...ONE_THREAD, '--repeat', '1', '--json', json], {
       env: { TMPDIR: tmp },
       during: async () => rmSync(await runDirectoryIn(tmp), { recursive: true, force: true }),
     });
@@ -125,7 +136,7 @@ describe('a fault run exits 1 when a run failed or a strategy that promises excl
 describe('results are saved before they are shown', () => {
   it('a reader that has gone away (| head -1): no crash, the JSON is written', async () => {
     const json = join(scratch, 'epipe.json');
-    const child = await run(['--workload', 'ordered-print,ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'quick,zero', '--repeat', '1', '--json', json], {
+    const child = await run(['--workload', 'ordered-print,ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'quick,zero', ...SMALL, '--repeat', '1', '--json', json], {
       stdoutClosed: true,
     });
     expect(child.code, child.stderr).toBe(0);
@@ -134,14 +145,13 @@ describe('results are saved before they are shown', () => {
   });
 
   it("--json - writes the JSON alone to stdout and the tables to stderr", async () => {
-    const child = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--repeat', '1', '--json', '-']);
+    const child = await run([...oneRow, '--json', '-']);
     expect(child.code, child.stderr).toBe(0);
     expect((JSON.parse(child.stdout) as { rows: unknown[] }).rows).toHaveLength(1);
     expect(child.stderr).toContain('wall (ms)');
     expect(existsSync(join(root, '-'))).toBe(false);
   });
 
-  const oneRow = ['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--repeat', '1'];
 
   it.each([['/dev/stdout'], ['/dev/fd/1'], ['/proc/self/fd/1']])('--json %s into a pipe is --json -: the JSON alone on the pipe, the tables on stderr', async (path) => {
     const child = await run([...oneRow, '--json', path]);
@@ -184,7 +194,7 @@ describe('results are saved before they are shown', () => {
     const tmp = freshTmp();
     const folder = join(scratch, 'vanishing');
     mkdirSync(folder);
-    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'threads', '--latency', 'quick', '--clients', '5', '--repeat', '1', '--json', join(folder, 'out.json')], {
+    const child = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'threads', '--latency', 'quick', '--clients', '5', ...ONE_THREAD, '--repeat', '1', '--json', join(folder, 'out.json')], {
       env: { TMPDIR: tmp },
       during: async () => {
         await runDirectoryIn(tmp);
@@ -219,7 +229,7 @@ describe('what a dead run left is removed at the next start', () => {
   it("a runner killed with SIGKILL leaves its folder; the next command removes it, saying so, and keeps a live run's and a stranger's", async () => {
     const tmp = freshTmp();
     let killedPid = 0;
-    const killed = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'processes', '--latency', 'doc', '--clients', '5', '--repeat', '1', '--json', join(scratch, 'killed.json')], {
+    const killed = await run(['--workload', 'ticket-rush', '--strategy', 'file-lock', '--runner', 'processes', '--latency', 'doc', '--clients', '5', '--processes', '2', '--repeat', '1', '--json', join(scratch, 'killed.json')], {
       env: { TMPDIR: tmp },
       during: async (c) => {
         await runDirectoryIn(tmp);
@@ -237,7 +247,7 @@ describe('what a dead run left is removed at the next start', () => {
     for (const dir of [live, reused, stranger]) mkdirSync(dir);
     writeFileSync(join(live, OWNER_FILE), `${process.pid} ${processStartTime(process.pid) ?? ''}\n`);
     writeFileSync(join(reused, OWNER_FILE), `${process.pid} 1\n`);
-    const next = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', '--clients', '2', '--repeat', '1', '--json', join(scratch, 'next.json')], { env: { TMPDIR: tmp } });
+    const next = await run(['--workload', 'ticket-rush', '--strategy', 'none', '--runner', 'threads', '--latency', 'zero', ...SMALL, '--repeat', '1', '--json', join(scratch, 'next.json')], { env: { TMPDIR: tmp } });
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/^removed 2 temporary folders that runs which ended without cleaning up left: .*$/m);
     expect(next.stderr).toContain(`${join(tmp, left[0] ?? '')} (pid ${killedPid} is gone)`);
@@ -368,7 +378,7 @@ describe('input edges', () => {
     writeFileSync(db, '\uFEFF{"count": 0}');
     for (const args of [['--db', db], ['--tickets', '0']]) {
       const json = join(scratch, 'zero-tickets.json');
-      const child = await run(['--workload', 'ticket-rush', '--strategy', 'atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '4', '--repeat', '1', '--json', json, ...args]);
+      const child = await run(['--workload', 'ticket-rush', '--strategy', 'atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '4', ...ONE_THREAD, '--repeat', '1', '--json', json, ...args]);
       expect(child.code, child.stderr).toBe(0);
       const [row] = (JSON.parse(readFileSync(json, 'utf8')) as { rows: { sold: number; tickets: number; verdict: string }[] }).rows;
       expect(row).toMatchObject({ sold: 0, tickets: 0, verdict: 'correct' });

@@ -111,7 +111,7 @@ describe('npm run bench: good command lines', () => {
 
   it('a small run prints its table and writes JSON rows with the documented fields', async () => {
     const json = join(scratch, 'run.json');
-    const { code, stdout } = await bench('--workload', 'ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '8', '--repeat', '1', '--json', json);
+    const { code, stdout } = await bench('--workload', 'ticket-rush', '--strategy', 'none,atomics-mutex', '--runner', 'threads', '--latency', 'zero', '--clients', '8', '--threads', '1', '--repeat', '1', '--json', json);
     expect(code).toBe(0);
     expect(stdout).toContain('atomics-mutex');
     expect(stdout).toContain('wall (ms)');

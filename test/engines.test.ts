@@ -71,7 +71,7 @@ describe('the servers of the engine strategies', () => {
 describe('npm run bench with a server that does not answer', () => {
   it('gives its strategies "skipped" rows naming the URL and how to start one, runs the others, and exits 0', async () => {
     const port = await closedPort();
-    const { code, stdout, stderr } = await bench('--workload', 'ticket-rush', '--latency', 'zero', '--repeat', '1', '--runner', 'threads', '--strategy', 'flock,redis-script', '--redis', `redis://127.0.0.1:${port}`, '--json', '-');
+    const { code, stdout, stderr } = await bench('--workload', 'ticket-rush', '--latency', 'zero', '--repeat', '1', '--runner', 'threads', '--clients', '2', '--threads', '1', '--strategy', 'flock,redis-script', '--redis', `redis://127.0.0.1:${port}`, '--json', '-');
     expect(code, stderr).toBe(0);
     const rows = (JSON.parse(stdout) as { rows: { strategy: string; verdict: string; reasons: string[] }[] }).rows;
     expect(rows.find((r) => r.strategy === 'flock')?.verdict).toBe('correct');

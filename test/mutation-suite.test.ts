@@ -68,6 +68,14 @@ const mutants: readonly Mutant[] = [
   { name: 'livelock', workload: 'ticket-rush', caughtBy: /^no progress for 1 s/, runners: ['threads'], settings: { limits: { noProgressMs: 1_000 } } },
 ];
 
+/**
+ * Client processes of a processes run: two, as a run has two threads. The runner's default is one
+ * per client, and each costs a Node start with the TypeScript loader (about 0.75 s of CPU): ten per
+ * run made these runs most of this file's time. Two processes still put clients in different
+ * processes, so every check that merges the processes' logs is tried.
+ */
+const CLIENT_PROCESSES = 2;
+
 const cases = mutants.flatMap((m) => m.runners.map((runner) => [m.name, runner, m] as const));
 
 describe.each(cases)('broken strategy %s (%s runner)', (name, runner, mutant) => {
@@ -79,6 +87,7 @@ describe.each(cases)('broken strategy %s (%s runner)', (name, runner, mutant) =>
       runner,
       clients: 10,
       threads: 2,
+      processes: CLIENT_PROCESSES,
       tickets: 1,
       latency: latencyProfiles.quick,
       seed: 1,
@@ -113,6 +122,7 @@ describe.each(crashed)('broken strategy %s under crash-in-cs (%s runner)', (name
       runner,
       clients: 6,
       threads: 2,
+      processes: CLIENT_PROCESSES,
       tickets: 6,
       latency: latencyProfiles.quick,
       seed: 1,

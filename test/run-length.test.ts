@@ -3,16 +3,13 @@
  * one after another (see `suites/run-length.ts`), every one in the event log and judged.
  */
 import { describe, expect, it } from 'vitest';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
 import { requestsPerClient, ZERO_CRITICAL_SECTIONS } from '../bench/suites/run-length.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
+import { completed } from './helpers/completed.ts';
 
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
-
-const base: RunSettings = { workload: 'ticket-rush', strategy: 'flock', clients: 6, threads: 2, tickets: 12, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null };
+/** Two threads, or two client processes (not one per client: each costs a Node start, and the layout is not what is tested here). */
+const base: RunSettings = { workload: 'ticket-rush', strategy: 'flock', clients: 6, threads: 2, processes: 2, tickets: 12, latency: latencyProfiles.zero, seed: 1, staggerMs: 0, fault: null };
 
 describe('run length', () => {
   it('keeps the tutorial\'s one request per client at doc and quick, and makes zero runs reach the critical sections it names', () => {
