@@ -20,19 +20,16 @@ import { judgeOwnerCrashRuns, ownerCrashFigures, TIMED_OUT } from '../bench/faul
 import { natsBuckets } from '../bench/engines/nats-state.ts';
 import { serviceUrls } from '../bench/engines/services.ts';
 import { VICTIM } from '../bench/faults/fault-gate.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runOnce, type CompletedRun, type RunSettings } from '../bench/runners/run.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
 import { brokersUp } from './fixtures/services.ts';
 import { root } from './helpers/run-command.ts';
+import { completed } from './helpers/completed.ts';
+import { alive } from './helpers/alive.ts';
 
 const run = promisify(execFile);
-
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
 
 const crash: RunSettings = {
   workload: 'ticket-rush',
@@ -46,16 +43,6 @@ const crash: RunSettings = {
   fault: 'crash-owner',
   keepHistory: true,
 };
-
-/** Whether process `pid` is still there. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The run's owners were processes of their own (processes runner), none this one, all gone; threads otherwise. */
 function expectOwnersGone(result: CompletedRun, runner: 'threads' | 'processes'): void {

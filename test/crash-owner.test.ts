@@ -8,17 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { judgeOwnerCrashRuns, ownerCrashFigures, TIMED_OUT } from '../bench/faults/crash-owner.ts';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { outOfReach } from '../bench/runners/reach.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
 import { replaceSeed, restoreSeed } from '../bench/runners/owner-messages.ts';
 import type { RunConfig } from '../bench/runners/run-config.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import { strategies } from '../strategies/registry.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
-
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
+import { completed } from './helpers/completed.ts';
+import { alive } from './helpers/alive.ts';
 
 const crash: RunSettings = {
   workload: 'ticket-rush',
@@ -32,16 +29,6 @@ const crash: RunSettings = {
   fault: 'crash-owner',
   keepHistory: true,
 };
-
-/** Whether process `pid` is still there. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.each([
   ['queue-owner', 'processes'],

@@ -11,17 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashServer, type CrashServerStage } from '../bench/faults/crash-server.ts';
 import { findProgram } from '../bench/faults/private-servers.ts';
 import { serviceUrls } from '../bench/engines/services.ts';
-import { runOnce, type CompletedRun, type RunResult, type RunSettings } from '../bench/runners/run.ts';
+import { runOnce, type RunSettings } from '../bench/runners/run.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
 import type { StrategyName } from '../strategies/registry.ts';
 import { brokenModule } from './fixtures/broken/support.ts';
+import { completed } from './helpers/completed.ts';
 
 const servers = findProgram('redis-server') !== null && findProgram('initdb') !== null && findProgram('pg_ctl') !== null;
-
-function completed(result: RunResult): CompletedRun {
-  if (result.status === 'failed') throw new Error(`run failed: ${result.error}`);
-  return result;
-}
 
 /** Processes whose command line names `folder`. */
 function processesIn(folder: string): number[] {
