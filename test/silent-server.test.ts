@@ -23,6 +23,21 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Whether a Redis server answers at `url` now (one connection, no retry). */
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
 const hasRedisServer = (() => {
   try {
     execFileSync('redis-server', ['--version']);
@@ -43,9 +58,10 @@ describe.runIf(hasRedisServer)('a Redis server that goes silent mid-run', () => 
     const port = await freePort();
     server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
     const url = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    probe.on('error', () => undefined); // refused until the server listens: tried again below
-    await expect.poll(() => probe.connect().then(() => true, () => false), { timeout: 10_000, interval: 50 }).toBe(true);
+    // Refused until the server listens: a fresh client per try, as an ioredis client that failed
+    // once goes on reconnecting by itself and refuses a second connect().
+    await expect.poll(() => answers(url), { timeout: 10_000, interval: 50 }).toBe(true);
+    const probe = new Redis(url, { maxRetriesPerRequest: 1 });
     const lines: string[] = [];
     const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
