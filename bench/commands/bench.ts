@@ -25,7 +25,7 @@ import { runnerNames, type RunnerName } from '../runners/runner.ts';
 import { renderMarkdown, resultsDir, saveReport, STDOUT, tableStream, type Report } from '../reports/report.ts';
 import { refreshHtmlReport } from '../reports/html-report.ts';
 import { runSuite, type Progress, type SuiteSettings } from '../suites/suite.ts';
-import { MIN_REPETITIONS } from '../suites/precision.ts';
+import { CONVERGES_FROM, MIN_REPETITIONS } from '../suites/precision.ts';
 import { estimateSuite } from '../suites/suite-estimate.ts';
 import type { ResultRow } from '../suites/summary.ts';
 import { outputWidth, renderTerminal } from '../reports/table.ts';
@@ -346,12 +346,13 @@ export function faultExitCode(rows: readonly FaultRow[]): number {
 export function defaultSuiteNotice(suite: SuiteSettings, width: number): string {
   const estimate = estimateSuite(suite);
   const minutes = (s: number) => Math.round(s / 60);
+  const span = (low: number, high: number) => (low === high ? `about ${low}` : `${low}–${high}`);
   const text =
     `With no options, npm run bench runs the whole default suite: ${plural(estimate.rows, 'row')} ` +
     `(${suite.workloads.join(', ')} · latency ${suite.latencies.join(', ')} · ${suite.runners.join(', ')} · ${plural(suite.strategies.length, 'strategy', 'strategies')}` +
-    `${estimate.notRun > 0 ? `, less ${estimate.notRun} not applicable or skipped` : ''}), each repeated ${Math.min(MIN_REPETITIONS, suite.repeat)}–${suite.repeat} times until its median wall time is known within 1%` +
+    `${estimate.notRun > 0 ? `, less ${estimate.notRun} not applicable or skipped` : ''}), each repeated at most ${suite.repeat} times, fewer once its median wall time is known within 1% (a 95% interval of the median needs ${CONVERGES_FROM})` +
     `${wantsReference(suite) ? ", and the tutorial's Python program" : ''}. ` +
-    `Estimated time: ${minutes(estimate.fewestS)}–${minutes(estimate.mostS)} min on a quiet 2-core machine (docs/measurement-cost.md); longer on a busier one. ` +
+    `Estimated time: ${span(minutes(estimate.fewestS), minutes(estimate.mostS))} min on a quiet 2-core machine (docs/measurement-cost.md); longer on a busier one. ` +
     'When it ends it rewrites results/default-suite.md, results/default-suite.json and results/report.html; Ctrl-C stops it and writes nothing. ' +
     'Give any option (e.g. --strategy flock,sqlite --latency doc) to run a part and leave results/ alone.';
   return `${wrapText(text, width).join('\n')}\n`;
