@@ -35,6 +35,7 @@ import { usageExitCode, UsageError } from './usage-error.ts';
 import { suiteWorkloadNames, workloadNames, workloads, type WorkloadName } from '../workloads/registry.ts';
 import { runEntry } from './entry.ts';
 import { writeMessage } from './message-line.ts';
+import { addPhase, phaseLines, timed } from '../suites/phase-timings.ts';
 
 /** Accepted ranges of the numeric options. */
 export const limits = {
@@ -360,10 +361,11 @@ export function defaultSuiteNotice(suite: SuiteSettings, width: number): string 
 
 async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
   if (parsed.isDefault) process.stderr.write(defaultSuiteNotice(parsed.suite, outputWidth(process.stderr)));
-  const started = environmentAtStart();
+  const commandStart = performance.now();
+  const started = await timed('command: environment at start', () => Promise.resolve(environmentAtStart()));
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
-  const rows = await runSuite(parsed.suite, progressLine, signal, histories);
-  const references = wantsReference(parsed.suite) ? await runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal) : [];
+  const rows = await timed('command: suite', () => runSuite(parsed.suite, progressLine, signal, histories));
+  const references = wantsReference(parsed.suite) ? await timed('command: references', () => runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal)) : [];
   clearProgress();
   throwIfInterrupted(signal);
   const report: Report = { schema: 'sync-bench/results@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows, references };
@@ -374,6 +376,8 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   out.write(renderTerminal(rows, terminalLayout(out)));
   out.write(renderReferenceTerminal(references, terminalLayout(out).width));
   if (histories !== undefined) writeMessage(`wrote ${plural(histories.written(), 'history', 'histories')} into ${parsed.history ?? ''}`);
+  addPhase('command: total', performance.now() - commandStart);
+  for (const line of phaseLines()) process.stderr.write(`${line}\n`);
   const failed = rows.filter((r) => r.verdict === 'failed');
   if (failed.length > 0) {
     writeMessage(`${plural(failed.length, 'row')} failed: ${failed.map((r) => `${r.workload}/${r.latency}/${r.strategy}`).join(', ')}`);

@@ -43,6 +43,7 @@ import { runOwners } from './run-owners.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
 import { measureWindow, type WindowFigures } from '../evidence/window.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
+import { addPhase, timed as timedPhase } from '../suites/phase-timings.ts';
 
 export { InterruptedError } from './interrupted.ts';
 
@@ -387,8 +388,8 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool:
   let broker: BrokerLeftovers | null = null;
   let roundTrips: ServerRoundTrips | null = null;
   try {
-    dir = await makeRunFolder();
-    const strategy = await loadStrategy(settings.strategy, settings.strategyModule);
+    dir = await timedPhase('run: folder', makeRunFolder);
+    const strategy = await timedPhase('run: load strategy', () => loadStrategy(settings.strategy, settings.strategyModule));
     const namespace = runNamespace();
     const services = settings.services ?? serviceUrls();
     const stateEngine = engineOf(strategy);
@@ -396,13 +397,14 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool:
     if (strategy.broker !== undefined) broker = brokerLeftovers(strategy.broker, services, namespace);
     // The clients' PostgreSQL connections name the run, so a dead run's can be found and ended (see `engines/dead-run-namespaces.ts`).
     const named = { ...services, postgres: withRunName(services.postgres, namespace) };
-    roundTrips = await countServerRoundTrips(strategy, named);
+    roundTrips = await timedPhase('run: round-trip counter', () => countServerRoundTrips(strategy, named));
     return await measure(settings, strategy, dir, guards, { namespace, services: roundTrips?.services ?? named, server, roundTrips }, pool);
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     return { status: 'failed', workDir: dir ?? '', error: oneLine(error) };
   } finally {
     guards.ended();
+    const endStart = performance.now();
     await roundTrips?.close();
     // The run's keys, schema, bucket or queue go with it, whatever happened; a server gone by now leaves them, named on stderr with how to remove them.
     for (const place of [server, broker]) {
@@ -412,6 +414,7 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool:
     }
     // Retried: a straggler still writing (a lock file, the db) makes one pass fail with ENOTEMPTY; what stays is named on interruption and removed at the next start.
     if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
+    addPhase('run: drop state, remove folder', performance.now() - endStart);
   }
 }
 
@@ -437,6 +440,12 @@ interface RunPlace {
 async function measure(settings: RunSettings, strategy: Strategy, dir: string, guards: RunGuards, place: RunPlace, pool: ProcessPool | ThreadPool | null): Promise<CompletedRun> {
   const workload = workloads[settings.workload];
   const timed = settings.timed ?? null;
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    addPhase(name, now - phaseStart);
+    phaseStart = now;
+  };
   const runner = runners[settings.runner ?? 'threads'];
   const dbPath = join(dir, 'db.json');
   await writeFile(dbPath, JSON.stringify(workload.initialState(settings.tickets)));
@@ -490,6 +499,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     inputs.forEach((input, clientId) => own.assign(clientId, clientId, input));
   }
 
+  phase('run: db and server state');
   const setup = strategy.setup(strategyConfig(config));
   let host: StrategyHost;
   try {
@@ -499,6 +509,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     setup.then((late) => late.teardown()).catch(() => undefined);
     throw error;
   }
+  phase('run: strategy setup');
   let fleet: Fleet | null = null;
   let failure: unknown = null;
   let outcomes: ClientOutcome[] = [];
@@ -509,6 +520,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     fleet = await guards.guard(runner.start({ config, inputs, host, spread, dir, slots, layout, fail: (error) => guards.fail(error), pool: runner.name === 'processes' && pool instanceof ProcessPool ? pool : null, threadPool: runner.name === 'threads' && pool instanceof ThreadPool ? pool : null }));
     const clients = fleet;
     await guards.guard(clients.arrived(START_TIMEOUT_MS));
+    phase(`run: clients start to barrier (${runner.name}${pool === null ? ', fresh' : ''})`);
     place.roundTrips?.mark();
     const released = since(config.clockBase);
     clients.release();
@@ -524,6 +536,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       killedAt = await guards.guard(inject(settings.fault, clients, config, strategy, guards, settings.faultStage ?? NO_STAGE, (where) => (killedOwners = where)));
     }
     outcomes = await guards.guard(watchdog(clients.finished, () => clients.completed(), settings.limits?.noProgressMs ?? noProgressLimitMs(settings)));
+    phase(`run: release to finish (${runner.name})`);
     serverTurns = place.roundTrips?.sinceMark() ?? null;
     const cpuMs = clients.cpuMs();
     // The evidence is read before the strategy's teardown runs.
@@ -540,6 +553,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
           ? readSqliteState(sqlitePath)
           : await new FileStore(dbPath, settings.latency).load();
     evidence = { ...shown, finalState };
+    phase('run: evidence and final state');
     const records = shown.records;
     // A counted run whose log ran out of room would end early without a word: every request must be there.
     const made = outcomes.reduce((sum, o) => sum + o.requests, 0);
@@ -564,8 +578,11 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
   }
 
   // Clean-up, every step bounded; a failure here is added to the first one, never hides it.
+  phase('run: figures');
   const cleanupErrors: string[] = fleet === null ? [] : await fleet.close();
+  phase(`run: clients close (${runner.name}${pool === null ? ', fresh' : ''})`);
   await guards.within(host.teardown(), settings.limits?.teardownMs ?? TEARDOWN_TIMEOUT_MS, 'the strategy\'s teardown').catch((error: unknown) => cleanupErrors.push(oneLine(error)));
+  phase('run: strategy teardown');
   if (failure instanceof InterruptedError || guards.isInterrupted) throw failure instanceof InterruptedError ? failure : new InterruptedError();
   if (failure !== null || measured === null || evidence === null) {
     const first = failure === null ? 'the run ended without its figures' : oneLine(failure);
@@ -585,6 +602,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
     prints: evidence.prints,
     serverTurns,
   });
+  phase('run: judgement');
   const { log: analysis, check, linearizable, reasons: problems } = judgement;
   return { status: 'completed', workDir: dir, notes: readNotes(notesPath(dbPath)), folderFileSystem: fileSystemOf(dir)?.type ?? null, ...measured, programWallMs: fleet?.programWallMs() ?? null, log: analysis, check, linearizable, history: settings.keepHistory === true ? evidence.records : null, problems };
 }

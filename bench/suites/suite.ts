@@ -14,6 +14,7 @@ import { summarise, withSlowdowns, type NotRun, type ResultRow } from './summary
 import { delayedServices } from '../engines/delayed-services.ts';
 import type { ServiceUrls } from '../engines/services.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
+import { addPhase, timed } from './phase-timings.ts';
 
 /** A suite: every selected strategy on every selected workload and latency profile. */
 export interface SuiteSettings {
@@ -131,12 +132,16 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
             async (strategy, repetition) => {
               const settings = settingsOf(strategy, repetition);
               onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
-              const sampler = await startLoadSampler();
+              const sampler = await timed('suite: load sampler start', startLoadSampler);
               let result: RunResult;
               try {
-                result = await runOnce({ ...settings, keepHistory: histories !== undefined }, signal, repetition === 1 ? null : pool);
+                result = await timed('suite: runOnce', () => runOnce({ ...settings, keepHistory: histories !== undefined }, signal, repetition === 1 ? null : pool));
               } finally {
-                loads.get(strategy)?.push(await sampler.stop());
+                loads.get(strategy)?.push(await timed('suite: load sampler stop', () => sampler.stop()));
+              }
+              if (result.status === 'completed') {
+                addPhase('suite: measured walls', result.wallMs);
+                if (result.programWallMs !== null) addPhase('suite: program walls (fresh)', result.programWallMs);
               }
               await histories?.record(settings, repetition, result);
               results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
@@ -147,13 +152,15 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
             (_, repetitions) => (done += suite.repeat - repetitions),
           );
         } finally {
-          await pool.close();
+          await timed('suite: pool close', () => pool.close());
         }
         // Rows not run here (out of reach, skipped) count as done too.
         done = groupEnd;
+        const summariseStart = performance.now();
         const group = suite.strategies.map((strategy) =>
           summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload), loads.get(strategy)),
         );
+        addPhase('suite: summarise', performance.now() - summariseStart);
         rows.push(...withSlowdowns(group));
       }
     }
