@@ -27,7 +27,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '^(\\.\\./)+bench/(?!(coordination/sleep|engines/(broker-names|postgres-errors|postgres-state|redis-state|services)|runners/(executor|owner-thread|run-config|run-owners)|workloads/(operation|registry|sqlite-store|store))\\.ts$)',
+                '^(\\.\\./)+bench/(?!(coordination/sleep|engines/(broker-names|postgres-errors|postgres-state|redis-state|services|stored-state)|runners/(executor|owner-thread|run-config|run-owners)|workloads/(operation|registry|sqlite-store|store))\\.ts$)',
               message:
                 "a strategy may import only its kit (strategies/strategy.ts, strategies/support/) and the harness modules listed in eslint.config.js: never the evidence, the history or the verdict. Move what it needs into strategies/support/.",
             },

@@ -2,7 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { sleepExact } from '../bench/coordination/sleep.ts';
 import { brokerNames } from '../bench/engines/broker-names.ts';
-import { parseState } from '../bench/engines/redis-state.ts';
+import { parseState } from '../bench/engines/stored-state.ts';
 import { ConflictError, isConflict, type ReadResult, type StateAccess } from '../bench/workloads/operation.ts';
 import type { FileStore } from '../bench/workloads/store.ts';
 import type { Strategy } from './strategy.ts';

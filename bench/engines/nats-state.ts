@@ -10,7 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import type { ReadResult } from '../workloads/operation.ts';
 import { brokerNames } from './broker-names.ts';
-import { parseState } from './redis-state.ts';
+import { parseState } from './stored-state.ts';
 
 /** How long the harness waits for the server, ms: a silent server fails the run instead of hanging it. */
 const HARNESS_TIMEOUT_MS = 5_000;

@@ -6,6 +6,9 @@
  */
 import { Redis } from 'ioredis';
 import type { ReadResult } from '../workloads/operation.ts';
+import { parseState } from './stored-state.ts';
+
+export { parseState } from './stored-state.ts';
 
 /** The keys of one run. */
 export interface RedisKeys {
@@ -54,16 +57,6 @@ export async function readRedisState(url: string, namespace: string): Promise<Re
     return parseState(await redis.get(redisKeys(namespace).state));
   } finally {
     redis.disconnect();
-  }
-}
-
-/** The state from its JSON text as stored (null: no such key). */
-export function parseState(text: string | null): ReadResult {
-  if (text === null) return { ok: false, text: '' };
-  try {
-    return { ok: true, state: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false, text };
   }
 }
 

@@ -7,10 +7,12 @@
  * "skipped", with the URL tried and how to start a server (see {@link startHint}).
  */
 import os from 'node:os';
-import { Client, type ClientConfig } from 'pg';
-import { Redis } from 'ioredis';
-import amqp from 'amqplib';
-import { connect as natsConnect } from '@nats-io/transport-node';
+import type { ClientConfig } from 'pg';
+
+// The four client libraries are imported by `probeService` only, when it probes: this module is
+// also part of every client process and worker thread (through the strategies' support and the
+// faults), which would otherwise load all four at start-up, about 0.4 s of CPU each, whatever
+// their strategy (see docs/measurement-cost.md).
 
 /**
  * The servers a strategy can need: the engines its state can live in besides the db file and
@@ -132,6 +134,7 @@ export function shownServices(urls: ServiceUrls): ServiceUrls {
 export async function probeService(engine: EngineName, url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | null> {
   try {
     if (engine === 'redis') {
+      const { Redis } = await import('ioredis');
       const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
       // The connection's own error says why (ECONNREFUSED …); connect() only says it closed.
       let cause: Error | null = null;
@@ -146,10 +149,12 @@ export async function probeService(engine: EngineName, url: string, timeoutMs = 
         if (redis.status !== 'end') redis.disconnect();
       }
     } else if (engine === 'rabbitmq') {
+      const { default: amqp } = await import('amqplib');
       const connection = await withTimeout(amqp.connect(url, { timeout: timeoutMs }), timeoutMs, (late) => void late.close().catch(() => undefined));
       connection.on('error', () => undefined);
       await connection.close();
     } else if (engine === 'nats') {
+      const { connect: natsConnect } = await import('@nats-io/transport-node');
       const connection = await natsConnect({ servers: url, timeout: timeoutMs, reconnect: false });
       try {
         await withTimeout(connection.flush(), timeoutMs);
@@ -158,6 +163,7 @@ export async function probeService(engine: EngineName, url: string, timeoutMs = 
         await connection.close().catch(() => undefined);
       }
     } else {
+      const { Client } = await import('pg');
       const client = new Client(postgresClientConfig(url, { connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs }));
       client.on('error', () => undefined);
       try {

@@ -23,7 +23,6 @@ import { createServer, connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client } from 'pg';
 import type { EngineName } from '../engines/services.ts';
 import { startSentinel } from '../runners/orphan-sentinel.ts';
 import { makeRunFolder, processStartTime } from '../runners/run-folder.ts';
@@ -269,6 +268,8 @@ export async function startPostgres(dir: string): Promise<PrivateServer | string
     }
     const pid = postmaster();
     if (pid !== null) watch.watch([pid]);
+    // Imported here, not at the top: client processes load this module (through the faults) and need no PostgreSQL client of their own.
+    const { Client } = await import('pg');
     await waitUntil(async () => {
       const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
       client.on('error', () => undefined);
