@@ -14,27 +14,24 @@ import { CONVERGES_FROM } from './precision.ts';
 
 /**
  * One repetition of a row of the default suite (the workload's own clients, one ticket), s, by
- * group, on a quiet 2-core machine: the group's mean wall time, plus 0.3 s of harness around a
- * repetition in kept threads or processes (run folder, the strategy's setup and teardown, the
- * judgement, the load sampler: 0.15–0.25 s measured for `none` at a load average of 36), plus each
- * row's start-ups shared over 6.5 repetitions (threads: two pool starts of 1.4 s; processes: one
- * start of 3 processes, 0.4 s, or of 50 processes, 5.4 s, as `npm run bench:micro` measured).
- * The mean walls: at `doc`, of the committed `results/default-suite.json` (its latencies are sleeps,
- * so load barely moves them), the strategies added since counted at the wall of their kind (an owner
- * or a compare-and-set: 0.2–0.5 s on ticket-rush); at `zero`, of none, flock, pg-advisory and redis-lease measured at a
- * load average of 35–60 and divided by 2.3 (how much a load of 35 slowed ticket-rush at `zero` under
- * threads against a load under 25). Their arithmetic is in docs/measurement-cost.md. Groups not
- * measured (the `quick` profile) are estimated from `doc` scaled by its latencies (1/10).
+ * group, from the committed 46-minute run (`results/default-suite.json`, 912 repetitions; the
+ * arithmetic is in docs/measurement-cost.md): the group's summed walls over its repetitions, plus
+ * its rows' fresh start-ups (program wall less wall of each row's first repetition) over 6
+ * repetitions, plus 0.72 s of harness a repetition (what the run's 45 min 57 s leave once walls and
+ * start-ups are taken out, shared evenly). The ticket-rush start-ups under processes are halved:
+ * a client process now loads only its strategy's server library, which cut the start-up of 50
+ * processes by 40–45% at a load of 60 and by about 70% of its CPU on a quiet machine. The `quick`
+ * profile is estimated from `doc` scaled by its latencies (1/10).
  */
 export const REPETITION_S: Readonly<Record<`${WorkloadName} ${'doc' | 'zero'} ${RunnerName}`, number>> = {
-  'ordered-print doc threads': 2.0,
-  'ordered-print doc processes': 1.6,
-  'ordered-print zero threads': 2.8,
-  'ordered-print zero processes': 0.7,
-  'ticket-rush doc threads': 3.3,
-  'ticket-rush doc processes': 4.1,
-  'ticket-rush zero threads': 2.2,
-  'ticket-rush zero processes': 2.8,
+  'ordered-print doc threads': 2.4,
+  'ordered-print doc processes': 2.3,
+  'ordered-print zero threads': 1.7,
+  'ordered-print zero processes': 1.1,
+  'ticket-rush doc threads': 3.7,
+  'ticket-rush doc processes': 5.0,
+  'ticket-rush zero threads': 1.7,
+  'ticket-rush zero processes': 2.9,
   // noop is not a suite workload (bench:micro's): no estimate.
   'noop doc threads': 0,
   'noop doc processes': 0,
