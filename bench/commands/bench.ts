@@ -364,6 +364,10 @@ async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'
   const commandStart = performance.now();
   const started = await timed('command: environment at start', () => Promise.resolve(environmentAtStart()));
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);
+  // The phase timings are printed even when the suite is interrupted: a long profile stopped early still says where its time went.
+  signal.addEventListener('abort', () => {
+    for (const line of phaseLines()) process.stderr.write(`${line}\n`);
+  }, { once: true });
   const rows = await timed('command: suite', () => runSuite(parsed.suite, progressLine, signal, histories));
   const references = wantsReference(parsed.suite) ? await timed('command: references', () => runReferences(parsed.suite, (what) => showProgress(0, 1, what, 0), signal)) : [];
   clearProgress();
