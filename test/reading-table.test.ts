@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from '../bench/commands/bench.ts';
 import { progressText } from '../bench/commands/progress.ts';
 import { renderMarkdown, type Report } from '../bench/reports/report.ts';
+import { resetColumnChoice } from '../bench/reports/column-choice.ts';
 import { renderTerminal } from '../bench/reports/table.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import type { ResultRow } from '../bench/suites/summary.ts';
@@ -72,7 +73,9 @@ describe('npm run bench: the terminal table fits the width', () => {
     [['--columns', 'strategy,speed'], /--columns 'strategy,speed' is not accepted: choose from strategy, runner, .*wall/],
     [['--columns', 'wall', '--wide'], /--columns and --wide are not accepted together/],
   ])('%j: exit code 2, one line, nothing run', async (args, message) => {
-    // The parser, in this process (its exit code leaving a process is tested in cli.test.ts).
+    // The parser, in this process (its exit code leaving a process is tested in cli.test.ts), with
+    // no column choice left from an earlier parse.
+    resetColumnChoice();
     const { code, stdout, stderr } = await answerTo(parse, [...small, ...args]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
