@@ -85,9 +85,10 @@ describe('the processes runner', () => {
   });
 
   it('holds every client at the start barrier: no request before the release', async () => {
-    const run = completed(await runOnce({ ...base, clients: 12 }));
+    // 4 processes: each one's clients would ask as soon as it is up, before the others have started.
+    const run = completed(await runOnce({ ...base, clients: 4 }));
     expect(run.firstRequestMs).toBeGreaterThanOrEqual(0);
-    expect(run.clientsPerThread).toHaveLength(12);
+    expect(run.clientsPerThread).toHaveLength(4);
     expect(run.programWallMs).toBeGreaterThan(run.wallMs);
   });
 
@@ -130,13 +131,15 @@ describe('the processes runner', () => {
       process.kill(beside, 'SIGKILL');
     });
     await expect.poll(() => readFileSync(`/proc/${beside}/cmdline`, 'utf8'), { timeout: 5_000, interval: 10 }).toContain('process-host-beside');
-    completed(await runOnce({ ...base, strategy: 'file-lock' }));
+    // 3 clients, a process each: what is counted is what is left, not how many there were.
+    const three = { ...base, strategy: 'file-lock', clients: 3, tickets: 3 } as const;
+    completed(await runOnce(three));
     expect(clientProcesses()).toEqual([]);
-    const failed = await runOnce({ ...base, strategy: 'file-lock', latency: latencyProfiles.quick, limits: { noProgressMs: 500 }, fault: 'hang-in-cs' });
+    const failed = await runOnce({ ...three, latency: latencyProfiles.quick, limits: { noProgressMs: 500 }, fault: 'hang-in-cs' });
     expect(failed.status).toBe('failed');
     expect(clientProcesses()).toEqual([]);
     const interrupt = new AbortController();
-    const running = runOnce({ ...base, strategy: 'file-lock', latency: latencyProfiles.doc }, interrupt.signal);
+    const running = runOnce({ ...three, latency: latencyProfiles.doc }, interrupt.signal);
     await expect.poll(() => clientProcesses().length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
     interrupt.abort();
     await expect(running).rejects.toThrow('interrupted');
@@ -178,19 +181,21 @@ describe('the processes runner', () => {
   });
 });
 
+/**
+ * The client processes of the strategies' runs with latency, kept between them as a suite keeps them
+ * for a group of rows (see `process-pool.ts`): the first of these runs starts its processes, the
+ * next ones, of this strategy or the next, reuse them with fresh state (each process loads every
+ * strategy's code; starting one costs about 0.75 s of CPU). The run of 60 clients in 3 processes
+ * takes none from it: every strategy is still run in processes started and ended by their run.
+ */
+const kept = new ProcessPool();
+afterAll(() => kept.close());
+
 describe.each(strategyNames.filter((s) => outOfReach(strategies[s], 'processes') === null && canRun(s)))('strategy %s in processes', (name) => {
   const { guarantee } = strategies[name];
-  /**
-   * The client processes of this strategy's runs with latency, kept between them as a suite keeps
-   * them for a row (see `process-pool.ts`): the first of these runs starts its processes, the next
-   * ones reuse them with fresh state. The run of 60 clients in 3 processes takes none from it: every
-   * strategy is still run in processes started and ended by their run.
-   */
-  const pool = new ProcessPool();
-  afterAll(() => pool.close());
 
   it.runIf(guarantee === 'mutual exclusion')('keeps mutual exclusion between processes with latency inside the critical section', async () => {
-    const run = completed(await runOnce({ ...base, strategy: name, clients: 10, tickets: 6, latency: latencyProfiles.quick }, undefined, pool));
+    const run = completed(await runOnce({ ...base, strategy: name, clients: 10, tickets: 6, latency: latencyProfiles.quick }, undefined, kept));
     expect(run.log.violations, run.log.violationExamples.join('\n')).toBe(0);
     expect(run.problems).toEqual([]);
     expect(run.check.figures).toMatchObject({ sold: 6, oversold: 0, finalCount: 0, lostUpdates: 0 });
@@ -205,14 +210,14 @@ describe.each(strategyNames.filter((s) => outOfReach(strategies[s], 'processes')
 
   it.runIf(strategies[name].order === 'arrival')('lets clients of one process in first come, first served', async () => {
     // One process, released at once: its clients' requests are in its program order (see the contract suite's test).
-    const run = completed(await runOnce({ ...base, strategy: name, clients: 12, processes: 1, tickets: 12, latency: latencyProfiles.quick, staggerMs: 0, keepHistory: true }, undefined, pool));
+    const run = completed(await runOnce({ ...base, strategy: name, clients: 12, processes: 1, tickets: 12, latency: latencyProfiles.quick, staggerMs: 0, keepHistory: true }, undefined, kept));
     expect(run.problems).toEqual([]);
     expect(run.log.inversions).toBe(0);
     expect(mostWaiting(run.history ?? [])).toBeGreaterThanOrEqual(2);
   });
 
   it.runIf(guarantee === 'mutual exclusion' && strategies[name].workloads?.includes('ordered-print') !== false)('keeps every ordered-print pair adjacent across processes', async () => {
-    const run = completed(await runOnce({ ...base, strategy: name, workload: 'ordered-print', clients: 6, latency: latencyProfiles.quick }, undefined, pool));
+    const run = completed(await runOnce({ ...base, strategy: name, workload: 'ordered-print', clients: 6, latency: latencyProfiles.quick }, undefined, kept));
     expect(run.check.figures).toEqual({ workload: 'ordered-print', interleaved: 0 });
     expect(run.problems).toEqual([]);
   });
