@@ -25,6 +25,7 @@ export const fastTests = [
   'test/owner-link.test.ts',
   'test/owner-thread.test.ts',
   'test/precision.test.ts',
+  'test/quick.test.ts',
   'test/reading-compare.test.ts',
   'test/registry.test.ts',
   'test/rounds.test.ts',

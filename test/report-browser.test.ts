@@ -109,6 +109,24 @@ describe.skipIf(missing !== null && !required)(`the HTML pages in Chromium${miss
     await page.close();
 
     const phone = await open(reportFile, 390, 844);
+    // The headline table scrolls sideways in its box, the page does not; scrolled to its far right,
+    // each row still shows its strategy at the left edge.
+    expect(await phone.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(390);
+    const box = phone.locator('.scroll:has(> #headline)');
+    type Scrolled = { scrollWidth: number; clientWidth: number; scrollLeft: number };
+    expect(await box.evaluate((e) => (e as unknown as Scrolled).scrollWidth > (e as unknown as Scrolled).clientWidth)).toBe(true);
+    await box.evaluate((e) => {
+      (e as unknown as Scrolled).scrollLeft = (e as unknown as Scrolled).scrollWidth;
+    });
+    const strategyCell = phone.locator('#headline tr.row').first().locator('td').nth(3);
+    expect(await strategyCell.textContent()).toBe(results.rows[0]?.strategy);
+    const cell = await strategyCell.boundingBox();
+    const boxLeft = (await box.boundingBox())?.x ?? Number.NaN;
+    expect(cell?.x).toBeGreaterThanOrEqual(boxLeft - 1);
+    expect((cell?.x ?? 0) + (cell?.width ?? 0)).toBeLessThanOrEqual(390);
+    await box.evaluate((e) => {
+      (e as unknown as Scrolled).scrollLeft = 0;
+    });
     await phone.locator(`#headline tr.row[data-i="${index}"]`).click();
     await phone.screenshot({ path: join(scratch, 'report-390x844.png'), fullPage: false });
     await phone.close();

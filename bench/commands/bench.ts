@@ -63,6 +63,22 @@ const SUITE_REPEAT = 6;
 /** Repetitions of a fault run unless --repeat says otherwise. */
 const FAULT_REPEAT = 3;
 
+/**
+ * `--quick`: the tutorial's question answered in about a minute. Ticket-rush at the tutorial's
+ * latencies with no lock (`none`), a lock (`flock`, the kernel's lock on the db file) and message
+ * passing (`queue-owner`, one owner holds the state), under threads (a worker-thread pool starts
+ * faster than 50 processes), 3 repetitions: each row's verdict, from the event log, the final db and
+ * the clients' history, and its wall time. Any setting given beside --quick replaces its choice
+ * (e.g. --quick --runner processes). It writes no results/ file: only --json writes, where asked.
+ */
+export const QUICK = {
+  workloads: ['ticket-rush'],
+  strategies: ['none', 'flock', 'queue-owner'],
+  latencies: ['doc'],
+  runners: ['threads'],
+  repeat: 3,
+} as const satisfies { workloads: readonly WorkloadName[]; strategies: readonly StrategyName[]; latencies: readonly LatencyName[]; runners: readonly RunnerName[]; repeat: number };
+
 /** Clients of a fault run unless --clients says otherwise: the victim and 9 survivors. */
 const FAULT_DEFAULT_CLIENTS = 10;
 
@@ -111,6 +127,10 @@ function program0(): Command {
     .addOption(new Option('--json <path>', "also write the figures of this run as JSON to <path>; '-' writes the JSON to standard output and the tables to standard error"))
     .addOption(columnsOption())
     .addOption(wideOption())
+    .option(
+      '--quick',
+      `the quick subset, about a minute: ${QUICK.workloads.join(',')} at latency ${QUICK.latencies.join(',')}, ${QUICK.strategies.join(', ')} (no lock, a lock, message passing), ${QUICK.runners.join(',')}, ${QUICK.repeat} repetitions; a setting given beside it replaces its choice; writes nothing to results/`,
+    )
     .option('--list', 'list the workloads, strategies and latency profiles, then exit');
 }
 
@@ -120,7 +140,7 @@ type Probed<T> = Omit<T, 'skipped'>;
 /** A command line of `npm run bench`, read: the listing, a suite, or a fault run. */
 export type Parsed =
   | { readonly mode: 'list' }
-  | { readonly mode: 'suite'; readonly suite: Probed<SuiteSettings>; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean }
+  | { readonly mode: 'suite'; readonly suite: Probed<SuiteSettings>; readonly json: string | null; readonly history: string | null; readonly isDefault: boolean; readonly quick: boolean; readonly args: string; readonly requireServices: boolean }
   | { readonly mode: 'fault'; readonly suite: Probed<FaultSuiteSettings>; readonly json: string | null; readonly isDefault: boolean; readonly args: string; readonly requireServices: boolean };
 
 /** The count of a db file given with --db: it must be JSON with an integer `count` in range. */
@@ -159,9 +179,11 @@ export function parse(argv: readonly string[]): Parsed {
   if (o.list === true) return { mode: 'list' };
   const args = shownArgs(argv);
   const json = given('json') ? jsonOutput('json', str('json')) : null;
-  const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : strategyNames;
+  const quick = o.quick === true;
+  if (quick && given('fault')) throw new UsageError('--quick and --fault are not accepted together: --quick is a subset of the suite; give the fault alone, or its settings');
+  const strategiesChosen = given('strategy') ? list<StrategyName>('strategy', strategyNames)(str('strategy')) : quick ? QUICK.strategies : strategyNames;
   const threads = given('threads') ? integer('threads')(str('threads')) : os.availableParallelism();
-  const runnersChosen = given('runner') ? list<RunnerName>('runner', runnerNames)(str('runner')) : [...runnerNames];
+  const runnersChosen = given('runner') ? list<RunnerName>('runner', runnerNames)(str('runner')) : quick ? [...QUICK.runners] : [...runnerNames];
   const processes = given('processes') ? integer('processes')(str('processes')) : null;
   const dbTickets = given('db') ? ticketsFromDb(str('db')) : null;
   if (json !== null && json !== STDOUT && given('db') && sameFile(json, str('db'))) {
@@ -202,15 +224,15 @@ export function parse(argv: readonly string[]): Parsed {
   }
 
   const suite: Probed<SuiteSettings> = {
-    workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : suiteWorkloadNames,
+    workloads: given('workload') ? list<WorkloadName>('workload', workloadNames)(str('workload')) : quick ? QUICK.workloads : suiteWorkloadNames,
     strategies: strategiesChosen,
-    latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : ['doc', 'zero'],
+    latencies: given('latency') ? list<LatencyName>('latency', latencyNames)(str('latency')) : quick ? QUICK.latencies : ['doc', 'zero'],
     clients: given('clients') ? integer('clients')(str('clients')) : null,
     runners: runnersChosen,
     threads,
     processes,
     tickets: dbTickets ?? (given('tickets') ? integer('tickets')(str('tickets')) : 1),
-    repeat: given('repeat') ? integer('repeat')(str('repeat')) : SUITE_REPEAT,
+    repeat: given('repeat') ? integer('repeat')(str('repeat')) : quick ? QUICK.repeat : SUITE_REPEAT,
     minRepeat: given('minRepeat') ? integerOption('min-repeat', limits.repeat.min, limits.repeat.max)(str('minRepeat')) : MIN_REPETITIONS,
     seed: given('seed') ? integer('seed')(str('seed')) : 1,
     services,
@@ -220,7 +242,7 @@ export function parse(argv: readonly string[]): Parsed {
   if (given('minRepeat') && (suite.minRepeat ?? 0) > suite.repeat) {
     throw new UsageError(`--min-repeat '${str('minRepeat')}' is not accepted: it is more than --repeat ${suite.repeat}, the most repetitions a row runs`);
   }
-  return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0, args, requireServices };
+  return { mode: 'suite', suite, json, history: given('history') ? writableDir('history', str('history')) : null, isDefault: settingsGiven.length === 0 && !quick, quick, args, requireServices };
 }
 
 /** `--list` for an output `width` columns wide: each name, then its description wrapped under it (hanging indent), so no line is wider than `width`. */
@@ -244,9 +266,14 @@ export function listing(width: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function progressLine(p: Progress): void {
+/** What the progress line says a run is: its workload, latency, runner, strategy and repetition. */
+export function progressWhat(p: Pick<Progress, 'settings' | 'repetition'>): string {
   const s = p.settings;
-  showProgress(p.done, p.total, `${s.workload} · ${s.latency.name} · ${s.strategy} · repetition ${p.repetition}`, p.elapsedMs);
+  return `${s.workload} · ${s.latency.name} · ${s.runner} · ${s.strategy} · repetition ${p.repetition}`;
+}
+
+function progressLine(p: Progress): void {
+  showProgress(p.done, p.total, progressWhat(p), p.elapsedMs, p.leftMs);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -359,8 +386,21 @@ export function defaultSuiteNotice(suite: SuiteSettings, width: number): string 
   return `${wrapText(text, width).join('\n')}\n`;
 }
 
+/** What `--quick` says before it starts: what it runs, how long that is estimated to take, and that results/ is left alone. */
+export function quickNotice(suite: SuiteSettings, width: number): string {
+  const estimate = estimateSuite(suite);
+  const seconds = (s: number) => Math.round(s / 10) * 10;
+  const text =
+    `The quick subset: ${suite.workloads.join(', ')} · latency ${suite.latencies.join(', ')} · ${suite.runners.join(', ')} · ${suite.strategies.join(', ')} · ${plural(suite.repeat, 'repetition')}` +
+    `${wantsReference(suite) ? ", and the tutorial's Python program" : ''}. ` +
+    `Estimated time: about ${seconds(estimate.mostS)} s on a quiet 2-core machine, longer on a busier one. ` +
+    'It prints its tables and writes nothing to results/ (--json PATH writes its figures to PATH).';
+  return `${wrapText(text, width).join('\n')}\n`;
+}
+
 async function runBench(parsed: Omit<Extract<Parsed, { mode: 'suite' }>, 'suite'> & { readonly suite: SuiteSettings }, signal: AbortSignal): Promise<number> {
   if (parsed.isDefault) process.stderr.write(defaultSuiteNotice(parsed.suite, outputWidth(process.stderr)));
+  if (parsed.quick) process.stderr.write(quickNotice(parsed.suite, outputWidth(process.stderr)));
   const commandStart = performance.now();
   const started = await timed('command: environment at start', () => Promise.resolve(environmentAtStart()));
   const histories = parsed.history === null ? undefined : historyWriter(parsed.history);

@@ -8,15 +8,16 @@ function minutes(ms: number): string {
 
 /**
  * The progress line for a terminal `columns` wide: `[done+1/total] what · m:ss elapsed, ~m:ss
- * left`, never wider than `columns − 1` (a line that reaches the last column would wrap on some
+ * left`; the time left is `leftMs` when given (null: not known yet), else the mean of the `done`
+ * runs times those left. Never wider than `columns − 1` (a line that reaches the last column would wrap on some
  * terminals, and a wrapped line is not rewritten in place but left behind). When it does not fit,
  * "elapsed" and "left" shrink to their figures, then `what` is shortened with "…"; the counter and
  * the times are kept as long as there is room for them.
  */
-export function progressText(done: number, total: number, what: string, elapsedMs: number, columns: number): string {
+export function progressText(done: number, total: number, what: string, elapsedMs: number, columns: number, leftMs?: number | null): string {
   const room = Math.max(1, columns - 1);
   const counter = `[${done + 1}/${total}]`;
-  const eta = done > 0 ? minutes((elapsedMs / done) * (total - done)) : null;
+  const eta = leftMs !== undefined ? (leftMs === null ? null : minutes(leftMs)) : done > 0 ? minutes((elapsedMs / done) * (total - done)) : null;
   const long = ` · ${minutes(elapsedMs)} elapsed${eta === null ? '' : `, ~${eta} left`}`;
   const short = ` · ${minutes(elapsedMs)}${eta === null ? '' : ` ~${eta} left`}`;
   const full = `${counter} ${what}${long}`;
@@ -30,9 +31,9 @@ export function progressText(done: number, total: number, what: string, elapsedM
  * Writes a one-line progress report, rewritten in place, on a terminal only, so pipes and files
  * stay clean (see {@link progressText}; it fits the terminal's width as it is now).
  */
-export function showProgress(done: number, total: number, what: string, elapsedMs: number): void {
+export function showProgress(done: number, total: number, what: string, elapsedMs: number, leftMs?: number | null): void {
   if (!process.stderr.isTTY) return;
-  process.stderr.write(`\r\x1b[K${progressText(done, total, what, elapsedMs, process.stderr.columns || 80)}`);
+  process.stderr.write(`\r\x1b[K${progressText(done, total, what, elapsedMs, process.stderr.columns || 80, leftMs)}`);
 }
 
 /**

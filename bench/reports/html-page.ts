@@ -2,7 +2,8 @@
  * The frame of the project's HTML pages (`results/report.html`, `check-history --html`): one
  * self-contained document, its style and script inline, no request to any server, so that it works
  * opened from disk and from a static host. Narrow screens (a phone) get the same content: wide
- * tables and drawings scroll sideways inside their box.
+ * tables and drawings scroll sideways inside their box, the headline table's strategy column
+ * staying in view at the left edge so a row scrolled sideways still says whose it is.
  */
 import { escapeXml } from './history-timeline.ts';
 
@@ -15,6 +16,8 @@ th{background:#f4f4f4;position:sticky;top:0}th button{all:unset;cursor:pointer;f
 th[aria-sort=ascending] button::after{content:" ↑";color:#000}th[aria-sort=descending] button::after{content:" ↓";color:#000}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.spread{color:#777;font-size:11px}
 tr.row{cursor:pointer}tr.row:hover{background:#f7fbff}tr.row.open{background:#eef5fc}
+#headline td:nth-child(4),#headline th:nth-child(4){position:sticky;left:0;z-index:1;background:#fff;box-shadow:1px 0 0 #e3e3e3}
+#headline th:nth-child(4){z-index:2;background:#f4f4f4}#headline tr.row:hover td:nth-child(4){background:#f7fbff}#headline tr.row.open td:nth-child(4){background:#eef5fc}
 tr.detail>td{white-space:normal;background:#fafafa;padding:8px 12px}.detail-body{position:sticky;left:12px;max-width:calc(100vw - 56px)}
 .v-incorrect,.v-failed,.lin-no{color:#b00000;font-weight:600}.v-correct{color:#1a7f37}.v-na{color:#888}
 .filters{display:flex;flex-wrap:wrap;gap:8px 16px;margin:8px 0}.filters label{display:flex;gap:4px;align-items:center}

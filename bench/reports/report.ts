@@ -85,6 +85,11 @@ export function tableStream(json: string | null): NodeJS.WriteStream {
  * per file, which path failed and why, writes a fallback copy of the JSON into the temporary
  * folder and names it, and resolves false. Resolves true when everything was written.
  */
+/** The folder {@link saveReport} writes a results file into: `dir` when given, results/ for a default run, else none (only --json writes). */
+export function reportDir(where: { readonly isDefault: boolean; readonly dir?: string | null }): string | null {
+  return where.dir ?? (where.isDefault ? resultsDir : null);
+}
+
 export async function saveReport(
   where: { readonly json: string | null; readonly isDefault: boolean; readonly dir?: string | null },
   report: object,
@@ -101,7 +106,7 @@ export async function saveReport(
       (error: unknown) => failures.push(`${where.json ?? ''}: ${reason(error)}`),
     );
   }
-  const dir = where.dir ?? (where.isDefault ? resultsDir : null);
+  const dir = reportDir(where);
   if (dir !== null) failures.push(...(await writeFiles(dir, { ...files, [`${name}.json`]: json })));
   if (failures.length === 0) return true;
   for (const failure of failures) process.stderr.write(`error: could not write ${failure}\n`);

@@ -62,6 +62,34 @@ export interface Progress {
   readonly repetition: number;
   /** Wall time of the suite so far, ms. */
   readonly elapsedMs: number;
+  /** The time the suite's runs still to come will take, ms, by {@link timeLeftMs}; null before the first run ends; absent: told by the mean of every run so far. */
+  readonly leftMs?: number | null;
+}
+
+/** By runner, the runs made so far and the milliseconds they took. */
+export type RunnerTimes = ReadonlyMap<RunnerName, { readonly runs: number; readonly ms: number }>;
+
+/**
+ * The time the runs still to come will take, ms: each runner's runs left at the mean time of its
+ * own runs so far, or, for a runner not started yet, at the mean of every run so far. Null before
+ * any run has ended. A run under processes can take several times one under threads (the first
+ * repetition of a row starts a process per client), so a mean over both, or over threads alone,
+ * would say too little once the process runs start.
+ */
+export function timeLeftMs(made: RunnerTimes, left: ReadonlyMap<RunnerName, number>): number | null {
+  let runs = 0;
+  let ms = 0;
+  for (const t of made.values()) {
+    runs += t.runs;
+    ms += t.ms;
+  }
+  if (runs === 0) return null;
+  let total = 0;
+  for (const [runner, count] of left) {
+    const own = made.get(runner);
+    total += count * (own !== undefined && own.runs > 0 ? own.ms / own.runs : ms / runs);
+  }
+  return total;
 }
 
 /**
@@ -93,10 +121,14 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
   const started = Date.now();
   const total = suite.workloads.length * suite.latencies.length * suite.runners.length * suite.repeat * suite.strategies.length;
   let done = 0;
+  const perGroup = suite.repeat * suite.strategies.length;
+  const left = new Map<RunnerName, number>(suite.runners.map((runner) => [runner, suite.workloads.length * suite.latencies.length * perGroup]));
+  const made = new Map<RunnerName, { runs: number; ms: number }>();
   const rows: ResultRow[] = [];
   for (const workload of suite.workloads) {
     for (const latency of suite.latencies) {
       for (const runner of suite.runners) {
+        const leftAtGroupEnd = (left.get(runner) ?? 0) - perGroup;
         const clients = suite.clients ?? workloads[workload].defaultClients;
         const settingsOf = (strategy: StrategyName, repetition: number): RunSettings => ({
           workload,
@@ -131,7 +163,8 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
             { minimum, cap: suite.repeat },
             async (strategy, repetition) => {
               const settings = settingsOf(strategy, repetition);
-              onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started });
+              onProgress({ done, total, settings, repetition, elapsedMs: Date.now() - started, leftMs: timeLeftMs(made, left) });
+              const runStarted = Date.now();
               const sampler = await timed('suite: load sampler start', startLoadSampler);
               let result: RunResult;
               try {
@@ -146,16 +179,23 @@ async function runGroups(suite: SuiteSettings, services: ServiceUrls, onProgress
               await histories?.record(settings, repetition, result);
               results.get(strategy)?.push(result.status === 'completed' ? { ...result, history: null } : result);
               done++;
+              left.set(runner, (left.get(runner) ?? 0) - 1);
+              const times = made.get(runner) ?? { runs: 0, ms: 0 };
+              made.set(runner, { runs: times.runs + 1, ms: times.ms + Date.now() - runStarted });
               return result.status === 'completed' ? result.wallMs : null;
             },
             // The rounds a row will not run count as done.
-            (_, repetitions) => (done += suite.repeat - repetitions),
+            (_, repetitions) => {
+              done += suite.repeat - repetitions;
+              left.set(runner, (left.get(runner) ?? 0) - (suite.repeat - repetitions));
+            },
           );
         } finally {
           await timed('suite: pool close', () => pool.close());
         }
         // Rows not run here (out of reach, skipped) count as done too.
         done = groupEnd;
+        left.set(runner, leftAtGroupEnd);
         const summariseStart = performance.now();
         const group = suite.strategies.map((strategy) =>
           summarise(settingsOf(strategy, 1), results.get(strategy) ?? [], notRunIn(suite, strategy, runner, workload), loads.get(strategy)),
