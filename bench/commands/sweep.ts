@@ -42,7 +42,7 @@ function program0(): Command {
     .addOption(new Option('--threads <n>', 'worker threads of the clients and cs axes (1–256)').default(d.threads, 'the number of cores'))
     .addOption(new Option('--thread-counts <list>', `threads axis: thread counts (1–256), with ${d.threadsAxisClients} clients`).default(d.threadCounts, d.threadCounts.join(',')))
     .addOption(new Option('--inside <list>', `cs axis: busy work inside the critical section, µs (0–100000), each against ${d.outsideUs} µs outside, ${d.csAxisClients} clients`).default(d.insideUs, d.insideUs.join(',')))
-    .addOption(new Option('--rtt <list>', `rtt axis: round trips to the servers, ms (0–10000), with ${d.rttAxisClients} clients; strategies whose state is in a server`).default(d.rttMs, d.rttMs.join(',')))
+    .addOption(new Option('--rtt <list>', `rtt axis: round trips to the servers, ms (0–10000), with ${d.rttAxisClients} clients; strategies whose state or broker is a server`).default(d.rttMs, d.rttMs.join(',')))
     .option('--require-services', 'a strategy whose server does not answer is an error (exit 1); without it, the strategy is left out, saying so')
     .addOption(new Option('--repeat <n>', 'repetitions of every point (1–100)').default(d.repeat))
     .addOption(new Option('--window <ms>', 'measurement window of each run, ms (10–60000)').default(d.measureMs))

@@ -1,7 +1,8 @@
 /**
  * The servers behind a simulated network: with a round trip of `rttMs` > 0, a loopback delay proxy
  * (see `network/delay-proxy.ts`, half the round trip each way) stands between the clients and
- * each server, and the URLs the runs get point at the proxies. 0: the servers' own URLs.
+ * each server (Redis, PostgreSQL, and the brokers RabbitMQ and NATS: a broker owner's own
+ * connection too), and the URLs the runs get point at the proxies. 0: the servers' own URLs.
  */
 import { startDelayProxy, type DelayProxy } from '../network/delay-proxy.ts';
 import { engineNames, type EngineName, type ServiceUrls } from './services.ts';
@@ -9,6 +10,8 @@ import { engineNames, type EngineName, type ServiceUrls } from './services.ts';
 /** The URLs to give the runs, and `close` to stop the proxies (never rejects). */
 export interface DelayedServices {
   readonly urls: ServiceUrls;
+  /** The proxy in front of each engine's server (empty with no round trip): what crossed it, for the tests. */
+  readonly proxies: Partial<Record<EngineName, DelayProxy>>;
   close(): Promise<void>;
 }
 
@@ -36,8 +39,9 @@ export async function proxyFor(engine: EngineName, url: string, oneWayDelayMs: n
 
 /** Starts a proxy per engine in front of `urls` when `rttMs` > 0. Rejects on a URL without a host it can reach by TCP. */
 export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise<DelayedServices> {
-  if (!(rttMs > 0)) return { urls, close: () => Promise.resolve() };
+  if (!(rttMs > 0)) return { urls, proxies: {}, close: () => Promise.resolve() };
   const proxies: DelayProxy[] = [];
+  const byEngine: Partial<Record<EngineName, DelayProxy>> = {};
   const close = async () => {
     await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
   };
@@ -47,9 +51,10 @@ export async function delayedServices(urls: ServiceUrls, rttMs: number): Promise
       if (new URL(urls[engine]).hostname === '') throw new Error(`--rtt needs a TCP host in the ${engine} URL ${urls[engine]}`);
       const { proxy, url } = await proxyFor(engine, urls[engine], rttMs / 2);
       proxies.push(proxy);
+      byEngine[engine] = proxy;
       delayed[engine] = url;
     }
-    return { urls: delayed, close };
+    return { urls: delayed, proxies: byEngine, close };
   } catch (error) {
     await close();
     throw error;

@@ -23,7 +23,7 @@ const axisTitle: Record<SweepAxis, string> = {
   clients: 'Throughput and waits against clients',
   threads: 'Throughput and waits against worker threads',
   cs: 'Throughput and waits against critical-section length relative to the work outside it',
-  rtt: 'Throughput and waits against the round trip to the server (engine strategies)',
+  rtt: 'Throughput and waits against the round trip to the server (engine and broker strategies)',
 };
 
 const xLabel: Record<SweepAxis, string> = {
@@ -44,7 +44,7 @@ function axisSetting(axis: SweepAxis, row: SweepRow, s: SweepSettings): string {
     case 'cs':
       return `ticket-rush at latency zero, ${plural(row.clients, 'client')} on ${plural(row.threads, 'thread')}, ${row.outsideUs} µs of busy work outside the critical section and ${s.insideUs.join(', ')} µs inside; ${window}`;
     case 'rtt':
-      return `ticket-rush at latency zero, ${plural(row.clients, 'client')} on ${plural(row.threads, 'thread')}, no busy work, the servers behind a loopback proxy that delays each direction by half the round trip (0: direct); strategies whose state is in a server only; ${window}`;
+      return `ticket-rush at latency zero, ${plural(row.clients, 'client')} on ${plural(row.threads, 'thread')}, no busy work, the servers behind a loopback proxy that delays each direction by half the round trip (0: direct); strategies whose state or broker is a server only; ${window}`;
   }
 }
 

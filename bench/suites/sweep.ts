@@ -20,8 +20,9 @@ import { summariseSweep, type SweepRow } from './sweep-row.ts';
  *   contention knob of libslock and Synchrobench: busy work inside the critical section over a
  *   fixed busy work outside it, from 1/100 to 10;
  * - `rtt`: against the network round trip between the clients and the servers (a loopback delay
- *   proxy, see `engines/delayed-services.ts`), for the strategies whose state is in a server: a
- *   lock handoff costs round trips, an operation sent whole costs one.
+ *   proxy, see `engines/delayed-services.ts`), for the strategies whose state is in a server or
+ *   whose requests travel through a broker: a lock handoff costs round trips, an operation sent
+ *   whole costs one, an operation passed to an owner through a broker costs the client's and the owner's.
  */
 export type SweepAxis = 'clients' | 'threads' | 'cs' | 'rtt';
 export const sweepAxes: readonly SweepAxis[] = ['clients', 'threads', 'cs', 'rtt'];
@@ -44,7 +45,7 @@ export interface SweepSettings {
   readonly insideUs: readonly number[];
   readonly outsideUs: number;
   readonly csAxisClients: number;
-  /** The rtt axis: round trips to the servers, ms, with `rttAxisClients` clients on `threads` threads; engine strategies only. */
+  /** The rtt axis: round trips to the servers, ms, with `rttAxisClients` clients on `threads` threads; engine and broker strategies only. */
   readonly rttMs: readonly number[];
   readonly rttAxisClients: number;
   /** Where the servers are; absent: `serviceUrls()`. */
