@@ -95,7 +95,8 @@ export function bodyProblems(judged: readonly CriticalSectionRecord[], answered:
   if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
   const early = earlyAnswers(answered);
   if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
-  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
+  // A client that timed out (-2) gave its request up with its body still waiting on the server: open, not wrong.
+  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit) && r.outcome !== -2).length;
   if (open > 0) problems.push(`${open} critical sections entered and never left`);
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
