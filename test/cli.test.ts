@@ -100,13 +100,13 @@ describe('npm run bench: good command lines', () => {
     for (const name of strategyNames) expect(stdout).toContain(strategies[name].paradigm);
   });
 
-  it('a fault named alone rewrites its results file where it has one (crash-in-cs, pause-in-cs, crash-owner, partition), never with other settings', () => {
+  it('a fault named alone rewrites its results file where it has one (crash-in-cs, pause-in-cs, crash-owner, crash-server, partition, partition-drop), never with other settings', () => {
     const saves = (argv: string[]) => (parse(argv) as { isDefault?: boolean }).isDefault;
-    for (const fault of ['crash-in-cs', 'pause-in-cs', 'crash-owner', 'partition']) {
+    for (const fault of ['crash-in-cs', 'pause-in-cs', 'crash-owner', 'crash-server', 'partition', 'partition-drop']) {
       expect(saves(['--fault', fault])).toBe(true);
       expect(saves(['--fault', fault, '--repeat', '1'])).toBe(false);
     }
-    for (const fault of ['hang-in-cs', 'crash-server']) expect(saves(['--fault', fault])).toBe(false);
+    for (const fault of ['hang-in-cs', 'crash-after-answer']) expect(saves(['--fault', fault])).toBe(false);
   });
 
   it('a small run prints its table and writes JSON rows with the documented fields', async () => {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompletedRun, FaultOutcome, RunResult } from '../bench/runners/run.ts';
-import { consistent, judgeFaultRuns, userSees } from '../bench/verdicts/fault-verdict.ts';
+import { consistent, exclusionHeld, judgeFaultRuns, stateIntact, userSees } from '../bench/verdicts/fault-verdict.ts';
+import { UNCOVERED_PURCHASES } from '../bench/verdicts/judge.ts';
 
 /** A finished ticket-rush run on 6 tickets: 5 survivors bought, the store shows `finalCount`. */
 function run(finalCount: number, problems: string[] = [], fault: Partial<FaultOutcome> = {}, violations = 0): CompletedRun {
@@ -43,6 +44,43 @@ describe('consistent', () => {
     for (const problem of ['1 critical sections never committed', '2 buyers turned away while 1 tickets remained (undersold)', '1 clients told something other than what their critical section returned', 'not linearizable: …', '1 clients answered before their critical section ended']) {
       expect(consistent(run(1, [problem]), 'mutual exclusion', 6)).toBe(false);
     }
+  });
+});
+
+describe('mutual exclusion and the final state, judged apart', () => {
+  it('an overlap breaks mutual exclusion and leaves the final state intact (a partition whose server refused the stale write)', () => {
+    const overlapped = run(1, ['1 mutual-exclusion violations'], {}, 1);
+    expect(exclusionHeld(overlapped, 'mutual exclusion')).toBe(false);
+    expect(stateIntact(overlapped, 6)).toBe(true);
+    expect(judgeFaultRuns([overlapped, run(1)], crash)).toMatchObject({ exclusionBroken: 1, stateBroken: 0, consistent: false });
+  });
+
+  it('a lost update, an oversale or a lost acknowledged purchase breaks the final state and leaves mutual exclusion held', () => {
+    const lost = { ...run(1, ['1 lost updates']), check: { ...run(1).check, problems: ['1 lost updates'] } };
+    const oversold = { ...run(1), check: { ...run(1).check, figures: { ...run(1).check.figures, oversold: 1 } } };
+    const unacknowledged = run(1, [`1 ${UNCOVERED_PURCHASES}`]);
+    for (const broken of [lost, oversold, unacknowledged, run(2), run(-1)]) {
+      expect(stateIntact(broken, 6)).toBe(false);
+      expect(exclusionHeld(broken, 'mutual exclusion')).toBe(true);
+    }
+    expect(judgeFaultRuns([lost, run(1), oversold], crash)).toMatchObject({ exclusionBroken: 0, stateBroken: 2 });
+  });
+
+  it("a problem of the check's that the judge forgave (the crashed victim's own sale) leaves the state intact", () => {
+    const forgiven = { ...run(1), check: { ...run(1).check, problems: ['1 lost updates'] } };
+    expect(stateIntact(forgiven, 6)).toBe(true);
+  });
+
+  it('unknown outcomes may each have been applied', () => {
+    const withUnknown = (finalCount: number, unknown: number) => ({ ...run(finalCount), check: { ...run(finalCount).check, figures: { ...run(finalCount).check.figures, unknown } } });
+    expect(stateIntact(withUnknown(-1, 1), 6)).toBe(true);
+    expect(stateIntact(withUnknown(-2, 1), 6)).toBe(false);
+  });
+
+  it('a strategy that promises only serializable commits is not judged on overlaps', () => {
+    expect(exclusionHeld(run(1, [], {}, 1), 'serializable commits')).toBeNull();
+    expect(judgeFaultRuns([run(1, [], {}, 1)], { ...crash, guarantee: 'serializable commits' }).exclusionBroken).toBeNull();
+    expect(judgeFaultRuns([failed], crash)).toMatchObject({ exclusionBroken: null, stateBroken: null });
   });
 });
 

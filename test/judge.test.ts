@@ -102,6 +102,12 @@ describe('judge: the log', () => {
     expect(judge(ticketRush(records, 2, 1)).reasons).toContain('1 critical sections entered and never left');
   });
 
+  it('a section whose client timed out waiting for its write (partition-drop) is open, not a problem; one whose client threw is', () => {
+    const gaveUp = (outcome: number) => [cs(0), cs(1, { exit: Number.NaN, body: Number.NaN, outcome, complete: 40 })];
+    expect(judge(ticketRush(gaveUp(-2), 2, 1)).reasons).not.toContain('1 critical sections entered and never left');
+    expect(judge(ticketRush(gaveUp(-1), 2, 1)).reasons).toContain('1 critical sections entered and never left');
+  });
+
   it('a hold shorter than the simulated latency by more than the tolerance, not one within it', () => {
     expect(judge(ticketRush([cs(0, { nominal: 9 })], 1, 0)).reasons).toEqual([]);
     expect(judge(ticketRush([cs(0, { nominal: 9.01 })], 1, 0)).reasons).toContain('1 critical sections shorter than the simulated latency they must take');

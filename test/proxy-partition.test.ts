@@ -130,6 +130,22 @@ describe('a partitioned connection through the delay proxy', () => {
     expect(proxy.open()).toEqual([]);
   });
 
+  it('reset ends both sides of a dropped connection at once: the client sees it closed, the server its end, and nothing parked crosses', async () => {
+    const { proxy, recorder, silent, other } = await setup();
+    const partition = proxy.partition(0, 'drop');
+    silent.write('lost');
+    expect(await roundTrip(other, 'pong')).toBe('pong');
+    const gone = once(silent, 'close');
+    partition.reset();
+    await gone;
+    const deadline = Date.now() + 5_000;
+    while (!recorder.ended[0] && Date.now() < deadline) await roundTrip(other, 'tick');
+    expect(recorder.ended[0]).toBe(true);
+    expect(recorder.seen[0]?.join('')).toBe('hello');
+    expect(proxy.open()).toEqual([1]);
+    partition.reset();
+  });
+
   it('refuses a connection it has not accepted', async () => {
     const { proxy } = await setup();
     expect(() => proxy.partition(5, 'hold')).toThrow(RangeError);

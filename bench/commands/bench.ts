@@ -10,7 +10,7 @@ import { plural } from '../reports/columns.ts';
 import { environmentAtStart, finishEnvironment } from '../reports/environment.ts';
 import { historyWriter } from '../suites/history-writer.ts';
 import { renderReferenceTerminal, runReferences, wantsReference } from '../suites/reference-suite.ts';
-import { faultNames } from '../faults/registry.ts';
+import { faultNames, type FaultName } from '../faults/registry.ts';
 import { PYTHON_REFERENCE, renderFaultMarkdown, renderFaultTerminal, runFaultSuite, type FaultReport, type FaultRow, type FaultSuiteSettings } from '../suites/fault-suite.ts';
 import { interruptible, throwIfInterrupted } from './interrupt.ts';
 import { latencyNames, latencyProfiles, type LatencyName } from '../workloads/latency.ts';
@@ -220,7 +220,7 @@ export function parse(argv: readonly string[]): Parsed {
       repeat: given('repeat') ? integer('repeat')(str('repeat')) : FAULT_REPEAT,
       services,
     };
-    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs' || fault === 'crash-owner' || fault === 'partition'), args, requireServices };
+    return { mode: 'fault', suite, json, isDefault: settingsGiven.length === 0 && (fault === 'crash-in-cs' || fault === 'pause-in-cs' || fault === 'crash-owner' || fault === 'partition' || fault === 'crash-server' || fault === 'partition-drop'), args, requireServices };
   }
 
   const suite: Probed<SuiteSettings> = {
@@ -439,8 +439,9 @@ async function runFaults(parsed: Omit<Extract<Parsed, { mode: 'fault' }>, 'suite
   clearProgress();
   throwIfInterrupted(signal);
   const report: FaultReport = { schema: 'sync-bench/faults@1', environment: finishEnvironment(started), command: parsed.args, settings: { ...parsed.suite, services: shownServices(parsed.suite.services) }, rows };
-  // The default crash, pause, owner-crash and partition runs each have their results file.
-  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : parsed.suite.fault === 'crash-owner' || parsed.suite.fault === 'partition' ? parsed.suite.fault : 'faults';
+  // The default crash, pause, owner-crash, server-crash and partition runs each have their results file.
+  const ownFile: readonly FaultName[] = ['crash-owner', 'crash-server', 'partition', 'partition-drop'];
+  const name = parsed.suite.fault === 'pause-in-cs' ? 'pause' : ownFile.includes(parsed.suite.fault) ? parsed.suite.fault : 'faults';
   const saved = await saveReport(parsed, report, name, { [`${name}.md`]: renderFaultMarkdown(report) });
   tableStream(parsed.json).write(renderFaultTerminal(parsed.suite, rows));
   const problems = rows.flatMap((row) => {

@@ -14,7 +14,7 @@
  * | input      | the operation's input  | the client, with the request: the canonical operation the body runs |
  * | body       | 1 success, 0 not       | the harness: what the committed body returned |
  * | complete   | ms on the shared clock | the client, when `session.run` settled       |
- * | outcome    | 1 success, 0 not, -1 threw, -2 timed out | the client: what `session.run` told it; -1 and -2 are outcomes unknown (Jepsen's info) unless the error failed the run (time-outs: crash-owner only) |
+ * | outcome    | 1 success, 0 not, -1 threw, -2 timed out | the client: what `session.run` told it; -1 and -2 are outcomes unknown (Jepsen's info) unless the error failed the run (time-outs: crash-owner and partition-drop only) |
  *
  * request/complete/outcome are the client's view (a history: invoke, completion, result);
  * enter/exit/body are what happened inside.

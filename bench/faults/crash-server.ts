@@ -56,6 +56,13 @@ export const crashServer: Fault<CrashServerStage> = {
   heading: '# Faults: the server dies mid-run',
   legend:
     'crash-server: recovery runs from the kill to the next critical section another client entered; outcomes unknown: requests whose connection died or timed out before an answer (Jepsen\'s info: applied or not), counted in the final-state check as possibly applied.',
+  designHeader: 'designed recovery from a server crash',
+  design(strategy) {
+    const engine = privateEngineOf(strategy);
+    if (engine === 'redis') return "none: a Redis with no persistence restarts empty, so the lease, the fencing counter and the state itself are gone; the strategy's connections are not reopened";
+    if (engine === 'postgres') return "PostgreSQL rolls back the transactions in flight and replays its write-ahead log, so what committed stays; the strategy's connections are not reopened";
+    return strategy.onHolderCrash;
+  },
   victimHolds: 'before-write',
   victimFinishes: true,
   needs: [],

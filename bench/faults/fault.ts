@@ -104,6 +104,10 @@ export interface Fault<Stage extends FaultStage = FaultStage> {
   readonly strikes: 'holder' | 'owner' | 'server' | 'network';
   /** The heading of its Markdown table. */
   readonly heading: string;
+  /** The header of the table's design column ("designed recovery from a partition"); absent: "designed recovery from a holder crash". */
+  readonly designHeader?: string;
+  /** What `strategy` is designed to do when this fault strikes, for that column; absent: its `onHolderCrash`. */
+  design?(strategy: Strategy): string;
   /** What its own columns mean, put before the fault table's legend; absent: nothing. */
   readonly legend?: string;
   /** What the victim's critical section does once inside. */
@@ -112,6 +116,8 @@ export interface Fault<Stage extends FaultStage = FaultStage> {
   readonly victimFinishes: boolean;
   /** What it needs the runner to do to the victim: a runner that lacks one makes the fault not applicable. */
   readonly needs: readonly VictimAction[];
+  /** The longest any client's request waits for its answer under this fault (a client-side time-out, its outcome unknown); absent: as long as its strategy waits. */
+  readonly requestTimeoutMs?: number;
   /** Whether a strategy whose store can check fencing tokens is run both without and with them. */
   readonly fencingBothWays: boolean;
   /** Why it does not apply to `strategy` (beyond what the runner lacks), or null if it does. */

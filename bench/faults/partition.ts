@@ -38,7 +38,7 @@ import type { Strategy } from '../../strategies/strategy.ts';
 import { engineOf } from '../engines/availability.ts';
 import { proxyFor } from '../engines/delayed-services.ts';
 import { serviceUrls, type ServiceUrls } from '../engines/services.ts';
-import type { DelayProxy, Partition } from '../network/delay-proxy.ts';
+import type { DelayProxy, Partition, PartitionMode } from '../network/delay-proxy.ts';
 import { plural } from '../reports/columns.ts';
 import type { CompletedRun } from '../runners/run.ts';
 import { everyClientWaits } from './every-client-waits.ts';
@@ -46,6 +46,9 @@ import type { Fault, FaultStage, StrikeContext } from './fault.ts';
 
 /** The longest a partition lasts when no other client enters meanwhile, ms. */
 export const PARTITION_LIMIT_MS = 4_000;
+
+/** Under `partition-drop`, the longest any client's request waits for its answer (a client-side time-out), ms. */
+export const DROP_REQUEST_TIMEOUT_MS = 8_000;
 
 /** `idle_in_transaction_session_timeout` of the run's PostgreSQL sessions, ms. */
 export const IDLE_IN_TRANSACTION_MS = 2_000;
@@ -69,22 +72,66 @@ export function withPartitionSettings(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * What recovers when a holder goes silent, by where the strategy keeps its lock: what its server
+ * does about a session it hears nothing from (nothing is closed, so nothing is noticed at once).
+ */
+export function partitionDesign(strategy: Strategy): string {
+  const engine = engineOf(strategy);
+  const locks = strategy.guarantee === 'mutual exclusion';
+  if (engine === 'postgres') {
+    return locks
+      ? `PostgreSQL keeps the silent holder's lock until idle_in_transaction_session_timeout (${IDLE_IN_TRANSACTION_MS} ms, set by the harness) ends its session; TCP keepalive and tcp_user_timeout do not fire while a middlebox acknowledges the segments`
+      : `no lock is held between statements: the silent client's open transaction is ended by idle_in_transaction_session_timeout (${IDLE_IN_TRANSACTION_MS} ms); a conflicting commit meanwhile makes its own commit fail`;
+  }
+  if (engine === 'redis') {
+    return locks
+      ? "the silent holder's lease runs out after its TTL (1 s plus twice the longest critical section) and the next waiter takes it; nothing tells the holder, so only fencing can refuse its late write"
+      : 'nothing is held: another client may commit meanwhile, and the silent client\'s EXEC fails once its WATCHed key changed';
+  }
+  return 'not applicable';
+}
+
 function healAll(stage: PartitionStage): void {
   for (const partition of stage.partitions.splice(0)) partition.heal();
 }
 
-export const partition: Fault<PartitionStage> = {
-  name: 'partition',
+/** What each mode's table says, by mode. */
+const wording: Record<PartitionMode, { name: string; bytes: string; heading: string; after: string; legendTail: string }> = {
+  hold: {
+    name: 'partition',
+    bytes: 'bytes held',
+    heading: '# Faults: the network to a lock holder goes silent',
+    after: "the victim's write, sent into the partition, reaches the server at the heal",
+    legendTail: 'and healed once another client enters its critical section or',
+  },
+  drop: {
+    name: 'partition-drop',
+    bytes: 'every byte either way discarded',
+    heading: '# Faults: the network to a lock holder drops every byte',
+    after: `the victim's write is lost in it and its connection never hears back: its request times out after ${DROP_REQUEST_TIMEOUT_MS / 1000} s (the harness's client-side time-out, its outcome unknown), then its connections are reset, as its kernel would give up on them`,
+    legendTail: 'until another client enters its critical section or',
+  },
+};
+
+/** The partition fault whose silence holds (`hold`) or discards (`drop`) the victim's bytes (see `network/delay-proxy.ts`). */
+function partitionFault(mode: PartitionMode): Fault<PartitionStage> {
+  const words = wording[mode];
+  return {
+  name: words.name,
   description:
-    `the victim's connections to its server go silent (no FIN, no RST, bytes held) while it holds its lock before its write and the others wait, and heal once another client has entered or ${PARTITION_LIMIT_MS / 1000} s passed; the victim's write, sent into the partition, reaches the server at the heal`,
+    `the victim's connections to its server go silent (no FIN, no RST, ${words.bytes}) while it holds its lock before its write and the others wait, until another client has entered or ${PARTITION_LIMIT_MS / 1000} s passed; ${words.after}`,
   strikes: 'network',
-  heading: '# Faults: the network to a lock holder goes silent',
+  heading: words.heading,
+  ...(mode === 'drop' ? { requestTimeoutMs: DROP_REQUEST_TIMEOUT_MS } : {}),
   legend:
-    `partition: the victim's connections through the harness's proxy are silenced after its read, before its write (bytes held, nothing closed), and healed once another client enters its critical section or ${PARTITION_LIMIT_MS / 1000} s pass; recovery runs from the partition to the next critical section another client entered: how long the server kept the silent holder's lock (${PARTITION_LIMIT_MS / 1000} s or more: kept through the whole partition). ` +
+    `${words.name}: the victim's connections through the harness's proxy are silenced after its read, before its write (${words.bytes}, nothing closed), ${words.legendTail} ${PARTITION_LIMIT_MS / 1000} s pass${mode === 'drop' ? `; every client's request waits at most ${DROP_REQUEST_TIMEOUT_MS / 1000} s` : ''}; recovery runs from the partition to the next critical section another client entered: how long the server kept the silent holder's lock (${PARTITION_LIMIT_MS / 1000} s or more: kept through the whole partition). ` +
     `Settings: every PostgreSQL session with idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS} ms (the server's TCP keepalive and tcp_user_timeout as configured; they cannot see this partition, whose proxy acknowledges every segment); a Redis lease with its strategy's TTL. ` +
     "stale writes accepted: runs in which the victim's write after the heal was accepted although another client had entered and committed inside its critical section. " +
     'outcomes unknown: requests whose connection was ended or timed out before an answer (Jepsen\'s info), counted in the final-state check as possibly applied. ' +
     "fencing: each write carries the grant's fencing token and the store refuses any but the latest granted.",
+  designHeader: 'designed recovery from a partition',
+  design: partitionDesign,
   victimHolds: 'before-write',
   victimFinishes: true,
   needs: [],
@@ -126,7 +173,7 @@ export const partition: Fault<PartitionStage> = {
     const at = context.now();
     const { stage } = context;
     for (const proxy of Object.values(stage.proxies)) {
-      for (const index of proxy.open()) stage.partitions.push(proxy.partition(index, 'hold'));
+      for (const index of proxy.open()) stage.partitions.push(proxy.partition(index, mode));
     }
     if (stage.partitions.length === 0) {
       return Promise.reject(new Error(`partition: the victim has no connection through the partition's proxy (${context.strategy.name} does not take its server's URL from its share), so there is nothing to silence`));
@@ -134,11 +181,18 @@ export const partition: Fault<PartitionStage> = {
     return Promise.resolve(at);
   },
   async heal(context) {
+    const struck = context.now();
     await Promise.race([context.anotherEntered(), context.sleep(PARTITION_LIMIT_MS)]);
-    // Let go first: its write goes into the silence and arrives at the heal, behind what the server sent meanwhile.
+    // Let go first: its write goes into the silence (held: it arrives at the heal, behind what the server sent meanwhile; dropped: lost).
     context.victim.proceed();
-    await context.sleep(50);
-    healAll(context.stage);
+    if (mode === 'hold') {
+      await context.sleep(50);
+      healAll(context.stage);
+      return;
+    }
+    // Dropped: nothing comes back; once the victim's request has timed out, its connections are reset.
+    await context.sleep(Math.max(50, struck + DROP_REQUEST_TIMEOUT_MS + 500 - context.now()));
+    for (const cut of context.stage.partitions.splice(0)) cut.reset();
   },
   userSees(run: CompletedRun, tickets: number) {
     const fault = run.fault;
@@ -154,8 +208,13 @@ export const partition: Fault<PartitionStage> = {
       // Read from the final state: sales beyond those the others were told of are the victim's.
       const applied = figures.finalCount === null ? null : tickets - figures.finalCount - figures.sold;
       const landed = applied === null ? 'the final state does not parse' : applied > 0 ? 'the final state shows its write' : 'the final state shows only the sales the others were told of';
-      parts.push(`the victim's request ended with its connection (${plural(unknown, 'outcome')} unknown); ${landed}`);
+      const ended = mode === 'hold' ? 'ended with its connection' : `timed out after ${DROP_REQUEST_TIMEOUT_MS / 1000} s`;
+      parts.push(`the victim's request ${ended} (${plural(unknown, 'outcome')} unknown); ${landed}`);
     }
     return parts.join('; ');
   },
 };
+}
+
+export const partition = partitionFault('hold');
+export const partitionDrop = partitionFault('drop');

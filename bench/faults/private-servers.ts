@@ -44,8 +44,29 @@ async function firstStart(start: () => Promise<void>, kill: () => Promise<void>,
 
 const run = promisify(execFile);
 
-/** How long a private server may take to start (or restart) and answer, ms. */
-export const SERVER_START_MS = 30_000;
+/** One line saying why a program run by {@link run} failed: killed at its time limit, its last line on stderr, or the error's message. */
+export function failureLine(error: unknown): string {
+  const e = error as { killed?: boolean; signal?: string | null; stderr?: string; message?: string };
+  if (e.killed === true) return `did not finish within its time limit of ${SERVER_START_MS} ms (killed with ${e.signal ?? 'a signal'})`;
+  const last = (text: string | undefined) => text?.trim().split('\n').slice(-1)[0]?.trim() ?? '';
+  return last(e.stderr) || last(e.message) || 'no reason given';
+}
+
+/**
+ * How long a private server may take to start (or restart) and answer, ms: 30 s, or
+ * `SYNC_BENCH_SERVER_START_MS` (a whole number ≥ 1; the tests set a tiny one to see a server that
+ * does not start in time become a skipped row).
+ */
+export const SERVER_START_MS = positiveFromEnv('SYNC_BENCH_SERVER_START_MS') ?? 30_000;
+
+/** Where PostgreSQL's versions are looked for when `initdb` is not on PATH: `SYNC_BENCH_POSTGRES_LIB`, else `/usr/lib/postgresql`. */
+export const POSTGRES_LIB = process.env.SYNC_BENCH_POSTGRES_LIB ?? '/usr/lib/postgresql';
+
+/** A whole number ≥ 1 from the environment variable `name`; undefined when unset or not one. */
+function positiveFromEnv(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
+}
 
 /** One private server. */
 export interface PrivateServer {
@@ -63,7 +84,7 @@ export interface PrivateServer {
 }
 
 /** Where `name` is: on PATH, else in the newest `/usr/lib/postgresql/<version>/bin` (PostgreSQL's programs); null if nowhere. */
-export function findProgram(name: string, env: NodeJS.ProcessEnv = process.env, postgresLib = '/usr/lib/postgresql'): string | null {
+export function findProgram(name: string, env: NodeJS.ProcessEnv = process.env, postgresLib = POSTGRES_LIB): string | null {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
   }
@@ -225,7 +246,7 @@ function asPostgres(program: string, args: readonly string[]): [string, string[]
 export async function startPostgres(dir: string): Promise<PrivateServer | string> {
   const initdb = findProgram('initdb');
   const pgCtl = findProgram('pg_ctl');
-  if (initdb === null || pgCtl === null) return `no ${initdb === null ? 'initdb' : 'pg_ctl'} on PATH or in /usr/lib/postgresql/*/bin`;
+  if (initdb === null || pgCtl === null) return `no ${initdb === null ? 'initdb' : 'pg_ctl'} on PATH or in ${POSTGRES_LIB}/*/bin`;
   const root = process.getuid?.() === 0;
   const data = join(dir, 'pgdata');
   try {
@@ -239,7 +260,7 @@ export async function startPostgres(dir: string): Promise<PrivateServer | string
     const [program, args] = asPostgres(initdb, ['-D', data, '--auth=trust', '--username=postgres', '--no-sync', '--no-instructions']);
     await run(program, args, { timeout: SERVER_START_MS });
   } catch (error) {
-    return `initdb failed: ${((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').slice(-1)[0] ?? ''}`;
+    return `initdb failed: ${failureLine(error)}`;
   }
   const port = await freePort();
   const watch = new Watch();
@@ -254,7 +275,7 @@ export async function startPostgres(dir: string): Promise<PrivateServer | string
   };
   const start = async () => {
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
-    const [program, args] = asPostgres(pgCtl, ['-D', data, '-l', join(dir, 'postgres.log'), '-o', options, '-w', '-t', String(SERVER_START_MS / 1000), 'start']);
+    const [program, args] = asPostgres(pgCtl, ['-D', data, '-l', join(dir, 'postgres.log'), '-o', options, '-w', '-t', String(Math.ceil(SERVER_START_MS / 1000)), 'start']);
     try {
       await run(program, args, { timeout: SERVER_START_MS + 5_000 });
     } catch (error) {

@@ -8,7 +8,7 @@ import { hangInCs } from './hang-in-cs.ts';
 import { pauseInCs } from './pause-in-cs.ts';
 import { crashServer } from './crash-server.ts';
 import { crashOwner } from './crash-owner.ts';
-import { partition } from './partition.ts';
+import { partition, partitionDrop } from './partition.ts';
 import { crashAfterAnswer } from './crash-after-answer.ts';
 
 export type FaultName =
@@ -18,6 +18,7 @@ export type FaultName =
   | 'crash-server'
   | 'crash-owner'
   | 'partition'
+  | 'partition-drop'
   | 'crash-after-answer';
 
 export const faults: Record<FaultName, Fault> = {
@@ -27,6 +28,7 @@ export const faults: Record<FaultName, Fault> = {
   'crash-server': crashServer,
   'crash-owner': crashOwner,
   partition,
+  'partition-drop': partitionDrop,
   'crash-after-answer': crashAfterAnswer,
 };
 

@@ -88,6 +88,12 @@ export type PartitionMode = 'hold' | 'drop';
 /** A partition in force; `heal` ends it (idempotent). */
 export interface Partition {
   heal(): void;
+  /**
+   * Ends the connection instead, both sides destroyed at once and whatever waited for a heal
+   * discarded: the peers' kernels giving up on a connection whose bytes stopped coming back
+   * (idempotent, and after `heal` too).
+   */
+  reset(): void;
 }
 
 /** Whether a connection is silent now, shared by its two pipes and its close handlers. */
@@ -223,6 +229,8 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   }
   const pairs = new Set<() => void>();
   const silences: Silence[] = [];
+  /** By connection index, what destroys its pair at once, partition or not. */
+  const resets = new Map<number, () => void>();
   const opened = new Set<number>();
   let closing = false;
   let requestTurns = 0;
@@ -244,10 +252,16 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       () => {
         pairs.delete(destroy);
         opened.delete(index);
+        resets.delete(index);
       },
       () => requestTurns++,
     );
     pairs.add(destroy);
+    resets.set(index, () => {
+      silence.parked.length = 0;
+      silence.mode = null;
+      destroy();
+    });
   });
   server.listen(0, host);
   await once(server, 'listening');
@@ -271,6 +285,9 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
           if (silence.mode === null) return;
           silence.mode = null;
           for (const deliver of silence.parked.splice(0)) deliver();
+        },
+        reset() {
+          resets.get(index)?.();
         },
       };
     },

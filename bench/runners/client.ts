@@ -50,20 +50,20 @@ export interface ClientTask {
   readonly hold: SharedArrayBuffer;
 }
 
-/** A request not answered within {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} under crash-owner: a time-out, its outcome unknown (see `outcome-unknown.ts`). */
-class OwnerCrashTimeout extends Error {
+/** A request not answered within its fault's time-out ({@link OWNER_CRASH_REQUEST_TIMEOUT_MS} under crash-owner, `requestTimeoutMs` otherwise): its outcome unknown (see `outcome-unknown.ts`). */
+class RequestTimeout extends Error {
   override readonly name = 'TimeoutError';
 
-  constructor() {
-    super(`no answer within ${OWNER_CRASH_REQUEST_TIMEOUT_MS} ms: the owner may be gone`);
+  constructor(ms: number, why: string) {
+    super(`no answer within ${ms} ms: ${why}`);
   }
 }
 
-/** `running`, or an {@link OwnerCrashTimeout} once {@link OWNER_CRASH_REQUEST_TIMEOUT_MS} passed (what it settles to later is dropped). */
-function withinOwnerCrashTimeout<T>(running: Promise<T>): Promise<T> {
+/** `running`, or a {@link RequestTimeout} once `ms` passed (what it settles to later is dropped). */
+function within<T>(running: Promise<T>, ms: number, why: string): Promise<T> {
   running.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new OwnerCrashTimeout()), OWNER_CRASH_REQUEST_TIMEOUT_MS)));
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RequestTimeout(ms, why)), ms)));
   return Promise.race([running, late]).finally(() => clearTimeout(timer));
 }
 
@@ -81,6 +81,8 @@ export default async function client({ config, clientId, input, share, hold }: C
   let unknown = 0;
   // A fault that kills the owner (crash-owner): a request waits at most OWNER_CRASH_REQUEST_TIMEOUT_MS, and whatever it throws leaves its outcome unknown.
   const ownerStruck = config.fault !== null && faults[config.fault].strikes === 'owner';
+  // A fault that may leave a request with no answer ever (partition-drop): the harness's client-side time-out.
+  const timeout = ownerStruck ? { ms: OWNER_CRASH_REQUEST_TIMEOUT_MS, why: 'the owner may be gone' } : config.fault !== null && faults[config.fault].requestTimeoutMs !== undefined ? { ms: faults[config.fault].requestTimeoutMs ?? 0, why: 'the network may have lost it' } : null;
   let tornReadsOutside = 0;
   let tornReadsInside = 0;
   const request = async (slot: number) => {
@@ -90,11 +92,11 @@ export default async function client({ config, clientId, input, share, hold }: C
     let result: OpResult;
     try {
       const running = session.run({ clientId, slot, input, workUs: config.work.insideUs });
-      result = ownerStruck ? await withinOwnerCrashTimeout(running) : await running;
+      result = timeout !== null ? await within(running, timeout.ms, timeout.why) : await running;
     } catch (error) {
       // Its outcome unknown in the history (Jepsen's info): applied or not, nobody told the client.
       // Under an owner's crash a time-out is kept apart from an error (the crash-owner table shows both).
-      log.complete(slot, since(config.clockBase), error instanceof OwnerCrashTimeout ? 'timed out' : null);
+      log.complete(slot, since(config.clockBase), error instanceof RequestTimeout ? 'timed out' : null);
       // Under a fault, a request that timed out or lost its connection is one the client goes on
       // from, and so is any request whose owner was killed (it may have applied it first). With no
       // fault injected nothing should have cut it off: the error fails the run, as any other error

@@ -196,12 +196,15 @@ export { oneLine } from './one-line.ts';
 /**
  * The watchdog's limit: a run in which no critical-section body has completed for this long has
  * deadlocked, livelocked or has a stuck client. 10 s, or twice the longest nominal critical
- * section if that is longer; under crash-owner at least the clients' time-out plus 10 s.
+ * section if that is longer; under crash-owner, or a fault with a request time-out, at least the clients' time-out plus 10 s.
  */
 export function noProgressLimitMs(s: RunSettings): number {
   const limit = Math.max(10_000, 2 * (s.latency.readMs + s.latency.writeMs + s.latency.printMaxMs));
   // Under a fault that kills the owner every client may wait its full time-out with nothing completed (an at-most-once owner's lost requests): the run ends after it, not before.
-  return s.fault !== null && faults[s.fault].strikes === 'owner' ? Math.max(limit, OWNER_CRASH_REQUEST_TIMEOUT_MS + 10_000) : limit;
+  if (s.fault !== null && faults[s.fault].strikes === 'owner') return Math.max(limit, OWNER_CRASH_REQUEST_TIMEOUT_MS + 10_000);
+  // Under a fault whose requests may go unanswered until the clients' own time-out (partition-drop): likewise.
+  const timeout = s.fault === null ? undefined : faults[s.fault].requestTimeoutMs;
+  return timeout === undefined ? limit : Math.max(limit, timeout + 10_000);
 }
 
 /**

@@ -58,6 +58,10 @@ export interface FaultRow {
    * sections overlapped (for strategies that promise mutual exclusion). Null if no repetition finished.
    */
   readonly consistent: boolean | null;
+  /** Finished runs whose committed critical sections overlapped; null if the strategy promises no mutual exclusion, none finished, or crash-owner (absent before it existed). */
+  readonly exclusionBroken?: number | null;
+  /** Finished runs whose final state was not intact (see `verdicts/fault-verdict.ts`); null if none finished (absent before it existed). */
+  readonly stateBroken?: number | null;
   /** What a user of the strategy would see, per distinct outcome. */
   readonly userSees: readonly string[];
   /** pause-in-cs: whether the store checked fencing tokens (`--fencing`); null for the other faults. */
@@ -156,11 +160,13 @@ async function runRows(
         strategy,
         runner,
         fault: suite.fault,
-        design: strategies[strategy].onHolderCrash,
+        design: fault.design?.(strategies[strategy]) ?? strategies[strategy].onHolderCrash,
         repetitions: runs.length,
         othersFinished: verdict.othersFinished,
         recoveryMs: verdict.recoveryMs,
         consistent: verdict.consistent,
+        exclusionBroken: verdict.exclusionBroken,
+        stateBroken: verdict.stateBroken,
         userSees: verdict.userSees,
         fencing: fault.fencingBothWays ? fencing : null,
         staleWrites: verdict.staleWrites,
@@ -243,17 +249,28 @@ const ownerColumns: readonly FaultColumn[] = [
   { header: 'state consistent', cell: (r) => (r.consistent === null ? '–' : r.consistent ? 'yes' : 'NO') },
 ];
 
+/** A count of broken runs as a yes/NO cell: – when not judged, "NO (k of n runs)" when any broke. */
+function heldCell(broken: number | null | undefined, finished: number, notJudged = '–'): string {
+  if (broken === null || broken === undefined) return notJudged;
+  return broken === 0 ? 'yes' : `NO (${broken} of ${finished} runs)`;
+}
+
 /** The columns of a fault's table. */
 function columnsOf(fault: FaultName): readonly FaultColumn[] {
   // crash-owner has a table of its own (what the clients saw, what was lost or applied twice).
   if (fault === 'crash-owner') return ownerColumns;
-  return faults[fault].fencingBothWays ? [...columns.slice(0, 2), ...pauseColumns, ...columns.slice(2)] : columns;
+  const own = faults[fault].designHeader ?? 'designed recovery from a holder crash';
+  const shown = columns.map((c) => (c.header === DESIGN_HEADER ? { ...c, header: own } : c));
+  return faults[fault].fencingBothWays ? [...shown.slice(0, 2), ...pauseColumns, ...shown.slice(2)] : shown;
 }
+
+/** The design column's header in {@link columns}, replaced by the fault's own. */
+const DESIGN_HEADER = 'designed recovery';
 
 const columns: readonly FaultColumn[] = [
   { header: 'strategy', cell: (r) => r.strategy },
   { header: 'runner', cell: (r) => r.runner },
-  { header: 'designed recovery from a holder crash', cell: (r) => r.design },
+  { header: DESIGN_HEADER, cell: (r) => r.design },
   { header: 'others finished (runs)', cell: (r) => `${r.othersFinished} of ${r.repetitions}` },
   {
     header: 'recovery (ms) median [min–max]',
@@ -264,7 +281,9 @@ const columns: readonly FaultColumn[] = [
           ? formatNumber(r.recoveryMs.median)
           : `${formatNumber(r.recoveryMs.median)} [${formatNumber(r.recoveryMs.min)}–${formatNumber(r.recoveryMs.max)}]`,
   },
-  { header: 'state consistent', cell: (r) => (r.consistent === null ? '–' : r.consistent ? 'yes' : 'NO') },
+  { header: 'mutual exclusion held', cell: (r) => (r.consistent === null ? '–' : heldCell(r.exclusionBroken, r.othersFinished, 'not promised')) },
+  { header: 'final state intact', cell: (r) => (r.consistent === null ? '–' : heldCell(r.stateBroken, r.othersFinished)) },
+  { header: 'every check passed', cell: (r) => (r.consistent === null ? '–' : r.consistent ? 'yes' : 'NO') },
   { header: 'what the user sees', cell: (r) => r.userSees.join(' | ') },
 ];
 
@@ -291,7 +310,9 @@ export function faultTitle(settings: FaultSuiteSettings): string {
 
 const faultLegend =
   'recovery: from the kill to the next critical section another client entered after it; – when none did, or the victim was not killed (hang). ' +
-  'state consistent (– when no run finished): the run\'s verdict found no problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged), the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s, and (for locks) no survivors\' critical sections overlapped. ' +
+  'mutual exclusion held (– when no run finished; not promised: a strategy that promises serializable commits, not exclusive sections): no two critical sections the log saw entered overlapped, in every finished run. ' +
+  'final state intact (– when no run finished): the db parses, nothing is oversold, it shows the survivors\' sales plus at most the victim\'s and the unknown outcomes\', no update was lost, and no client was told "bought" for a sale the store does not show. ' +
+  'every check passed: both of these, and the run\'s verdict found no other problem (a crashed victim\'s own purchase may be applied or not; its answer, if it had one, is judged). ' +
   'A run that makes no progress for 10 s is ended by the watchdog.';
 
 /** The legend under a fault's table: its own columns', then every fault table's (crash-owner's table has its own columns only). */
@@ -299,6 +320,12 @@ function legendOf(fault: FaultName): string {
   const own = faults[fault].legend;
   if (fault === 'crash-owner' && own !== undefined) return own;
   return own === undefined ? faultLegend : `${own} ${faultLegend}`;
+}
+
+/** The header and the cells of each row of `fault`'s table, as both renderings show them. */
+export function faultTableCells(fault: FaultName, rows: readonly FaultRow[]): { readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] } {
+  const shown = columnsOf(fault);
+  return { header: shown.map((c) => c.header), rows: rows.map((row) => shown.map((c) => c.cell(row))) };
 }
 
 /** The fault rows as a terminal table, fitted to `width` columns (title and legend wrapped to it too). */

@@ -7,6 +7,7 @@ import { max, median, min } from 'simple-statistics';
 import type { Guarantee } from '../../strategies/strategy.ts';
 import { faults, type FaultName } from '../faults/registry.ts';
 import type { CompletedRun, RunResult } from '../runners/run.ts';
+import { UNCOVERED_PURCHASES } from './judge.ts';
 
 /** A central figure with its spread over repetitions. */
 interface Spread {
@@ -21,8 +22,12 @@ export interface FaultVerdict {
   readonly othersFinished: number;
   /** Kill → the next critical section entered by another client, ms; null if none did in any run. */
   readonly recoveryMs: Spread | null;
-  /** Whether every finished run's state is consistent (see {@link consistent}); null if none finished. */
+  /** Whether every finished run's state is consistent (see {@link consistent}): every check passed; null if none finished. */
   readonly consistent: boolean | null;
+  /** Finished runs in which committed critical sections overlapped (see {@link exclusionHeld}); null if the strategy does not promise mutual exclusion, or none finished. */
+  readonly exclusionBroken: number | null;
+  /** Finished runs whose final state was not intact (see {@link stateIntact}); null if none finished. */
+  readonly stateBroken: number | null;
   /** What a user of the strategy would see, per distinct outcome. */
   readonly userSees: readonly string[];
   /** A fault that holds the victim before its write and runs with and without fencing (pause-in-cs, partition): runs whose victim's stale write was accepted; null for the other faults. */
@@ -48,6 +53,32 @@ export function consistent(run: CompletedRun, guarantee: Guarantee, tickets: num
   // A request whose outcome is unknown may have been applied: as many more sales may show.
   const unknown = figures.workload === 'ticket-rush' ? (figures.unknown ?? 0) : 0;
   return run.problems.length === 0 && figures.workload === 'ticket-rush' && figures.oversold === 0 && unclaimed !== null && unclaimed >= 0 && unclaimed <= 1 + unknown && !overlap;
+}
+
+/**
+ * Whether a finished run kept mutual exclusion: no two critical sections that the log saw entered
+ * overlapped. Null for a strategy that does not promise it (its commits, not its sections, are judged).
+ */
+export function exclusionHeld(run: CompletedRun, guarantee: Guarantee): boolean | null {
+  return guarantee === 'mutual exclusion' ? run.log.violations === 0 : null;
+}
+
+/**
+ * Whether a finished run's final state is intact, whatever happened inside the critical sections:
+ * the db parses, nothing is oversold, it shows the survivors' sales plus at most the victim's and
+ * the unknown outcomes', the workload's own check of the store kept no problem (a lost update), and
+ * no client was told "bought" for a sale the store does not show.
+ */
+export function stateIntact(run: CompletedRun, tickets: number): boolean {
+  const figures = run.check.figures;
+  if (figures.workload !== 'ticket-rush') return false;
+  const unclaimed = unclaimedSales(run, tickets);
+  const unknown = figures.unknown ?? 0;
+  // The check's problems the judge kept (it forgives a crashed victim's own sale).
+  const kept = run.check.problems.filter((p) => run.problems.includes(p));
+  // Purchases acknowledged that the store does not show: written, answered, lost.
+  const lost = run.problems.some((p) => p.endsWith(UNCOVERED_PURCHASES));
+  return figures.oversold === 0 && unclaimed !== null && unclaimed >= 0 && unclaimed <= 1 + unknown && kept.length === 0 && !lost;
 }
 
 /** What a user of the strategy would see in one run, with the run's own problems when it has any. */
@@ -88,6 +119,8 @@ export function judgeFaultRuns(runs: readonly RunResult[], { fault, guarantee, t
     othersFinished: finished.length,
     recoveryMs: recoveries.length === 0 ? null : { median: median(recoveries), min: min(recoveries), max: max(recoveries) },
     consistent: finished.length === 0 ? null : finished.every((r) => consistent(r, guarantee, tickets)),
+    exclusionBroken: finished.length === 0 || guarantee !== 'mutual exclusion' ? null : finished.filter((r) => exclusionHeld(r, guarantee) === false).length,
+    stateBroken: finished.length === 0 ? null : finished.filter((r) => !stateIntact(r, tickets)).length,
     userSees: [...new Set(runs.map((r) => userSees(r, tickets)))],
     staleWrites: paused ? finished.reduce((sum, r) => sum + (r.fault?.staleWrites ?? 0), 0) : null,
   };

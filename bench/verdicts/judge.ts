@@ -95,7 +95,8 @@ export function bodyProblems(judged: readonly CriticalSectionRecord[], answered:
   if (answers > 0) problems.push(`${answers} clients told something other than what their critical section returned`);
   const early = earlyAnswers(answered);
   if (early > 0) problems.push(`${early} clients answered before their critical section ended`);
-  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit)).length;
+  // A client that timed out (-2) gave its request up with its body still waiting on the server: open, not wrong.
+  const open = judged.filter((r) => Number.isFinite(r.enter) && !Number.isFinite(r.exit) && r.outcome !== -2).length;
   if (open > 0) problems.push(`${open} critical sections entered and never left`);
   const short = analysis.holdOvershootsMs.filter((ms) => ms < -SHORT_HOLD_TOLERANCE_MS).length;
   if (short > 0) problems.push(`${short} critical sections shorter than the simulated latency they must take`);
@@ -196,6 +197,9 @@ function victimSale(evidence: RunEvidence, check: WorkloadCheck): string | null 
   return victim?.outcome === 0 ? null : '-1 lost updates';
 }
 
+/** The end of the problem that says acknowledged purchases the store does not show (after their count). */
+export const UNCOVERED_PURCHASES = 'clients told "bought" with no ticket gone from the store for them';
+
 /**
  * The verdict of one run. A crashed or stuck victim's slot is not judged (its body never ends); a
  * paused one's is (its write after the pause is the point). A critical section inside a server
@@ -224,7 +228,7 @@ export function judge(evidence: RunEvidence): Judgement {
   const unordered = inServer ? null : arrivalProblem(strategy, judged, evidence.outcomes);
   if (unordered !== null) problems.push(unordered);
   const uncovered = uncoveredPurchases(evidence.records, evidence.tickets, check);
-  if (uncovered > 0) problems.push(`${uncovered} clients told "bought" with no ticket gone from the store for them`);
+  if (uncovered > 0) problems.push(`${uncovered} ${UNCOVERED_PURCHASES}`);
   if (strategy.runsIn === 'server' && bodiesHere > 0) problems.push(`claims its critical section runs inside the server, but ${bodiesHere} bodies ran in the client`);
   const refused = bodiesHere > 0 ? null : serverClaimRefused(strategy, evidence.records, evidence.serverTurns ?? null);
   if (refused !== null) problems.push(refused);
