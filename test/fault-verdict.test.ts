@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompletedRun, FaultOutcome, RunResult } from '../bench/runners/run.ts';
+import { faults } from '../bench/faults/registry.ts';
 import { consistent, exclusionHeld, judgeFaultRuns, stateIntact, userSees } from '../bench/verdicts/fault-verdict.ts';
 import { UNCOVERED_PURCHASES } from '../bench/verdicts/judge.ts';
 
@@ -113,5 +114,45 @@ describe('judgeFaultRuns', () => {
     expect(outcome({ staleWrites: 1 }).userSees[0]).toMatch(/accepted over a newer holder's/);
     expect(outcome({ staleWrites: 1 }).staleWrites).toBe(1);
     expect(judgeFaultRuns([failed], pause).staleWrites).toBe(0);
+  });
+});
+
+describe('consistent: the store against the reports', () => {
+  /** `base` with its ticket-rush figures changed. */
+  const withFigures = (base: CompletedRun, figures: Partial<Extract<CompletedRun['check']['figures'], { workload: 'ticket-rush' }>>): CompletedRun => {
+    const current = base.check.figures;
+    if (current.workload !== 'ticket-rush') throw new Error('a ticket-rush run expected');
+    return { ...base, check: { ...base.check, figures: { ...current, ...figures } } };
+  };
+
+  it('a store that does not parse, or a ticket oversold, is not consistent', () => {
+    expect(consistent(withFigures(run(1), { finalCount: null }), 'mutual exclusion', 6)).toBe(false);
+    expect(consistent(withFigures(run(1), { oversold: 1 }), 'mutual exclusion', 6)).toBe(false);
+  });
+
+  it('each request whose outcome a client was told is unknown may show as one sale more, no further', () => {
+    // 4 survivors bought; the store shows 6 sales: the victim's and one more.
+    const twoMore = withFigures(run(0), { sold: 4 });
+    expect(consistent(twoMore, 'mutual exclusion', 6)).toBe(false);
+    expect(consistent(withFigures(twoMore, { unknown: 1 }), 'mutual exclusion', 6)).toBe(true);
+    expect(consistent(withFigures(run(0), { sold: 3, unknown: 1 }), 'mutual exclusion', 6)).toBe(false);
+  });
+});
+
+describe('judgeFaultRuns: what each fault says', () => {
+  it('stale writes are counted only for a fault that holds the victim before its write and runs with and without fencing', () => {
+    // crash-server holds the victim before its write but does not run both ways: it has no such figure.
+    const server = { ...crash, fault: 'crash-server' as const };
+    expect(judgeFaultRuns([run(1, [], { name: 'crash-server', staleWrites: 1 })], server).staleWrites).toBeNull();
+    const pause = { ...crash, fault: 'pause-in-cs' as const };
+    expect(judgeFaultRuns([run(1, [], { name: 'pause-in-cs', staleWrites: 1 }), run(1, [], { name: 'pause-in-cs', staleWrites: 1 })], pause).staleWrites).toBe(2);
+  });
+
+  it("a fault that says what a user sees in its own words is taken at them, the run's problems added", () => {
+    const answered = run(1, ['p'], { name: 'crash-after-answer' });
+    const own = faults['crash-after-answer'].userSees?.(answered, 6);
+    if (own === undefined) throw new Error('crash-after-answer says nothing of what a user sees');
+    expect(userSees(answered, 6)).toBe(`${own}; the run is incorrect: p`);
+    expect(userSees(answered, 6)).not.toBe(userSees(run(1, ['p']), 6));
   });
 });

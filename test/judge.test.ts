@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CriticalSectionRecord } from '../bench/evidence/event-log.ts';
 import { PrintLog } from '../bench/evidence/print-log.ts';
 import type { ClientOutcome } from '../bench/workloads/workload.ts';
-import { earlyAnswers, judge, judgedInServer, mismatchedAnswers, recoveryAfter, serverClaimRefused, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
+import { earlyAnswers, faultFigures, judge, judgedInServer, mismatchedAnswers, recoveryAfter, serverClaimRefused, staleWrites, uncoveredPurchases, victimRefused, victimRetried, type Promises, type RunEvidence } from '../bench/verdicts/judge.ts';
 
 const lock: Promises = { guarantee: 'mutual exclusion', order: 'unspecified' };
 const serverSide: Promises = { guarantee: 'serializable commits', order: 'unspecified', runsIn: 'server', stateStore: 'redis' };
@@ -339,5 +339,77 @@ describe('fault figures from the log', () => {
     expect(victimRetried([cs(0, { attempts: 3, aborts: 1 })])).toBe(false);
     expect(victimRetried([cs(0, { attempts: 2, aborts: 1, body: 0 })])).toBe(true);
     expect(victimRetried([cs(1, { attempts: 2, aborts: 1 })])).toBe(false);
+  });
+});
+
+describe('judge: answers whose outcome the client was told is unknown', () => {
+  const never = { attempts: 0, enter: Number.NaN, exit: Number.NaN, body: Number.NaN, outcome: Number.NaN, complete: Number.NaN };
+  const refused = { attempts: 1, aborts: 1, enter: Number.NaN, body: Number.NaN };
+
+  it('a client told "unknown" (its connection died: -1; it timed out: -2) after no attempt committed was answered as truly as it could be', () => {
+    for (const unknown of [-1, -2]) {
+      const reasons = judge(ticketRush([cs(0), cs(1, { ...refused, outcome: unknown })], 2, 1)).reasons;
+      expect(reasons.join('\n')).not.toMatch(/never committed/);
+    }
+  });
+
+  it('"unknown" never said, or said of a section that committed, excuses no other section that never committed', () => {
+    expect(judge(ticketRush([cs(0), cs(1, { ...refused, outcome: -1, complete: Number.NaN })], 2, 1)).reasons).toContain('1 critical sections never committed');
+    expect(judge(ticketRush([cs(0, never), cs(1, { outcome: -1 })], 2, 1)).reasons).toContain('1 critical sections never committed');
+  });
+
+  it('in a server: a client told "unknown" was answered', () => {
+    const answered = (slot: number, told: number) => cs(slot, { enter: Number.NaN, exit: Number.NaN, nominal: Number.NaN, attempts: 0, body: Number.NaN, outcome: told });
+    expect(judge(ticketRush([answered(0, 1), answered(1, -1)], 2, 1, { strategy: serverSide })).reasons).toEqual([]);
+  });
+});
+
+describe('judge: boundaries of the rules', () => {
+  it('a section whose exit is stamped at its enter (nothing held) and answered after it is no early answer', () => {
+    expect(earlyAnswers([cs(0, { exit: 0, complete: 1 })])).toBe(0);
+  });
+
+  it('several FIFO inversions are each named, apart', () => {
+    const fifo: Promises = { guarantee: 'mutual exclusion', order: 'arrival' };
+    // Asked in the order 1, 2, 3, entered in the order 3, 2, 1, all on one thread.
+    const records = [cs(1, { request: 1, enter: 30, exit: 38, complete: 39 }), cs(2, { request: 2, enter: 20, exit: 28, complete: 29 }), cs(3, { request: 3, enter: 10, exit: 18, complete: 19 })];
+    const [reason] = judge(ticketRush(records, 3, 0, { strategy: fifo })).reasons;
+    expect(reason).toMatch(/^\d+ FIFO inversions: .*\((client \d asked [^;]*); (client \d asked [^;]*)(; client \d asked [^;]*)*\)$/);
+  });
+
+  it('uncoveredPurchases: fewer "bought" answers than the clients report is none uncovered (the reports speak for themselves)', () => {
+    const check = { figures: { workload: 'ticket-rush' as const, sold: 2, oversold: 0, finalCount: 1, lostUpdates: null, tornReads: 0, tornReadsInside: 0 }, problems: [] };
+    expect(uncoveredPurchases([cs(0), cs(1, { outcome: 0 })], 3, check)).toBe(0);
+  });
+
+  it("staleWrites: another client entering at the victim's exit did not overlap it", () => {
+    expect(staleWrites([cs(0, { exit: 10 }), cs(1)], 5)).toBe(0);
+  });
+
+  it('victimRetried: a committed retry whose body never returned is no retry that committed', () => {
+    expect(victimRetried([cs(0, { attempts: 2, aborts: 1, body: Number.NaN })])).toBe(false);
+  });
+
+  it("recoveryAfter: the victim's own enter is no recovery, and an enter at the kill's instant is not after it", () => {
+    expect(recoveryAfter(5, [cs(0, { enter: 7 }), cs(1)])).toBe(5);
+    expect(recoveryAfter(10, [cs(0), cs(1), cs(2)])).toBe(10);
+  });
+
+  it('a paused victim finishes and reports: a sale of its that no report shows is a lost update, not forgiven as a crashed one is', () => {
+    const records = [cs(0), cs(1), cs(2)];
+    const others = [outcome(1, 1), outcome(2, 1)];
+    expect(judge({ ...ticketRush(records, 3, 0), fault: 'pause-in-cs', outcomes: others }).reasons).toContain('-1 lost updates');
+  });
+});
+
+describe('faultFigures: the fault table\'s figures of one run', () => {
+  it('a fault that holds the victim before its write: the recovery, and whether its write landed stale, was refused, was retried', () => {
+    expect(faultFigures('pause-in-cs', [cs(0, { exit: 30 }), cs(1)], 5)).toEqual({ recoveryMs: 5, staleWrites: 1, victimRetried: false, victimRefused: false });
+    expect(faultFigures('pause-in-cs', [cs(0, { attempts: 2, aborts: 1 }), cs(1)], 5)).toEqual({ recoveryMs: 5, staleWrites: 0, victimRetried: true, victimRefused: true });
+  });
+
+  it('any other fault: the recovery only; the rest says nothing of it', () => {
+    expect(faultFigures('crash-in-cs', [cs(0, { exit: 30, attempts: 2, aborts: 1 }), cs(1)], 5)).toEqual({ recoveryMs: 5, staleWrites: null, victimRetried: null, victimRefused: null });
+    expect(faultFigures('hang-in-cs', [cs(0), cs(1)], null)).toEqual({ recoveryMs: null, staleWrites: null, victimRetried: null, victimRefused: null });
   });
 });

@@ -6,10 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import { parse as parseBench } from '../bench/commands/bench.ts';
+import { runnerNames } from '../bench/runners/runner.ts';
 import { runOnce, type RunSettings } from '../bench/runners/run.ts';
 import { tsWorkerExecArgv } from '../bench/runners/ts-loader.ts';
 import { latencyProfiles } from '../bench/workloads/latency.ts';
@@ -21,10 +24,16 @@ const guide = readFileSync(join(root, 'strategies/README.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'sync-bench-guide-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The page's example module, with its import pointed at the real interface and a default export added. */
-function exampleModule(): string {
+/** The page's example module exactly as it is printed (its file: strategies/ticket-lock.ts). */
+function exampleBlock(): string {
   const block = /```ts\n(\/\/ strategies\/ticket-lock\.ts\n[\s\S]*?)```/.exec(guide)?.[1];
   if (block === undefined) throw new Error('strategies/README.md has no ```ts block starting with // strategies/ticket-lock.ts');
+  return block;
+}
+
+/** The page's example module, with its import pointed at the real interface and a default export added. */
+function exampleModule(): string {
+  const block = exampleBlock();
   return `${block.replace("from './strategy.ts'", `from ${JSON.stringify(join(root, 'strategies/strategy.ts'))}`)}\nexport default ticketLock;\n`;
 }
 
@@ -83,5 +92,32 @@ describe("the guide's example strategy", () => {
     } finally {
       copy.remove();
     }
+  });
+
+  it("passes the project's lint once in strategies/ and registered as the page says, and so do the registry and this test", async () => {
+    // The file where step 1 puts it, unchanged; the registry entry the page shows. A test the
+    // newcomer never touched must not start failing (a cast that the registration makes redundant).
+    const copy = scratchCheckout([{ name: 'ticket-lock', module: 'strategies/ticket-lock.ts', exported: 'ticketLock' }]);
+    try {
+      writeFileSync(copy.path('strategies/ticket-lock.ts'), exampleBlock());
+      const eslint = new ESLint({ cwd: copy.root });
+      const results = await eslint.lintFiles(['strategies/ticket-lock.ts', 'strategies/registry.ts', 'test/strategy-guide.test.ts']);
+      const messages = results.flatMap((r) => r.messages.map((m) => `${relative(copy.root, r.filePath)}:${m.line} ${m.ruleId ?? 'parse'}: ${m.message}`));
+      expect(messages).toEqual([]);
+      expect(results.map((r) => relative(copy.root, r.filePath)).sort()).toEqual(['strategies/registry.ts', 'strategies/ticket-lock.ts', 'test/strategy-guide.test.ts']);
+    } finally {
+      copy.remove();
+    }
+  }, 300_000);
+});
+
+describe("the guide's measuring step", () => {
+  it('says the repetitions and runners the bare command runs', () => {
+    const step = /^3\. Measure it next to a neighbour[\s\S]*?(?=^4\. )/m.exec(guide)?.[0];
+    if (step === undefined) throw new Error('strategies/README.md has no step "3. Measure it next to a neighbour"');
+    const parsed = parseBench(['--strategy', 'atomics-mutex']);
+    if (parsed.mode !== 'suite') throw new Error(`expected a suite, got ${parsed.mode}`);
+    expect(/at most (\d+) repetitions/.exec(step)?.[1]).toBe(String(parsed.suite.repeat));
+    expect(runnerNames.length === 2 && step.includes('both runners') && [...new Set(parsed.suite.runners)].sort()).toEqual([...runnerNames].sort());
   });
 });

@@ -35,14 +35,24 @@ export function throwIfInterrupted(signal: AbortSignal): void {
 }
 
 /** A second signal this long after the first ends the process without clean-up, ms. */
-const FORCE_AFTER_MS = 1_000;
+export const FORCE_AFTER_MS = 1_000;
 
+/** The line at the first stop signal, while the run's clean-up is under way: what a second one would do. */
+export function stoppingLine(signal: StopSignalName): string {
+  return `stopping (${signal}): ending the run and removing its temporary files; a second signal more than ${FORCE_AFTER_MS / 1000} s from now ends the process at once`;
+}
+
+/** The line when a second stop signal ends the process before its clean-up is done. */
+export function forcedLine(signal: StopSignalName, first: StopSignalName): string {
+  return `interrupted again (${signal}): ended at once, before the run's clean-up was done; nothing was written, and the next command removes the temporary folders it left at its start (exit code of the first signal, ${first})`;
+}
 
 /**
  * Runs `work` with SIGINT, SIGTERM and SIGHUP turned into an abort of `signal` (its reason an
  * {@link InterruptedError}): the current run ends, its temporary directory, lock files and
  * threads are removed, nothing is written, and the exit code is 128 + the signal's number. A
- * second signal more than a second later ends the process at once, with the same code; repeats
+ * second signal more than a second later ends the process at once, with the same code, saying so
+ * ({@link forcedLine}); the first says what is under way ({@link stoppingLine}); repeats
  * within that second are ignored (a terminal signals the whole process group, and a launcher
  * such as tsx may forward the same signal again).
  */
@@ -53,8 +63,12 @@ export async function interruptible(work: (signal: AbortSignal) => Promise<numbe
     const onSignal = () => {
       if (first === null) {
         first = { at: Date.now(), signal: name };
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        writeMessage(stoppingLine(name));
         interrupt.abort(new InterruptedError(name));
       } else if (Date.now() - first.at > FORCE_AFTER_MS) {
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        writeMessage(forcedLine(name, first.signal));
         process.exit(exitCodeFor(first.signal));
       }
     };

@@ -37,7 +37,7 @@ import { notesPath, readNotes } from '../evidence/run-notes.ts';
 import { fileSystemOf } from '../reports/file-system.ts';
 import { FileStore } from '../workloads/store.ts';
 import type { LinearizabilityFigure } from '../histories/run-history.ts';
-import { judge, judgedInServer, recoveryAfter, staleWrites, victimRefused, victimRetried } from '../verdicts/judge.ts';
+import { faultFigures, judge, judgedInServer } from '../verdicts/judge.ts';
 import { loadStrategy } from './strategy-loader.ts';
 import { runOwners } from './run-owners.ts';
 import type { ClientOutcome, WorkloadCheck } from '../workloads/workload.ts';
@@ -421,12 +421,6 @@ export async function runOnce(settings: RunSettings, signal?: AbortSignal, pool:
   }
 }
 
-/** The figures of a victim held before its write (pause-in-cs): whether its write landed stale, was refused, was retried; null for the others. */
-function heldBeforeWrite(fault: FaultName, records: readonly CriticalSectionRecord[], killedAt: number | null): Pick<FaultOutcome, 'staleWrites' | 'victimRetried' | 'victimRefused'> {
-  if (faults[fault].victimHolds !== 'before-write') return { staleWrites: null, victimRetried: null, victimRefused: null };
-  return { staleWrites: staleWrites(records, killedAt), victimRetried: victimRetried(records), victimRefused: victimRefused(records) };
-}
-
 /** How long the end of a run waits for its state in a server to be dropped, ms (a silent server leaves it, named after the run). */
 const DROP_LIMIT_MS = 10_000;
 
@@ -573,7 +567,7 @@ async function measure(settings: RunSettings, strategy: Strategy, dir: string, g
       firstEnterMs: Number.isFinite(firstEnter) ? firstEnter - released : null,
       firstRequestMs: Number.isFinite(firstRequest) ? firstRequest - released : null,
       clientsPerThread: [...threads.values()],
-      fault: settings.fault === null ? null : { name: settings.fault, killedAt, recoveryMs: recoveryAfter(killedAt, records), ...heldBeforeWrite(settings.fault, records, killedAt), owners: killedOwners },
+      fault: settings.fault === null ? null : { name: settings.fault, killedAt, ...faultFigures(settings.fault, records, killedAt), owners: killedOwners },
       window: timed === null ? null : measureWindow(records, released + timed.warmupMs, stoppedAt, threadOf, judgedInServer(strategy, records)),
     };
   } catch (error) {

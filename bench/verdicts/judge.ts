@@ -11,7 +11,7 @@ import { analyseAnswers, analyseLog, arrivalInversions, type LogAnalysis } from 
 import type { Prints } from '../evidence/print-log.ts';
 import { checkTicketRush, type LinearizabilityFigure } from '../histories/run-history.ts';
 import { VICTIM } from '../faults/fault-gate.ts';
-import { victimFinishes, type FaultName } from '../faults/registry.ts';
+import { faults, victimFinishes, type FaultName } from '../faults/registry.ts';
 import { workloads, type WorkloadName } from '../workloads/registry.ts';
 import type { ClientOutcome, Evidence, WorkloadCheck } from '../workloads/workload.ts';
 
@@ -182,6 +182,25 @@ export function recoveryAfter(killedAt: number | null, records: readonly Critica
   if (killedAt === null) return null;
   const after = records.filter((r) => r.client !== VICTIM && r.enter > killedAt).map((r) => r.enter);
   return after.length === 0 ? null : Math.min(...after) - killedAt;
+}
+
+/** The fault table's figures of one run, from its log (see `FaultOutcome` in `runners/run.ts`). */
+export interface FaultFigures {
+  readonly recoveryMs: number | null;
+  readonly staleWrites: number | null;
+  readonly victimRetried: boolean | null;
+  readonly victimRefused: boolean | null;
+}
+
+/**
+ * The fault figures of one run under `fault`, struck at `killedAt`: the recovery for every fault;
+ * whether the victim's write landed stale, was refused, and was retried only for a fault that
+ * holds the victim before its write (null for the others: they say nothing of it).
+ */
+export function faultFigures(fault: FaultName, records: readonly CriticalSectionRecord[], killedAt: number | null): FaultFigures {
+  const recoveryMs = recoveryAfter(killedAt, records);
+  if (faults[fault].victimHolds !== 'before-write') return { recoveryMs, staleWrites: null, victimRetried: null, victimRefused: null };
+  return { recoveryMs, staleWrites: staleWrites(records, killedAt), victimRetried: victimRetried(records), victimRefused: victimRefused(records) };
 }
 
 /**

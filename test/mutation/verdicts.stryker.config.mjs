@@ -13,4 +13,11 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/verdicts.json' },
   tempDirName: 'node_modules/.cache/stryker-verdicts-tmp',
   concurrency: 2,
+  // No mutant of these two modules can loop (they hold no loop of their own; a callback run too
+  // often is caught by Stryker's hit limit), so a time-out is only a loaded machine: each one
+  // restarts a test runner, which on a busy 2-core machine costs more than the mutant. Wait long.
+  timeoutMS: 60000,
+  // Re-runs test only the mutants whose code or tests changed since the last run (the file is kept beside the report).
+  incremental: true,
+  incrementalFile: 'reports/mutation/verdicts-incremental.json',
 };
